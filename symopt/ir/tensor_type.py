@@ -1,0 +1,218 @@
+"""The frontend's ``TensorType``: a dtype and a static shape, as Theano spells it."""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from xdsl.dialects.builtin import TensorType as MLIRTensorType
+
+from symopt.ir.types import (
+    canonical_dtype,
+    dtype_of,
+    format_shape,
+    static_shape,
+    tensor_type,
+)
+
+if TYPE_CHECKING:
+    from symopt.ir.variable import Variable
+
+_KIND_NAMES = {0: "scalar", 1: "vector", 2: "matrix", 3: "tensor3", 4: "tensor4"}
+
+
+class TensorType:
+    """The type of a symbolic tensor: ``dtype`` and ``shape``.
+
+    ``shape`` has one entry per dimension: a static size, or ``None`` where the size
+    is known only at call time. A static size of 1 is a *broadcastable* dimension;
+    Theano's spelling ``TensorType('float64', broadcastable=(True, False))`` is
+    accepted, and so is ``TensorType('float64', (False, False))``.
+
+    >>> t = TensorType('float64', (None, 784))
+    >>> t.ndim, t.broadcastable
+    (2, (False, False))
+    >>> x = t('x')
+    >>> x.type == t
+    True
+    """
+
+    __slots__ = ("dtype", "shape")
+
+    dtype: str
+    shape: tuple[int | None, ...]
+
+    def __init__(
+        self,
+        dtype: object,
+        shape: Sequence[int | bool | None] | None = None,
+        broadcastable: Sequence[bool] | None = None,
+    ):
+        if shape is not None and broadcastable is not None:
+            raise TypeError("TensorType: give either shape or broadcastable, not both")
+        if shape is not None and all(isinstance(s, (bool, np.bool_)) for s in shape) and shape:
+            broadcastable, shape = shape, None  # type: ignore[assignment]
+        if broadcastable is not None:
+            dims: tuple[int | None, ...] = tuple(1 if b else None for b in broadcastable)
+        elif shape is None:
+            raise TypeError("TensorType needs a shape (or Theano's broadcastable=)")
+        else:
+            checked: list[int | None] = []
+            for s in shape:
+                if s is None:
+                    checked.append(None)
+                elif isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0:
+                    checked.append(int(s))
+                else:
+                    raise TypeError(
+                        f"TensorType shape entries must be sizes >= 0 or None, got {s!r}"
+                    )
+            dims = tuple(checked)
+        object.__setattr__(self, "dtype", canonical_dtype(dtype))
+        object.__setattr__(self, "shape", dims)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("TensorType is immutable")
+
+    # -- conversions ---------------------------------------------------------
+
+    @classmethod
+    def from_mlir(cls, t: MLIRTensorType) -> TensorType:
+        return cls(dtype_of(t), static_shape(t))
+
+    def to_mlir(self) -> MLIRTensorType:
+        return tensor_type(self.dtype, self.shape)
+
+    # -- Theano's attributes -------------------------------------------------
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def broadcastable(self) -> tuple[bool, ...]:
+        return tuple(s == 1 for s in self.shape)
+
+    def __call__(self, name: str | None = None) -> Variable:
+        """A new symbolic input of this type."""
+        from symopt.ir.variable import input_variable
+
+        return input_variable(self, name)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TensorType)
+            and self.dtype == other.dtype
+            and self.shape == other.shape
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.dtype, self.shape))
+
+    def __repr__(self) -> str:
+        kind = _KIND_NAMES.get(self.ndim, f"{self.ndim}d")
+        if all(s is None for s in self.shape) or self.ndim == 0:
+            return f"TensorType({self.dtype}, {kind})"
+        return f"TensorType({self.dtype}, shape={format_shape(self.shape)})"
+
+    def is_compatible(self, other: TensorType) -> bool:
+        """Same dtype and rank, and no static size contradicts the other's."""
+        return (
+            self.dtype == other.dtype
+            and self.ndim == other.ndim
+            and all(a is None or b is None or a == b for a, b in zip(self.shape, other.shape))
+        )
+
+    # -- values --------------------------------------------------------------
+
+    def filter(
+        self,
+        data: object,
+        strict: bool = False,
+        allow_downcast: bool | None = None,
+        what: str = "value",
+    ) -> np.ndarray:
+        """Convert ``data`` to an ndarray of this type, or raise TypeError.
+
+        Without ``allow_downcast``, a conversion must not lose information: NumPy
+        arrays are cast only to a dtype that holds all their values (``can_cast``
+        'safe'), Python numbers and lists only when the converted values compare
+        equal; Python floats go into any float dtype. ``strict`` accepts only an
+        ndarray of exactly this dtype.
+        """
+        value = _to_array(data, self, strict, allow_downcast, what)
+        if value.ndim != self.ndim:
+            raise TypeError(
+                f"{what}: wrong number of dimensions for {self!r}: expected "
+                f"{self.ndim}, got {value.ndim} with shape {value.shape}"
+            )
+        for dim, (want, got) in enumerate(zip(self.shape, value.shape)):
+            if want is not None and want != got:
+                kind = "broadcastable (size 1)" if want == 1 else f"of static size {want}"
+                raise TypeError(
+                    f"{what}: dimension {dim} of {self!r} is {kind}, but the value "
+                    f"has shape {value.shape}"
+                )
+        return value
+
+
+def _to_array(
+    data: object,
+    t: TensorType,
+    strict: bool,
+    allow_downcast: bool | None,
+    what: str,
+) -> np.ndarray:
+    from symopt.ir.variable import Variable
+
+    if isinstance(data, Variable):
+        raise TypeError(
+            f"{what}: expected a value for {t!r}, got the symbolic variable {data!r}; "
+            "symbolic values belong in `givens`, not in a call"
+        )
+    target = np.dtype(t.dtype)
+    if strict:
+        if not isinstance(data, np.ndarray) or data.dtype != target:
+            got = data.dtype if isinstance(data, np.ndarray) else type(data).__name__
+            raise TypeError(
+                f"{what}: strict {t!r} needs a numpy.ndarray of dtype {t.dtype}, got {got}"
+            )
+        return data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"{what}: expected a number or an array for {t!r}, got {data!r}")
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)
+        if arr.dtype == target:
+            return arr
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{what}: cannot convert an array of dtype {arr.dtype} to {t!r}")
+        if allow_downcast or np.can_cast(arr.dtype, target, "safe"):
+            return arr.astype(target)
+        raise TypeError(
+            f"{what}: {t!r} cannot hold a value of dtype {arr.dtype} without risking "
+            f"loss of precision; cast the value to {t.dtype} yourself "
+            "(numpy.asarray(value, dtype=...)) or pass allow_input_downcast=True "
+            "to function"
+        )
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"{what}: cannot convert {data!r} to {t!r}: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: cannot convert {data!r} to {t!r}")
+    if allow_downcast or arr.dtype == target:
+        return arr.astype(target)
+    if arr.dtype.kind == "f" and target.kind == "f" and allow_downcast is None:
+        return arr.astype(target)
+    with np.errstate(all="ignore"):
+        converted = arr.astype(target)
+        same = converted.shape == arr.shape and bool(np.all(converted == arr))
+    if same:
+        return converted
+    raise TypeError(
+        f"{what}: {data!r} cannot be stored in {t!r} without loss "
+        f"(it would become {converted!r}); pass a value of dtype {t.dtype} "
+        "or allow_input_downcast=True to function"
+    )

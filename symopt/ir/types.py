@@ -1,0 +1,160 @@
+"""NumPy dtypes and static shapes <-> xDSL builtin types.
+
+symopt's tensors are xDSL ``TensorType``s: the element type is the dtype (``f64``,
+``f32``, ``i32``, ``i1`` for bool, ``ui8`` for uint8, ...), the shape holds a size
+for every dimension that is known statically and ``?`` for the others. A static size
+of 1 is what Theano calls a *broadcastable* dimension.
+
+This module depends only on NumPy and xDSL, so the dialects may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    IntegerType,
+    Signedness,
+    TensorType,
+)
+from xdsl.ir import Attribute
+
+StaticShape = tuple[int | None, ...]
+
+_DTYPE_TO_ELEMENT: dict[str, Attribute] = {
+    "float64": Float64Type(),
+    "float32": Float32Type(),
+    "float16": Float16Type(),
+    "int8": IntegerType(8),
+    "int16": IntegerType(16),
+    "int32": IntegerType(32),
+    "int64": IntegerType(64),
+    "uint8": IntegerType(8, Signedness.UNSIGNED),
+    "uint16": IntegerType(16, Signedness.UNSIGNED),
+    "uint32": IntegerType(32, Signedness.UNSIGNED),
+    "uint64": IntegerType(64, Signedness.UNSIGNED),
+    "bool": IntegerType(1),
+}
+_ELEMENT_TO_DTYPE: dict[Attribute, str] = {v: k for k, v in _DTYPE_TO_ELEMENT.items()}
+
+SUPPORTED_DTYPES: tuple[str, ...] = tuple(_DTYPE_TO_ELEMENT)
+FLOAT_DTYPES = ("float16", "float32", "float64")
+INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+
+
+def canonical_dtype(dtype: object) -> str:
+    """The dtype's NumPy name (``'float64'``), or TypeError if symopt lacks it."""
+    try:
+        name = np.dtype(dtype).name  # type: ignore[arg-type]
+    except TypeError as e:
+        raise TypeError(f"{dtype!r} is not a dtype") from e
+    if name not in _DTYPE_TO_ELEMENT:
+        raise TypeError(
+            f"dtype {name} is not supported; use one of {', '.join(SUPPORTED_DTYPES)}"
+        )
+    return name
+
+
+def element_type(dtype: object) -> Attribute:
+    return _DTYPE_TO_ELEMENT[canonical_dtype(dtype)]
+
+
+def dtype_of(t: Attribute) -> str:
+    """NumPy dtype name of a tensor type or of an element type."""
+    if isinstance(t, TensorType):
+        t = t.element_type
+    try:
+        return _ELEMENT_TO_DTYPE[t]
+    except KeyError:
+        raise TypeError(f"type {t} has no NumPy dtype") from None
+
+
+def is_float(t: Attribute) -> bool:
+    return dtype_of(t) in FLOAT_DTYPES
+
+
+def is_bool(t: Attribute) -> bool:
+    return dtype_of(t) == "bool"
+
+
+def tensor_type(dtype: object, shape: Sequence[int | None]) -> TensorType:
+    dims = [DYNAMIC_INDEX if d is None else int(d) for d in shape]
+    return TensorType(element_type(dtype), dims)
+
+
+def static_shape(t: Attribute) -> StaticShape:
+    """The shape of a tensor type with ``None`` for each dynamic size."""
+    assert isinstance(t, TensorType), t
+    return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
+
+
+def rank(t: Attribute) -> int:
+    assert isinstance(t, TensorType), t
+    return len(t.get_shape())
+
+
+def with_shape(t: TensorType, shape: Sequence[int | None]) -> TensorType:
+    return tensor_type(dtype_of(t), shape)
+
+
+def with_dtype(t: TensorType, dtype: object) -> TensorType:
+    return tensor_type(dtype, static_shape(t))
+
+
+def format_shape(shape: Sequence[int | None]) -> str:
+    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + (
+        ",)" if len(shape) == 1 else ")"
+    )
+
+
+def value_fits(t: TensorType, value: np.ndarray) -> bool:
+    """Whether a NumPy array has exactly the dtype, rank and static sizes of ``t``."""
+    if value.dtype.name != dtype_of(t):
+        return False
+    shape = static_shape(t)
+    if value.ndim != len(shape):
+        return False
+    return all(s is None or s == v for s, v in zip(shape, value.shape))
+
+
+# ---------------------------------------------------------------------------
+# dense constants
+
+
+def dense_from_numpy(value: np.ndarray) -> DenseIntOrFPElementsAttr:
+    """A ``dense<...>`` attribute holding ``value`` (a splat when all equal)."""
+    value = np.asarray(value)
+    dtype = canonical_dtype(value.dtype)
+    flat = value.reshape(-1)
+    shape = value.shape
+    if flat.size > 1:
+        rows = np.ascontiguousarray(flat).view(np.uint8).reshape(flat.size, -1)
+        if (rows == rows[0]).all():
+            flat = flat[:1]
+    if dtype == "bool":
+        raw = np.where(flat, 0xFF, 0).astype(np.uint8).tobytes()
+    else:
+        raw = np.ascontiguousarray(flat).astype(flat.dtype.newbyteorder("<")).tobytes()
+    return DenseIntOrFPElementsAttr(tensor_type(dtype, shape), BytesAttr(raw))
+
+
+def numpy_from_dense(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
+    """The NumPy array a ``dense<...>`` attribute holds (splats expanded)."""
+    dtype = np.dtype(dtype_of(attr.get_element_type()))
+    shape = attr.get_shape()
+    raw = attr.data.data
+    if dtype == np.bool_:
+        flat = np.frombuffer(raw, dtype=np.uint8) != 0
+    else:
+        flat = np.frombuffer(raw, dtype=dtype.newbyteorder("<")).astype(dtype)
+    size = int(np.prod(shape, dtype=np.int64))
+    if flat.size == 1 and size != 1:
+        return np.full(shape, flat[0], dtype=dtype)
+    return flat.reshape(shape).copy()

@@ -1,0 +1,613 @@
+"""``function``: compile a graph into a callable ``Function``.
+
+``function`` checks its arguments, builds the module (``symopt.ir.build``), runs the
+sym pipeline on it and hands it to an executor (module in, callable out). A call
+binds positional and keyword arguments, converts each value once to its input's
+type, runs the executor on the inputs and the shared variables' current values,
+and commits the updates only after the whole call has succeeded.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func as func_dialect
+from xdsl.dialects.builtin import Builtin, ModuleOp
+from xdsl.passes import PassPipeline
+
+from symopt.config import config
+from symopt.dialects import sym
+from symopt.ir.build import build_module
+from symopt.ir.tensor_type import TensorType
+from symopt.ir.variable import Variable
+from symopt.runtime.shared import SharedVariable
+
+Executor = Callable[
+    [Sequence[np.ndarray], Mapping[str, np.ndarray]],
+    tuple[list[np.ndarray], dict[str, np.ndarray]],
+]
+
+
+class UnusedInputError(ValueError):
+    """An input of ``function`` that the outputs and updates do not depend on."""
+
+
+class In:
+    """An input of ``function`` with its options (Theano's ``In``).
+
+    ``value`` is a default, which makes the argument optional; ``name`` overrides
+    the variable's name as keyword; ``update`` is an expression whose value becomes
+    the new default after each call. ``mutable`` and ``borrow`` are accepted for
+    compatibility: symopt never writes into an input's array.
+
+    >>> import symopt.tensor as T
+    >>> from symopt import function
+    >>> x, y = T.dscalars('x', 'y')
+    >>> f = function([x, In(y, value=1)], x + y)
+    >>> f(33)
+    array(34.)
+    """
+
+    _NO_VALUE = object()
+
+    def __init__(
+        self,
+        variable: Variable,
+        name: str | None = None,
+        value: object = _NO_VALUE,
+        update: object = None,
+        mutable: bool = False,
+        strict: bool = False,
+        allow_downcast: bool | None = None,
+        autoname: bool = True,
+        implicit: bool | None = None,
+        borrow: bool = False,
+    ):
+        if not isinstance(variable, Variable):
+            raise TypeError(f"In: expected a symbolic variable, got {variable!r}")
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"In: name must be a str, got {name!r}")
+        self.variable = variable
+        self.name = name if name is not None else (variable.name if autoname else None)
+        self.value = value
+        self.update = update
+        self.mutable = mutable
+        self.strict = strict
+        self.allow_downcast = allow_downcast
+        self.borrow = borrow
+        self.implicit = bool(implicit)
+
+    @property
+    def has_default(self) -> bool:
+        return self.value is not In._NO_VALUE
+
+    def __repr__(self) -> str:
+        return f"In({self.variable!r}, name={self.name!r})"
+
+
+def Param(
+    variable: Variable,
+    default: object = None,
+    name: str | None = None,
+    mutable: bool = False,
+    strict: bool = False,
+    allow_downcast: bool | None = None,
+    implicit: bool | None = None,
+) -> In:
+    """Theano's older spelling of ``In``: ``Param(y, default=1)``.
+
+    ``default=None`` means no default (as in Theano).
+    """
+    return In(
+        variable,
+        name=name,
+        value=In._NO_VALUE if default is None else default,
+        mutable=mutable,
+        strict=strict,
+        allow_downcast=allow_downcast,
+        implicit=implicit,
+    )
+
+
+@dataclass
+class _Slot:
+    """One input of a compiled function."""
+
+    spec: In
+    type: TensorType
+    default: list[Any] = field(default_factory=list)
+    """[value] when the input has a default (a list so copies can share it)."""
+
+    @property
+    def name(self) -> str | None:
+        return self.spec.name
+
+
+@dataclass
+class _Compiled:
+    """What copies of a function share: the module and its executor."""
+
+    module: ModuleOp
+    source: str
+    """The module as first built (before the pipeline), as MLIR text."""
+    executor: Executor
+    n_outputs: int
+    input_updates: list[int]
+    """Input positions whose In(update=...) values follow the outputs."""
+
+
+def _sym_context() -> Context:
+    ctx = Context()
+    ctx.load_dialect(Builtin)
+    ctx.load_dialect(func_dialect.Func)
+    ctx.load_dialect(sym.Sym)
+    return ctx
+
+
+def _run_pipeline(module: ModuleOp, pipeline: str) -> None:
+    from symopt.passes import available_passes
+
+    if not pipeline:
+        return
+    PassPipeline.parse_spec(available_passes(), pipeline).apply(_sym_context(), module)
+
+
+def _make_executor(module: ModuleOp, mode: str) -> Executor:
+    if mode == "py":
+        from symopt.runtime.reference import ReferenceExecutor
+
+        return ReferenceExecutor(module)
+    raise ValueError(f"unknown mode {mode!r}; available: 'py'")
+
+
+class Function:
+    """A compiled function; call it with values for its inputs.
+
+    Outputs are fresh arrays (a single output variable gives one array, a list of
+    outputs a list). Updates of shared variables are committed after the call has
+    succeeded; a failed call changes nothing.
+    """
+
+    def __init__(
+        self,
+        compiled: _Compiled,
+        slots: list[_Slot],
+        globals_: dict[str, SharedVariable],
+        unpack_single: bool,
+        name: str | None,
+        allow_input_downcast: bool | None,
+        writes_enabled: bool = True,
+    ):
+        self._compiled = compiled
+        self._slots = slots
+        self._globals = globals_
+        self.unpack_single = unpack_single
+        self.name = name
+        self._allow_input_downcast = allow_input_downcast
+        self._writes_enabled = writes_enabled
+        self._by_name: dict[str, list[int]] = {}
+        for i, slot in enumerate(slots):
+            if slot.name is not None:
+                self._by_name.setdefault(slot.name, []).append(i)
+
+    # -- introspection ---------------------------------------------------------
+
+    @property
+    def module(self) -> ModuleOp:
+        """The module the executor runs (after the sym pipeline)."""
+        return self._compiled.module
+
+    @property
+    def inputs(self) -> list[In]:
+        return [s.spec for s in self._slots]
+
+    def _label(self) -> str:
+        return f"function {self.name!r}" if self.name else "function"
+
+    # -- calling ---------------------------------------------------------------
+
+    def _bind(self, args: tuple[object, ...], kwargs: dict[str, object]) -> list[object]:
+        slots = self._slots
+        if len(args) > len(slots):
+            raise TypeError(
+                f"{self._label()} takes at most {len(slots)} argument"
+                f"{'s' if len(slots) != 1 else ''} ({len(args)} given)"
+            )
+        values: list[object] = list(args) + [_UNSET] * (len(slots) - len(args))
+        for key, value in kwargs.items():
+            positions = self._by_name.get(key)
+            if not positions:
+                known = ", ".join(repr(s.name) for s in slots if s.name) or "none"
+                raise TypeError(
+                    f"{self._label()} got an unknown keyword argument {key!r} "
+                    f"(named inputs: {known})"
+                )
+            if len(positions) > 1:
+                raise TypeError(
+                    f"{self._label()}: keyword {key!r} is ambiguous, "
+                    f"{len(positions)} inputs have that name"
+                )
+            i = positions[0]
+            if values[i] is not _UNSET:
+                raise TypeError(
+                    f"{self._label()} got multiple values for input {key!r} "
+                    f"(argument {i}): positionally and by keyword"
+                )
+            values[i] = value
+        for i, slot in enumerate(slots):
+            if values[i] is _UNSET:
+                if not slot.default:
+                    label = repr(slot.name) if slot.name else f"at position {i}"
+                    raise TypeError(
+                        f"{self._label()} is missing the required input {label} "
+                        f"(argument {i}, {slot.type!r})"
+                    )
+                values[i] = slot.default[0]
+        return values
+
+    def _convert(self, values: list[object]) -> list[np.ndarray]:
+        out: list[np.ndarray] = []
+        for i, (slot, value) in enumerate(zip(self._slots, values)):
+            label = f"input {slot.name!r}" if slot.name else "input"
+            allow = slot.spec.allow_downcast
+            if allow is None:
+                allow = self._allow_input_downcast
+            out.append(
+                slot.type.filter(
+                    value,
+                    strict=slot.spec.strict,
+                    allow_downcast=allow,
+                    what=f"{self._label()}, {label} (argument {i})",
+                )
+            )
+        return out
+
+    def __call__(self, *args: object, **kwargs: object) -> Any:
+        arrays = self._convert(self._bind(args, kwargs))
+        storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
+        results, writes = self._compiled.executor(arrays, storage)
+        n = self._compiled.n_outputs
+        outputs, input_updates = results[:n], results[n:]
+        # commit only now that everything was computed
+        if self._writes_enabled:
+            for symbol, value in writes.items():
+                self._globals[symbol]._commit(value)
+            for pos, value in zip(self._compiled.input_updates, input_updates):
+                self._slots[pos].default[0] = value
+        outputs = _fresh(outputs, arrays, storage)
+        if self.unpack_single and len(outputs) == 1:
+            return outputs[0]
+        return outputs
+
+    # -- copies ----------------------------------------------------------------
+
+    def copy(
+        self,
+        share_memory: bool = False,
+        swap: Mapping[SharedVariable, SharedVariable] | None = None,
+        delete_updates: bool = False,
+        name: str | None = None,
+        profile: object = None,
+    ) -> Function:
+        """A copy of this function that reuses its compiled code.
+
+        ``swap`` maps shared variables of this function to others of the same type
+        that the copy uses instead; ``delete_updates=True`` makes a copy that
+        updates nothing; ``share_memory=True`` shares the inputs' default values
+        with this function. As in Theano 1.0, a copy returns its outputs as a list.
+        """
+        globals_ = dict(self._globals)
+        for old, new in (swap or {}).items():
+            if not isinstance(old, SharedVariable) or not isinstance(new, SharedVariable):
+                raise TypeError(
+                    f"copy: swap must map shared variables to shared variables, got "
+                    f"{old!r} -> {new!r}"
+                )
+            symbols = [s for s, v in globals_.items() if v is old]
+            if not symbols:
+                raise ValueError(f"copy: shared variable {old!r} in swap is not used by {self._label()}")
+            if old._declared != new._declared:
+                raise TypeError(
+                    f"copy: cannot swap {old!r} of type {old._declared!r} for {new!r} of "
+                    f"type {new._declared!r}; the types must be equal"
+                )
+            for s in symbols:
+                globals_[s] = new
+        slots = [
+            _Slot(s.spec, s.type, s.default if share_memory else list(s.default))
+            for s in self._slots
+        ]
+        return Function(
+            self._compiled,
+            slots,
+            globals_,
+            unpack_single=False,
+            name=name if name is not None else self.name,
+            allow_input_downcast=self._allow_input_downcast,
+            writes_enabled=self._writes_enabled and not delete_updates,
+        )
+
+    def __repr__(self) -> str:
+        args = ", ".join(s.name or "_" for s in self._slots)
+        return f"<symopt.Function {self.name or ''}({args})>"
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "<unset>"
+
+
+_UNSET = _Unset()
+
+
+def _fresh(
+    outputs: list[np.ndarray], inputs: list[np.ndarray], storage: Mapping[str, np.ndarray]
+) -> list[np.ndarray]:
+    """Copy outputs that alias an input, a shared value or an earlier output."""
+    seen = {id(a) for a in inputs} | {id(a) for a in storage.values()}
+    out = []
+    for value in outputs:
+        if id(value) in seen:
+            value = value.copy()
+        seen.add(id(value))
+        out.append(value)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# function()
+
+
+def _pairs(arg: object, what: str) -> list[tuple[object, object]]:
+    if arg is None:
+        return []
+    if isinstance(arg, Mapping):
+        return list(arg.items())
+    if isinstance(arg, (list, tuple)):
+        pairs = []
+        for item in arg:
+            if not isinstance(item, (list, tuple)) or len(item) != 2:
+                raise TypeError(f"{what} must be pairs (variable, expression), got {item!r}")
+            pairs.append((item[0], item[1]))
+        return pairs
+    raise TypeError(f"{what} must be a list of pairs or a dict, got {type(arg).__name__}")
+
+
+def _check_given(key: object, value: object) -> tuple[Variable, Variable]:
+    if not isinstance(key, Variable):
+        raise TypeError(f"givens: keys must be symbolic variables, got {key!r}")
+    if not isinstance(value, Variable):
+        from symopt.tensor.basic import as_tensor_variable
+
+        try:
+            value = as_tensor_variable(value)
+        except TypeError:
+            raise TypeError(
+                f"givens: the replacement of {key!r} must be a symbolic variable, got {value!r}"
+            ) from None
+        from symopt.tensor.basic import cast
+
+        if value.ndim == key.ndim and value.dtype != key.dtype:
+            value = cast(value, key.dtype)
+    if not key.type.is_compatible(value.type):
+        raise TypeError(
+            f"givens: {key!r} of type {key.type!r} cannot be replaced by {value!r} of "
+            f"type {value.type!r}; the replacement needs the same dtype and rank "
+            "(cast it with T.cast)"
+        )
+    return key, value
+
+
+def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]:
+    from symopt.tensor.basic import as_tensor_variable
+
+    if not isinstance(key, SharedVariable):
+        raise TypeError(
+            f"updates: the first element of each pair must be a shared variable, got "
+            f"{key!r} ({type(key).__name__})"
+        )
+    if not isinstance(value, Variable):
+        try:
+            value = as_tensor_variable(value)
+        except TypeError:
+            raise TypeError(
+                f"updates: the new value of {key!r} must be an expression, got {value!r}"
+            ) from None
+        from symopt.tensor.basic import cast
+
+        if value.ndim == key.ndim and value.dtype != key.dtype:
+            import numpy as _np
+
+            if _np.can_cast(value.dtype, key.dtype, "safe"):
+                value = cast(value, key.dtype)
+    want = key._declared
+    got = value.type
+    if got.dtype != want.dtype or got.ndim != want.ndim:
+        raise TypeError(
+            f"updates: the update of shared variable {key!r} must have its type "
+            f"{want!r}, but {value!r} has type {got!r}; "
+            + (
+                f"cast it, e.g. T.cast(expr, {want.dtype!r})"
+                if got.dtype != want.dtype
+                else f"reshape it to rank {want.ndim}"
+            )
+        )
+    if not want.is_compatible(got):
+        raise TypeError(
+            f"updates: the update of shared variable {key!r} ({want!r}) has the "
+            f"incompatible static shape {got!r}"
+        )
+    return key, value
+
+
+def function(
+    inputs: Sequence[Variable | In],
+    outputs: Variable | Sequence[Variable] | None = None,
+    updates: object = None,
+    givens: object = None,
+    no_default_updates: bool | Sequence[SharedVariable] = False,
+    on_unused_input: str | None = "raise",
+    name: str | None = None,
+    mode: str | None = None,
+    allow_input_downcast: bool | None = None,
+) -> Function:
+    """Compile ``outputs`` (and ``updates``) as a function of ``inputs``.
+
+    >>> import symopt.tensor as T
+    >>> x = T.dmatrix('x')
+    >>> logistic = function([x], 1 / (1 + T.exp(-x)))
+    >>> logistic([[0, 1], [-1, -2]]).round(8)
+    array([[0.5       , 0.73105858],
+           [0.26894142, 0.11920292]])
+    """
+    label = f"function {name!r}" if name else "function"
+    if isinstance(inputs, (Variable, In)) or not isinstance(inputs, (list, tuple)):
+        raise TypeError(
+            f"{label}: inputs must be a list of symbolic variables or In instances, "
+            f"even for a single input (got {type(inputs).__name__})"
+        )
+    specs: list[In] = []
+    for i, item in enumerate(inputs):
+        spec = item if isinstance(item, In) else None
+        if spec is None:
+            if not isinstance(item, Variable):
+                raise TypeError(
+                    f"{label}: input {i} must be a symbolic variable or In, got {item!r}"
+                )
+            spec = In(item)
+        var = spec.variable
+        if isinstance(var, SharedVariable):
+            raise TypeError(
+                f"{label}: shared variable {var!r} cannot be an explicit input; its "
+                "value is implicit (replace it with givens to feed a value)"
+            )
+        if isinstance(var.owner, sym.ConstantOp):
+            raise TypeError(f"{label}: input {i} is the constant {var!r}, not a variable")
+        specs.append(spec)
+    seen: set[int] = set()
+    for spec in specs:
+        if id(spec.variable) in seen:
+            raise ValueError(f"{label}: variable {spec.variable!r} is an input twice")
+        seen.add(id(spec.variable))
+    saw_default = False
+    for i, spec in enumerate(specs):
+        if spec.has_default:
+            saw_default = True
+        elif saw_default:
+            raise TypeError(
+                f"{label}: input {spec.name or i!r} has no default but follows an input "
+                "with a default; inputs with defaults must come last"
+            )
+
+    unpack_single = False
+    if outputs is None:
+        out_list: list[Variable] = []
+    elif isinstance(outputs, Variable):
+        out_list, unpack_single = [outputs], True
+    elif isinstance(outputs, (list, tuple)):
+        out_list = list(outputs)
+    else:
+        raise TypeError(
+            f"{label}: outputs must be a symbolic variable or a list of them, got {outputs!r}"
+        )
+    for i, o in enumerate(out_list):
+        if not isinstance(o, Variable):
+            raise TypeError(f"{label}: output {i} must be a symbolic variable, got {o!r}")
+
+    update_pairs = [_check_update(k, v) for k, v in _pairs(updates, "updates")]
+    targets = [id(k) for k, _ in update_pairs]
+    if len(set(targets)) != len(targets):
+        dup = next(k for k, _ in update_pairs if targets.count(id(k)) > 1)
+        raise ValueError(f"{label}: shared variable {dup!r} is updated twice")
+    given_pairs = dict(_check_given(k, v) for k, v in _pairs(givens, "givens"))
+
+    input_updates: list[int] = []
+    extra_outputs: list[Variable] = []
+    for i, spec in enumerate(specs):
+        if spec.update is not None:
+            if not spec.has_default:
+                raise TypeError(f"{label}: In({spec.variable!r}, update=...) needs a value")
+            from symopt.tensor.basic import as_tensor_variable, cast
+
+            upd = as_tensor_variable(spec.update)
+            if upd.ndim != spec.variable.ndim:
+                raise TypeError(f"{label}: the update of input {spec.name!r} has the wrong rank")
+            input_updates.append(i)
+            extra_outputs.append(cast(upd, spec.variable.dtype))
+
+    if on_unused_input is None:
+        on_unused_input = "raise"
+    if on_unused_input not in ("raise", "warn", "ignore"):
+        raise ValueError(
+            f"{label}: on_unused_input must be 'raise', 'warn' or 'ignore', got {on_unused_input!r}"
+        )
+    mode = mode or config.mode
+
+    built = build_module(
+        _func_symbol(name),
+        [s.variable for s in specs],
+        [s.name for s in specs],
+        out_list + extra_outputs,
+        update_pairs,
+        given_pairs,
+    )
+    for i, spec in enumerate(specs):
+        if i not in built.used_inputs and not spec.implicit:
+            msg = (
+                f"{label}: input {spec.name or spec.variable!r} (argument {i}) is not "
+                "used to compute the outputs or updates; pass on_unused_input='warn' "
+                "or 'ignore' to allow it"
+            )
+            if on_unused_input == "raise":
+                raise UnusedInputError(msg)
+            if on_unused_input == "warn":
+                warnings.warn(msg, stacklevel=2)
+
+    module = built.module
+    source = str(module)
+    from symopt.passes import SYM_OPT_PIPELINE
+
+    _run_pipeline(module, SYM_OPT_PIPELINE)
+    module.verify()
+    compiled = _Compiled(
+        module=module,
+        source=source,
+        executor=_make_executor(module, mode),
+        n_outputs=len(out_list),
+        input_updates=input_updates,
+    )
+    slots = []
+    for spec in specs:
+        t = spec.variable.type
+        default: list[Any] = []
+        if spec.has_default:
+            default = [
+                t.filter(spec.value, strict=spec.strict, allow_downcast=spec.allow_downcast,
+                         what=f"{label}, default value of input {spec.name!r}")
+            ]
+        slots.append(_Slot(spec, t, default))
+    globals_ = {s: v for s, v in built.globals.items()}  # type: ignore[misc]
+    return Function(
+        compiled,
+        slots,
+        globals_,  # type: ignore[arg-type]
+        unpack_single=unpack_single,
+        name=name,
+        allow_input_downcast=allow_input_downcast,
+    )
+
+
+def _func_symbol(name: str | None) -> str:
+    import re
+
+    if name and re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name):
+        return name
+    return "main"
+
+
+__all__ = ["Function", "In", "Param", "UnusedInputError", "function"]

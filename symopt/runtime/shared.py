@@ -1,0 +1,126 @@
+"""Shared variables: symbolic variables with a value that outlives calls."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from symopt.dialects.sym import PlaceholderOp
+from symopt.ir.tensor_type import TensorType
+from symopt.ir.types import canonical_dtype
+from symopt.ir.variable import Variable
+
+
+class SharedVariable(Variable):
+    """A variable with a value shared by every function that uses it.
+
+    Its type fixes the dtype and the rank, not the sizes (``set_value`` may change
+    them), except for dimensions declared broadcastable, which stay 1.
+
+    >>> import symopt
+    >>> state = symopt.shared(0)
+    >>> state.get_value()
+    array(0)
+    >>> state.set_value(5)
+    >>> print(state.get_value())
+    5
+    """
+
+    __slots__ = ("_storage", "strict", "allow_downcast", "_declared")
+
+    def __init__(
+        self,
+        value: np.ndarray,
+        type: TensorType,
+        name: str | None = None,
+        strict: bool = False,
+        allow_downcast: bool | None = None,
+    ):
+        op = PlaceholderOp(name or "", type.to_mlir())
+        super().__init__(op.results[0], name)
+        op.shared_variable = self  # type: ignore[attr-defined]
+        self._declared = type
+        self.strict = strict
+        self.allow_downcast = allow_downcast
+        self._storage = type.filter(value, strict=False, allow_downcast=True, what=self._what())
+
+    def _what(self) -> str:
+        return f"shared variable {self.name!r}" if self.name else "shared variable"
+
+    def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
+        """The current value; a copy unless ``borrow=True``."""
+        return self._storage if borrow else self._storage.copy()
+
+    def set_value(self, new_value: object, borrow: bool = False) -> None:
+        """Replace the value (copied unless ``borrow=True``).
+
+        The value must fit the variable's type: the same rank, size 1 where it is
+        broadcastable, and a dtype it converts to without loss (exactly its dtype if
+        the variable is ``strict``). On error the old value stays.
+        """
+        value = self._declared.filter(
+            new_value,
+            strict=self.strict,
+            allow_downcast=self.allow_downcast,
+            what=f"set_value of {self._what()}",
+        )
+        if not borrow and value is new_value:
+            value = value.copy()
+        self._storage = value
+
+    def _commit(self, value: np.ndarray) -> None:
+        """Store a value computed by a function (already of this type)."""
+        self._storage = value
+
+
+def shared(
+    value: object,
+    name: str | None = None,
+    strict: bool = False,
+    allow_downcast: bool | None = None,
+    borrow: bool = False,
+    broadcastable: tuple[bool, ...] | None = None,
+    shape: tuple[int | None, ...] | None = None,
+) -> SharedVariable:
+    """A shared variable holding ``value`` (copied unless ``borrow=True``).
+
+    The dtype is the value's (Python ints are int64, Python floats float64, as
+    in Theano); every dimension has a dynamic size unless ``broadcastable`` marks it
+    1, so the value may later change size. ``strict=True`` makes ``set_value``
+    accept only arrays of exactly this dtype; ``allow_downcast=True`` lets it cast
+    with loss.
+
+    >>> w = shared([1.0, 2.0], name='w')
+    >>> w.type
+    TensorType(float64, vector)
+    """
+    if isinstance(value, Variable):
+        raise TypeError(f"shared: {value!r} is symbolic; shared variables hold values")
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"shared: cannot make a shared tensor from {value!r}")
+    if isinstance(value, np.ndarray):
+        arr = value if borrow else value.copy()
+    else:
+        try:
+            arr = np.array(value)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"shared: cannot make a shared tensor from {value!r}: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"shared: cannot make a shared tensor from a value of dtype {arr.dtype} "
+            f"({type(value).__name__})"
+        )
+    canonical_dtype(arr.dtype)
+    if broadcastable is not None and shape is not None:
+        raise TypeError("shared: give either broadcastable or shape, not both")
+    if broadcastable is not None:
+        if len(broadcastable) != arr.ndim:
+            raise TypeError(
+                f"shared: broadcastable {tuple(broadcastable)} has {len(broadcastable)} "
+                f"entries for a value of rank {arr.ndim}"
+            )
+        static: tuple[int | None, ...] = tuple(1 if b else None for b in broadcastable)
+    elif shape is not None:
+        static = tuple(shape)
+    else:
+        static = (None,) * arr.ndim
+    return SharedVariable(arr, TensorType(arr.dtype, static), name, strict, allow_downcast)
