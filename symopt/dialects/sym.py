@@ -39,6 +39,8 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Attribute, Dialect, Operation, SSAValue
+from xdsl.parser import Parser
+from xdsl.printer import Printer
 from xdsl.irdl import (
     AnyAttr,
     IRDLOperation,
@@ -971,6 +973,10 @@ class ReshapeOp(IRDLOperation):
         return (np.ascontiguousarray(out),)
 
 
+def _spec_entries(values: Sequence[int]) -> list[tuple[int, int, int, int]]:
+    return [tuple(values[i : i + 4]) for i in range(0, len(values), 4)]  # type: ignore
+
+
 SUBTENSOR_NONE = -(2**63)
 """In a subtensor spec: the slice bound is absent (``x[:5]`` has no start)."""
 SUBTENSOR_DYNAMIC = -(2**63) + 1
@@ -979,13 +985,16 @@ SUBTENSOR_DYNAMIC = -(2**63) + 1
 
 @irdl_op_definition
 class SubtensorOp(IRDLOperation):
-    """``%r = sym.subtensor %x[%i] spec = array<i64: ...> : (...) -> ...``: basic indexing.
+    """``%r = sym.subtensor %x[%i, 1:, ::2, :-1] : tensor<?x?x?x?xf64> -> tensor<?x?x?xf64>``.
 
-    ``spec`` holds four entries per indexed leading dimension: ``kind`` (0 = a single
-    index that removes the dimension, 1 = a slice), then start, stop and step. Each
-    of these is a literal, ``SUBTENSOR_NONE`` (absent) or ``SUBTENSOR_DYNAMIC``
-    (taken, in order, from the 0-d integer operands in brackets). Indices may be
-    negative and count from the end; out-of-range single indices raise IndexError.
+    Basic indexing of the leading dimensions: a single index (an integer or a 0-d
+    ``tensor<i64>`` operand) removes its dimension, a slice ``start:stop:step``
+    (each part optional, an integer or an operand) keeps it. Negative values count
+    from the end, as in NumPy; an out-of-range single index raises IndexError.
+
+    The ``spec`` property stores four entries per indexed dimension: ``kind``
+    (0 = index, 1 = slice), start, stop and step, each a literal,
+    ``SUBTENSOR_NONE`` (absent) or ``SUBTENSOR_DYNAMIC`` (the next operand).
     """
 
     name = "sym.subtensor"
@@ -994,18 +1003,19 @@ class SubtensorOp(IRDLOperation):
     spec = prop_def(DenseArrayBase)
     result = result_def(AnyTensor)
     traits = traits_def(Pure())
-    assembly_format = (
-        "$x `[` $indices `]` `spec` `=` qualified($spec) attr-dict `:` "
-        "functional-type(operands, results)"
-    )
 
     def __init__(
         self,
         x: SSAValue,
         indices: Sequence[SSAValue],
         spec: Sequence[int],
-        result_type: TensorType,
+        result_type: TensorType | None = None,
     ):
+        """Without ``result_type``, the result type is inferred from ``x``'s."""
+        if result_type is None:
+            entries = _spec_entries(spec)
+            shape = SubtensorOp.static_result_shape(static_shape(x.type), entries)
+            result_type = with_shape(x.type, shape)  # type: ignore[arg-type]
         super().__init__(
             operands=[x, list(indices)],
             result_types=[result_type],
@@ -1013,8 +1023,85 @@ class SubtensorOp(IRDLOperation):
         )
 
     def entries(self) -> list[tuple[int, int, int, int]]:
-        values = [int(v) for v in self.spec.get_values()]
-        return [tuple(values[i : i + 4]) for i in range(0, len(values), 4)]  # type: ignore
+        return _spec_entries([int(v) for v in self.spec.get_values()])
+
+    # -- custom syntax -----------------------------------------------------------
+
+    def print(self, printer: Printer) -> None:
+        dynamic = iter(self.indices)
+        printer.print_string(" ")
+        printer.print_operand(self.x)
+        printer.print_string("[")
+        for n, (kind, start, stop, step) in enumerate(self.entries()):
+            if n:
+                printer.print_string(", ")
+            if kind == 0:
+                self._print_part(printer, start, dynamic)
+                continue
+            self._print_part(printer, start, dynamic)
+            printer.print_string(":")
+            self._print_part(printer, stop, dynamic)
+            if step != SUBTENSOR_NONE:
+                printer.print_string(":")
+                self._print_part(printer, step, dynamic)
+        printer.print_string("]")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.x.type)
+        printer.print_string(" -> ")
+        printer.print_attribute(self.result.type)
+
+    @staticmethod
+    def _print_part(printer: Printer, v: int, dynamic) -> None:  # type: ignore[no-untyped-def]
+        if v == SUBTENSOR_NONE:
+            return
+        if v == SUBTENSOR_DYNAMIC:
+            printer.print_operand(next(dynamic))
+            return
+        printer.print_string(str(v))
+
+    @classmethod
+    def parse(cls, parser: Parser) -> SubtensorOp:
+        index_type = tensor_type("int64", ())
+        x = parser.parse_unresolved_operand()
+        indices: list[SSAValue] = []
+        spec: list[int] = []
+
+        def part() -> int:
+            value = parser.parse_optional_integer(allow_boolean=False)
+            if value is not None:
+                return value
+            operand = parser.parse_optional_unresolved_operand()
+            if operand is not None:
+                indices.append(parser.resolve_operand(operand, index_type))
+                return SUBTENSOR_DYNAMIC
+            return SUBTENSOR_NONE
+
+        parser.parse_punctuation("[")
+        if parser.parse_optional_punctuation("]") is None:
+            while True:
+                start = part()
+                if parser.parse_optional_punctuation(":") is not None:
+                    stop = part()
+                    step = SUBTENSOR_NONE
+                    if parser.parse_optional_punctuation(":") is not None:
+                        step = part()
+                    spec += [1, start, stop, step]
+                elif start == SUBTENSOR_NONE:
+                    parser.raise_error("expected an index or a slice")
+                else:
+                    spec += [0, start, SUBTENSOR_NONE, SUBTENSOR_NONE]
+                if parser.parse_optional_punctuation(",") is None:
+                    break
+            parser.parse_punctuation("]")
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        x_type = parser.parse_type()
+        parser.parse_punctuation("->")
+        result_type = parser.parse_type()
+        op = cls(parser.resolve_operand(x, x_type), indices, spec, result_type)  # type: ignore[arg-type]
+        op.attributes |= attributes
+        return op
 
     def verify_(self) -> None:
         values = [int(v) for v in self.spec.get_values()]
@@ -1033,23 +1120,45 @@ class SubtensorOp(IRDLOperation):
                 f"{len(self.indices)} are given"
             )
         for v in self.indices:
-            if static_shape(v.type) != () or is_float(v.type) or is_bool(v.type):
+            if v.type != tensor_type("int64", ()):
                 raise VerifyException(
-                    f"'{self.name}' op indices must be 0-d integer tensors, got {v.type}"
+                    f"'{self.name}' op indices must be tensor<i64>, got {v.type}"
                 )
         for kind, start, _stop, step in entries:
             if kind not in (0, 1) or (kind == 0 and start == SUBTENSOR_NONE):
                 raise VerifyException(f"'{self.name}' op invalid spec entry")
             if step == 0:
                 raise VerifyException(f"'{self.name}' op slice step cannot be zero")
-        out_rank = ndim - sum(1 for e in entries if e[0] == 0)
-        if len(static_shape(self.result.type)) != out_rank or dtype_of(
-            self.result.type
-        ) != dtype_of(self.x.type):
+        expected = self.static_result_shape(static_shape(self.x.type), entries)
+        got = static_shape(self.result.type)
+        if (
+            len(got) != len(expected)
+            or dtype_of(self.result.type) != dtype_of(self.x.type)
+            or any(e is not None and g is not None and g != e for g, e in zip(got, expected))
+        ):
             raise VerifyException(
                 f"'{self.name}' op result type {self.result.type} does not match "
                 f"indexing {self.x.type}"
             )
+
+    @staticmethod
+    def static_result_shape(
+        shape: Sequence[int | None], entries: Sequence[tuple[int, int, int, int]]
+    ) -> tuple[int | None, ...]:
+        """The result's static sizes: a slice of a known size with literal bounds
+        has a known size, everything else is ``?``."""
+        out: list[int | None] = []
+        for dim, (kind, start, stop, step) in enumerate(entries):
+            if kind == 0:
+                continue
+            size = shape[dim]
+            parts = (start, stop, step)
+            if size is None or SUBTENSOR_DYNAMIC in parts:
+                out.append(None)
+                continue
+            bounds = [None if p == SUBTENSOR_NONE else p for p in parts]
+            out.append(len(range(*slice(*bounds).indices(size))))
+        return tuple(out) + tuple(shape[len(entries) :])
 
     def index_tuple(self, dynamic: Sequence[np.ndarray]) -> tuple[object, ...]:
         it = iter(int(d) for d in dynamic)
@@ -1072,10 +1181,15 @@ class SubtensorOp(IRDLOperation):
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         x, dynamic = args[0], args[1:]
         index = self.index_tuple(dynamic)
+        for part in index:
+            if isinstance(part, slice) and part.step == 0:
+                raise ValueError(f"'{self.name}': slice step cannot be zero")
         try:
             out = x[index]
         except IndexError as e:
-            raise IndexError(f"'{self.name}' on {_describe(self.x)} of shape {x.shape}: {e}") from None
+            raise IndexError(
+                f"'{self.name}' on {_describe(self.x)} of shape {x.shape}: {e}"
+            ) from None
         return (np.array(out, dtype=x.dtype),)
 
 
@@ -1272,14 +1386,14 @@ class _GlobalUser(SymbolUserOpInterface):
         found = SymbolTable.lookup_symbol(op, ref)
         if not isinstance(found, GlobalOp):
             raise VerifyException(
-                f"'{op.name}' op '{ref.string_value()}' does not reference a valid "
+                f"'{op.name}' op '@{ref.string_value()}' does not reference a valid "
                 "sym.global"
             )
         value = op.results[0] if op.results else op.operands[0]
         if found.type != value.type:
             raise VerifyException(
                 f"'{op.name}' op type {value.type} differs from the type "
-                f"{found.type} of global '{ref.string_value()}'"
+                f"{found.type} of global '@{ref.string_value()}'"
             )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numbers
 
 from symopt.dialects import sym
-from symopt.ir.types import FLOAT_DTYPES, tensor_type
+from symopt.ir.types import FLOAT_DTYPES
 from symopt.ir.variable import Variable
 
 
-def _index_part(part: object, what: str, operands: list[Variable]) -> tuple[int, int | None]:
-    """(spec value, static value or None) for one index or slice bound."""
+def _index_part(
+    part: object, what: str, operands: list[Variable]
+) -> tuple[int, int | None]:
+    """(spec value, literal value or None) for one index or slice bound."""
     from symopt.tensor.basic import _constant_int, cast
 
     if part is None:
@@ -64,24 +66,15 @@ def getitem(x: Variable, key: object) -> Variable:
         )
     spec: list[int] = []
     operands: list[Variable] = []
-    out_shape: list[int | None] = []
     for dim, k in enumerate(key):
         size = x.static_shape[dim]
         if isinstance(k, slice):
-            start, s_start = _index_part(k.start, "slice start", operands)
-            stop, s_stop = _index_part(k.stop, "slice stop", operands)
+            start, _ = _index_part(k.start, "slice start", operands)
+            stop, _ = _index_part(k.stop, "slice stop", operands)
             step, s_step = _index_part(k.step, "slice step", operands)
             if s_step == 0:
                 raise ValueError("slice step cannot be zero")
             spec += [1, start, stop, step]
-            static_ok = all(
-                v == sym.SUBTENSOR_NONE or s is not None
-                for v, s in ((start, s_start), (stop, s_stop), (step, s_step))
-            )
-            if size is not None and static_ok:
-                out_shape.append(len(range(*slice(s_start, s_stop, s_step).indices(size))))
-            else:
-                out_shape.append(None)
         else:
             idx, s_idx = _index_part(k, "index", operands)
             if size is not None and s_idx is not None and not -size <= s_idx < size:
@@ -90,10 +83,9 @@ def getitem(x: Variable, key: object) -> Variable:
                     f"(size {size})"
                 )
             spec += [0, idx, sym.SUBTENSOR_NONE, sym.SUBTENSOR_NONE]
-    out_shape += list(x.static_shape[len(key) :])
-    if all(spec[i] == 1 and spec[i + 1 : i + 4] == [sym.SUBTENSOR_NONE] * 3 for i in range(0, len(spec), 4)):
+    if all(
+        spec[i] == 1 and spec[i + 1 : i + 4] == [sym.SUBTENSOR_NONE] * 3
+        for i in range(0, len(spec), 4)
+    ):
         return x
-    result = tensor_type(x.dtype, out_shape)
-    return _build(
-        lambda: sym.SubtensorOp(x.value, [o.value for o in operands], spec, result)
-    )
+    return _build(lambda: sym.SubtensorOp(x.value, [o.value for o in operands], spec))

@@ -1,0 +1,161 @@
+"""The ``symopt`` command: xDSL's ``xDSLOptMain`` with symopt's dialects and passes.
+
+    symopt f.mlir -p canonicalize,cse
+    symopt f.mlir --split-input-file --verify-diagnostics
+
+Dialects and passes are registered as factories and imported only when used, so
+``symopt --help`` starts fast and never needs a GPU. Errors in the input (parse
+errors, verifier errors, unknown passes) are printed as diagnostics and exit with
+status 1, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Callable, Sequence
+
+from xdsl.ir import Dialect
+from xdsl.utils.exceptions import ArgSpecParseError, DiagnosticException, ParseError
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+
+def _dialect_factories() -> dict[str, Callable[[], Dialect]]:
+    def builtin() -> Dialect:
+        from xdsl.dialects.builtin import Builtin
+
+        return Builtin
+
+    def func() -> Dialect:
+        from xdsl.dialects.func import Func
+
+        return Func
+
+    def arith() -> Dialect:
+        from xdsl.dialects.arith import Arith
+
+        return Arith
+
+    def math() -> Dialect:
+        from xdsl.dialects.math import Math
+
+        return Math
+
+    def scf() -> Dialect:
+        from xdsl.dialects.scf import Scf
+
+        return Scf
+
+    def memref() -> Dialect:
+        from xdsl.dialects.memref import MemRef
+
+        return MemRef
+
+    def llvm() -> Dialect:
+        from xdsl.dialects.llvm import LLVM
+
+        return LLVM
+
+    def sym() -> Dialect:
+        from symopt.dialects.sym import Sym
+
+        return Sym
+
+    return {
+        "builtin": builtin,
+        "func": func,
+        "arith": arith,
+        "math": math,
+        "scf": scf,
+        "memref": memref,
+        "llvm": llvm,
+        "sym": sym,
+    }
+
+
+class SymoptMain(xDSLOptMain):
+    """``xdsl-opt`` for symopt: its dialects, its pass registry, clean diagnostics."""
+
+    version_format = "symopt (xDSL {xdsl_version})"
+
+    def __init__(self, args: Sequence[str] | None = None):
+        super().__init__(description="symopt: the symopt IR optimizer driver", args=args)
+
+    def register_all_dialects(self) -> None:
+        for name, factory in _dialect_factories().items():
+            self.ctx.register_dialect(name, factory)
+
+    def register_all_passes(self) -> None:
+        from symopt.passes import available_passes
+
+        for name, factory in available_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self) -> None:
+        def mlir():
+            from xdsl.targets.mlir import MLIRTarget
+
+            return MLIRTarget
+
+        self.available_targets["mlir"] = mlir
+
+    def setup_pipeline(self) -> None:
+        from xdsl.utils.arg_spec import parse_pipeline
+
+        try:
+            specs = list(parse_pipeline(self.args.passes))
+        except (ArgSpecParseError, ValueError) as e:
+            raise _UsageError(f"invalid pass pipeline {self.args.passes!r}: {e}") from None
+        for spec in specs:
+            if spec.name not in self.available_passes:
+                raise _UsageError(_unknown_pass(spec.name, self.available_passes))
+        try:
+            super().setup_pipeline()
+        except (ArgSpecParseError, ValueError, TypeError) as e:
+            raise _UsageError(f"invalid pass options in {self.args.passes!r}: {e}") from None
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except ParseError as e:
+            if not self.args.verify_diagnostics:
+                raise
+            print(e)
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _unknown_pass(name: str, passes: dict[str, object]) -> str:
+    close = difflib.get_close_matches(name, list(passes), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return f"unknown pass '{name}'{hint} (symopt --help lists the passes)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        SymoptMain(args=argv).run()
+    except _UsageError as e:
+        print(f"symopt: error: {e}", file=sys.stderr)
+        return 1
+    except ParseError as e:
+        print(str(e).rstrip(), file=sys.stderr)
+        return 1
+    except DiagnosticException as e:
+        print(str(e).rstrip(), file=sys.stderr)
+        for note in getattr(e, "__notes__", ()):
+            print(note, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"symopt: error: {e}", file=sys.stderr)
+        return 1
+    except argparse.ArgumentError as e:
+        print(f"symopt: error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

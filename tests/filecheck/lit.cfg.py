@@ -1,0 +1,23 @@
+# The lit configuration of symopt's FileCheck suite: every *.mlir file here is a
+# test whose RUN lines pipe `symopt` into `filecheck` (the Python port of LLVM's
+# FileCheck).
+import os
+import shutil
+import sys
+
+import lit.formats
+
+config.name = "symopt"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir"]
+config.test_source_root = os.path.dirname(__file__)
+config.excludes = ["lit.cfg.py", "README.md"]
+
+# Use the tools of the Python environment that runs lit (the project's venv).
+bin_dir = os.path.dirname(sys.executable)
+config.environment["PATH"] = os.pathsep.join(
+    [bin_dir, config.environment.get("PATH", os.environ.get("PATH", ""))]
+)
+for tool in ("symopt", "filecheck"):
+    if shutil.which(tool, path=config.environment["PATH"]) is None:
+        lit_config.fatal(f"'{tool}' not found next to {sys.executable}; install symopt[test]")

@@ -1,0 +1,186 @@
+// RUN: symopt %s --split-input-file --verify-diagnostics | filecheck %s
+
+// Invalid sym IR is reported with an MLIR-style message naming the op.
+
+func.func @shape_mismatch(%a: tensor<3xf64>, %b: tensor<4xf64>) -> tensor<3xf64> {
+  %0 = sym.add %a, %b : (tensor<3xf64>, tensor<4xf64>) -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.add' op operand shapes differ in dimension 0: tensor<3xf64> vs tensor<4xf64>
+
+// -----
+
+func.func @rank_mismatch(%a: tensor<3xf64>, %b: tensor<1x3xf64>) -> tensor<3xf64> {
+  %0 = sym.mul %a, %b : (tensor<3xf64>, tensor<1x3xf64>) -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.mul' op operands differ in rank: tensor<3xf64>, tensor<1x3xf64>
+
+// -----
+
+func.func @dtype_mismatch(%a: tensor<3xf64>, %b: tensor<3xf32>) -> tensor<3xf64> {
+  %0 = sym.sub %a, %b : (tensor<3xf64>, tensor<3xf32>) -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.sub' op operand element types differ: tensor<3xf64> vs tensor<3xf32>
+
+// -----
+
+func.func @wrong_result(%a: tensor<3xf64>, %b: tensor<1xf64>) -> tensor<4xf64> {
+  %0 = sym.add %a, %b : (tensor<3xf64>, tensor<1xf64>) -> tensor<4xf64>
+  func.return %0 : tensor<4xf64>
+}
+// CHECK: 'sym.add' op result type tensor<4xf64> does not match the inferred tensor<3xf64>
+
+// -----
+
+func.func @float_only(%a: tensor<3xi32>) -> tensor<3xi32> {
+  %0 = sym.exp %a : tensor<3xi32>
+  func.return %0 : tensor<3xi32>
+}
+// CHECK: 'sym.exp' op expects a floating-point tensor, got tensor<3xi32>
+
+// -----
+
+func.func @div_ints(%a: tensor<3xi32>) -> tensor<3xi32> {
+  %0 = sym.div %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  func.return %0 : tensor<3xi32>
+}
+// CHECK: 'sym.div' op expects floating-point tensors, got tensor<3xi32>
+
+// -----
+
+func.func @and_floats(%a: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = sym.and %a, %a : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.and' op expects integer or bool tensors, got tensor<3xf64>
+
+// -----
+
+func.func @bad_predicate(%a: tensor<3xf64>) -> tensor<3xi1> {
+  %0 = sym.cmp "less", %a, %a : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xi1>
+  func.return %0 : tensor<3xi1>
+}
+// CHECK: 'sym.cmp' op unknown predicate "less", expected one of eq, ne, lt, le, gt, ge
+
+// -----
+
+func.func @select_cond(%c: tensor<3xf64>, %a: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = sym.select %c, %a, %a : (tensor<3xf64>, tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.select' op condition must be a bool (i1) tensor, got tensor<3xf64>
+
+// -----
+
+func.func @cast_shape(%a: tensor<3xf64>) -> tensor<4xf32> {
+  %0 = sym.cast %a : tensor<3xf64> to tensor<4xf32>
+  func.return %0 : tensor<4xf32>
+}
+// CHECK: 'sym.cast' op changes the shape: tensor<3xf64> to tensor<4xf32>
+
+// -----
+
+func.func @reduce_kind(%a: tensor<3xf64>) -> tensor<f64> {
+  %0 = sym.reduce "median" %a axes = array<i64: 0> : tensor<3xf64> -> tensor<f64>
+  func.return %0 : tensor<f64>
+}
+// CHECK: 'sym.reduce' op unknown kind "median", expected one of sum, prod, max, min, mean, all, any
+
+// -----
+
+func.func @reduce_axes(%a: tensor<3xf64>) -> tensor<f64> {
+  %0 = sym.reduce "sum" %a axes = array<i64: 1> : tensor<3xf64> -> tensor<f64>
+  func.return %0 : tensor<f64>
+}
+// CHECK: 'sym.reduce' op axes [1] are invalid for a rank-1 operand
+
+// -----
+
+func.func @reduce_result(%a: tensor<3x4xf64>) -> tensor<3xf64> {
+  %0 = sym.reduce "sum" %a axes = array<i64: 0> : tensor<3x4xf64> -> tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.reduce' op result type tensor<3xf64> does not match the inferred tensor<4xf64>
+
+// -----
+
+func.func @dot_inner(%a: tensor<2x3xf64>, %b: tensor<4xf64>) -> tensor<2xf64> {
+  %0 = sym.dot %a, %b : (tensor<2x3xf64>, tensor<4xf64>) -> tensor<2xf64>
+  func.return %0 : tensor<2xf64>
+}
+// CHECK: 'sym.dot' op inner dimensions differ: tensor<2x3xf64> vs tensor<4xf64>
+
+// -----
+
+func.func @dimshuffle_drop(%a: tensor<3x4xf64>) -> tensor<4xf64> {
+  %0 = sym.dimshuffle %a pattern = array<i64: 1> : tensor<3x4xf64> -> tensor<4xf64>
+  func.return %0 : tensor<4xf64>
+}
+// CHECK: 'sym.dimshuffle' op drops dimension 0 of tensor<3x4xf64>, which is not of static size 1
+
+// -----
+
+func.func @reshape_size(%a: tensor<3x4xf64>, %s: tensor<2xi64>) -> tensor<5x2xf64> {
+  %0 = sym.reshape %a, %s : (tensor<3x4xf64>, tensor<2xi64>) -> tensor<5x2xf64>
+  func.return %0 : tensor<5x2xf64>
+}
+// CHECK: 'sym.reshape' op cannot reshape tensor<3x4xf64> into tensor<5x2xf64>
+
+// -----
+
+func.func @subtensor_rank(%a: tensor<3xf64>) -> tensor<f64> {
+  %0 = sym.subtensor %a[0, 1] : tensor<3xf64> -> tensor<f64>
+  func.return %0 : tensor<f64>
+}
+// CHECK: 'sym.subtensor' op has 2 indices for a rank-1 operand
+
+// -----
+
+func.func @subtensor_result(%a: tensor<3x4xf64>) -> tensor<2xf64> {
+  %0 = sym.subtensor %a[1:] : tensor<3x4xf64> -> tensor<2xf64>
+  func.return %0 : tensor<2xf64>
+}
+// CHECK: 'sym.subtensor' op result type tensor<2xf64> does not match indexing tensor<3x4xf64>
+
+// -----
+
+func.func @concat_dim(%a: tensor<3x4xf64>, %b: tensor<3x5xf64>) -> tensor<6x4xf64> {
+  %0 = sym.concatenate %a, %b axis = 0 : (tensor<3x4xf64>, tensor<3x5xf64>) -> tensor<6x4xf64>
+  func.return %0 : tensor<6x4xf64>
+}
+// CHECK: 'sym.concatenate' op operand shapes differ in dimension 1: tensor<3x4xf64>, tensor<3x5xf64>
+
+// -----
+
+func.func @read_missing() -> tensor<f64> {
+  %0 = sym.read @nowhere : tensor<f64>
+  func.return %0 : tensor<f64>
+}
+// CHECK: 'sym.read' op '@nowhere' does not reference a valid sym.global
+
+// -----
+
+sym.global @w : tensor<?xf64>
+func.func @write_type(%v: tensor<?xf32>) {
+  sym.write @w, %v : tensor<?xf32>
+  func.return
+}
+// CHECK: 'sym.write' op type tensor<?xf32> differs from the type tensor<?xf64> of global '@w'
+
+// -----
+
+func.func @constant_type() -> tensor<2xf64> {
+  %0 = "sym.constant"() <{value = dense<1.0> : tensor<3xf64>}> : () -> tensor<2xf64>
+  func.return %0 : tensor<2xf64>
+}
+// CHECK: attribute tensor<2xf64> expected from variable 'T', but got tensor<3xf64>
+
+// -----
+
+func.func @parse_error(%a: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = sym.exp %a, : tensor<3xf64>
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: Expected ':'
