@@ -10,6 +10,7 @@ array(3.)
 
 from __future__ import annotations
 
+from symopt import printing
 from symopt.config import config
 from symopt.ir.build import MissingInputError
 from symopt.ir.variable import Variable
@@ -27,6 +28,7 @@ __all__ = [
     "UnusedInputError",
     "Variable",
     "config",
+    "printing",
     "function",
     "shared",
 ]

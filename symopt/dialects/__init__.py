@@ -1,0 +1,1 @@
+"""symopt's dialects: ``sym`` (tensor level)."""

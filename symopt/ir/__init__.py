@@ -1,0 +1,1 @@
+"""The graph core: types, ``Variable``, and graph -> module construction."""

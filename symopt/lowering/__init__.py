@@ -1,0 +1,1 @@
+"""Lowering from the loop level to machine code."""

@@ -1,0 +1,1 @@
+"""The runtime: compiled functions, shared storage and executors."""
