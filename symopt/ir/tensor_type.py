@@ -139,8 +139,11 @@ class TensorType:
         Without ``allow_downcast``, a conversion must not lose information: NumPy
         arrays are cast only to a dtype that holds all their values (``can_cast``
         'safe'), Python numbers and lists only when the converted values compare
-        equal; Python floats go into any float dtype. ``strict`` accepts only an
+        equal. ``strict`` accepts only an
         ndarray of exactly this dtype.
+
+        Python data (numbers, lists, NumPy scalars) is accepted when its values
+        convert exactly; a Python float also goes into ``config.floatX``.
         """
         value = _to_array(data, self, strict, allow_downcast, what)
         if value.ndim != self.ndim:
@@ -182,8 +185,8 @@ def _to_array(
         return data
     if isinstance(data, (str, bytes)):
         raise TypeError(f"{what}: expected a number or an array for {t!r}, got {data!r}")
-    if isinstance(data, (np.ndarray, np.generic)):
-        arr = np.asarray(data)
+    if isinstance(data, np.ndarray):
+        arr = data
         if arr.dtype == target:
             return arr
         if arr.dtype.kind not in "biuf":
@@ -204,8 +207,8 @@ def _to_array(
         raise TypeError(f"{what}: cannot convert {data!r} to {t!r}")
     if allow_downcast or arr.dtype == target:
         return arr.astype(target)
-    if arr.dtype.kind == "f" and target.kind == "f" and allow_downcast is None:
-        return arr.astype(target)
+    if allow_downcast is None and isinstance(data, float) and t.dtype == _floatx():
+        return arr.astype(target)  # a Python float goes into floatX, as in Theano
     with np.errstate(all="ignore"):
         converted = arr.astype(target)
         same = converted.shape == arr.shape and bool(np.all(converted == arr))
@@ -216,3 +219,9 @@ def _to_array(
         f"(it would become {converted!r}); pass a value of dtype {t.dtype} "
         "or allow_input_downcast=True to function"
     )
+
+
+def _floatx() -> str:
+    from symopt.config import config
+
+    return config.floatX

@@ -273,13 +273,19 @@ class Function:
         results, writes = self._compiled.executor(arrays, storage)
         n = self._compiled.n_outputs
         outputs, input_updates = results[:n], results[n:]
-        # commit only now that everything was computed
+        outputs = _fresh(outputs, arrays, storage)
+        # commit only now that everything was computed; a committed value must not
+        # alias an output, an input or another variable's storage
         if self._writes_enabled:
+            taken = {id(a) for a in outputs} | {id(a) for a in arrays}
+            taken |= {id(v) for s, v in storage.items() if s not in writes}
             for symbol, value in writes.items():
+                if id(value) in taken:
+                    value = value.copy()
+                taken.add(id(value))
                 self._globals[symbol]._commit(value)
             for pos, value in zip(self._compiled.input_updates, input_updates):
-                self._slots[pos].default[0] = value
-        outputs = _fresh(outputs, arrays, storage)
+                self._slots[pos].default[0] = value.copy() if id(value) in taken else value
         if self.unpack_single and len(outputs) == 1:
             return outputs[0]
         return outputs
