@@ -6,29 +6,53 @@
 >>> f = theano.function([x, y], x + y)
 >>> f(1, 2)
 array(3.)
+
+The public names are imported on first use, so the ``symopt`` command-line tool,
+which lives in this package, starts without loading the frontend or the runtime.
 """
 
 from __future__ import annotations
 
-from symopt import printing
-from symopt.config import config
-from symopt.ir.build import MissingInputError
-from symopt.ir.variable import Variable
-from symopt.runtime.function import Function, In, Param, UnusedInputError, function
-from symopt.runtime.shared import SharedVariable, shared
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Function",
-    "In",
-    "MissingInputError",
-    "Param",
-    "SharedVariable",
-    "UnusedInputError",
-    "Variable",
-    "config",
-    "printing",
-    "function",
-    "shared",
-]
+_LAZY = {
+    "Function": "symopt.runtime.function",
+    "In": "symopt.runtime.function",
+    "Param": "symopt.runtime.function",
+    "UnusedInputError": "symopt.runtime.function",
+    "function": "symopt.runtime.function",
+    "SharedVariable": "symopt.runtime.shared",
+    "shared": "symopt.runtime.shared",
+    "MissingInputError": "symopt.ir.build",
+    "Variable": "symopt.ir.variable",
+    "config": "symopt.configparser",
+}
+_SUBMODULES = ("printing", "tensor")
+
+__all__ = sorted([*_LAZY, "printing", "tensor"])
+
+if TYPE_CHECKING:
+    from symopt import printing, tensor
+    from symopt.configparser import config
+    from symopt.ir.build import MissingInputError
+    from symopt.ir.variable import Variable
+    from symopt.runtime.function import Function, In, Param, UnusedInputError, function
+    from symopt.runtime.shared import SharedVariable, shared
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"symopt.{name}")
+    else:
+        raise AttributeError(f"module 'symopt' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -63,6 +63,7 @@ def build_module(
     outputs: Sequence[Variable],
     updates: Sequence[tuple[Variable, Variable]],
     givens: Mapping[Variable, Variable],
+    label: str | None = None,
 ) -> BuiltModule:
     """Clone the graph of ``outputs`` and ``updates`` into a new module.
 
@@ -70,6 +71,7 @@ def build_module(
     variable's dtype and rank); ``givens`` maps variables to their replacements
     (already checked to have compatible types).
     """
+    label = label or f"function {name!r}"
     input_index = {v.value: i for i, v in enumerate(inputs)}
     given_values = {k.value: v for k, v in givens.items()}
     block = Block(arg_types=[v.value.type for v in inputs])
@@ -120,7 +122,7 @@ def build_module(
             if shared is None:
                 label = owner.label.data or "<unnamed>"
                 raise MissingInputError(
-                    f"function {name!r}: the outputs depend on the input variable "
+                    f"{label}: the outputs depend on the input variable "
                     f"'{label}' of type {Variable(v).type!r}, which is not in the "
                     "list of inputs (add it to the inputs, or replace it with givens)"
                 )
@@ -152,7 +154,7 @@ def build_module(
                 s = state.get(d)
                 if s == 1:
                     raise ValueError(
-                        f"function {name!r}: givens are co-dependent (the replacement "
+                        f"{label}: givens are co-dependent (the replacement "
                         "of a variable depends on the variable itself)"
                     )
                 if s is None:

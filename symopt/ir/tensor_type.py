@@ -222,6 +222,6 @@ def _to_array(
 
 
 def _floatx() -> str:
-    from symopt.config import config
+    from symopt.configparser import config
 
     return config.floatX

@@ -20,7 +20,7 @@ from xdsl.dialects import func as func_dialect
 from xdsl.dialects.builtin import Builtin, ModuleOp
 from xdsl.passes import PassPipeline
 
-from symopt.config import config
+from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.ir.build import build_module
 from symopt.ir.tensor_type import TensorType
@@ -561,6 +561,7 @@ def function(
         out_list + extra_outputs,
         update_pairs,
         given_pairs,
+        label,
     )
     for i, spec in enumerate(specs):
         if i not in built.used_inputs and not spec.implicit:

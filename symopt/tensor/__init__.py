@@ -8,7 +8,7 @@ array(3.)
 
 from __future__ import annotations
 
-from symopt.config import config
+from symopt.configparser import config
 from symopt.ir.tensor_type import TensorType
 from symopt.ir.variable import Variable
 from symopt.tensor import nnet

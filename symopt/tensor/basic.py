@@ -17,7 +17,7 @@ import numpy as np
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import VerifyException
 
-from symopt.config import config
+from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.ir.tensor_type import TensorType
 from symopt.ir.types import FLOAT_DTYPES, canonical_dtype, tensor_type

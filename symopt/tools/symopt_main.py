@@ -141,10 +141,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"symopt: error: {e}", file=sys.stderr)
         return 1
     except ParseError as e:
-        print(str(e).rstrip(), file=sys.stderr)
+        context = str(e).rstrip().split("\n", 1)
+        print(f"{e.span.get_location()}: error: {e.msg}", file=sys.stderr)
+        if len(context) > 1:
+            print(context[1], file=sys.stderr)
         return 1
     except DiagnosticException as e:
-        print(str(e).rstrip(), file=sys.stderr)
+        message, _, rest = str(e).rstrip().partition("\n")
+        print(f"error: {message}", file=sys.stderr)
+        if rest:
+            print(rest, file=sys.stderr)
         for note in getattr(e, "__notes__", ()):
             print(note, file=sys.stderr)
         return 1

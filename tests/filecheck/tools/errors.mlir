@@ -6,13 +6,13 @@
 // RUN: not symopt %S/does-not-exist.mlir 2>&1 | filecheck %s --check-prefix=MISSING
 // RUN: echo 'func.func @f() { %0 = sym.exp : }' | not symopt 2>&1 | filecheck %s --check-prefix=PARSE
 
-// VERIFY: 'sym.add' op operand shapes differ in dimension 0: tensor<3xf64> vs tensor<4xf64>
+// VERIFY: error: 'sym.add' op operand shapes differ in dimension 0: tensor<3xf64> vs tensor<4xf64>
 // VERIFY-NOT: Traceback
 // PASS: symopt: error: unknown pass 'csee'; did you mean 'cse' or 'dce'?
 // SPEC: symopt: error: invalid pass pipeline
 // MISSING: symopt: error:
 // MISSING-SAME: does-not-exist.mlir
-// PARSE: stdin:1:
+// PARSE: stdin:1:{{[0-9]+}}: error:
 // PARSE-NOT: Traceback
 
 func.func @f(%a: tensor<3xf64>, %b: tensor<4xf64>) -> tensor<3xf64> {
