@@ -983,76 +983,10 @@ SUBTENSOR_DYNAMIC = -(2**63) + 1
 """In a subtensor spec: the value is the next dynamic index operand."""
 
 
-@irdl_op_definition
-class SubtensorOp(IRDLOperation):
-    """``%r = sym.subtensor %x[%i, 1:, ::2, :-1] : tensor<?x?x?x?xf64> -> tensor<?x?x?xf64>``.
+def _print_index_list(printer: Printer, entries, dynamic) -> None:  # type: ignore[no-untyped-def]
+    """Print ``[%i, 1:, ::2]`` for a subtensor spec."""
 
-    Basic indexing of the leading dimensions: a single index (an integer or a 0-d
-    ``tensor<i64>`` operand) removes its dimension, a slice ``start:stop:step``
-    (each part optional, an integer or an operand) keeps it. Negative values count
-    from the end, as in NumPy; an out-of-range single index raises IndexError.
-
-    The ``spec`` property stores four entries per indexed dimension: ``kind``
-    (0 = index, 1 = slice), start, stop and step, each a literal,
-    ``SUBTENSOR_NONE`` (absent) or ``SUBTENSOR_DYNAMIC`` (the next operand).
-    """
-
-    name = "sym.subtensor"
-    x = operand_def(AnyTensor)
-    indices = var_operand_def(AnyTensor)
-    spec = prop_def(DenseArrayBase)
-    result = result_def(AnyTensor)
-    traits = traits_def(Pure())
-
-    def __init__(
-        self,
-        x: SSAValue,
-        indices: Sequence[SSAValue],
-        spec: Sequence[int],
-        result_type: TensorType | None = None,
-    ):
-        """Without ``result_type``, the result type is inferred from ``x``'s."""
-        if result_type is None:
-            entries = _spec_entries(spec)
-            shape = SubtensorOp.static_result_shape(static_shape(x.type), entries)
-            result_type = with_shape(x.type, shape)  # type: ignore[arg-type]
-        super().__init__(
-            operands=[x, list(indices)],
-            result_types=[result_type],
-            properties={"spec": DenseArrayBase.from_list(i64, list(spec))},
-        )
-
-    def entries(self) -> list[tuple[int, int, int, int]]:
-        return _spec_entries([int(v) for v in self.spec.get_values()])
-
-    # -- custom syntax -----------------------------------------------------------
-
-    def print(self, printer: Printer) -> None:
-        dynamic = iter(self.indices)
-        printer.print_string(" ")
-        printer.print_operand(self.x)
-        printer.print_string("[")
-        for n, (kind, start, stop, step) in enumerate(self.entries()):
-            if n:
-                printer.print_string(", ")
-            if kind == 0:
-                self._print_part(printer, start, dynamic)
-                continue
-            self._print_part(printer, start, dynamic)
-            printer.print_string(":")
-            self._print_part(printer, stop, dynamic)
-            if step != SUBTENSOR_NONE:
-                printer.print_string(":")
-                self._print_part(printer, step, dynamic)
-        printer.print_string("]")
-        printer.print_op_attributes(self.attributes)
-        printer.print_string(" : ")
-        printer.print_attribute(self.x.type)
-        printer.print_string(" -> ")
-        printer.print_attribute(self.result.type)
-
-    @staticmethod
-    def _print_part(printer: Printer, v: int, dynamic) -> None:  # type: ignore[no-untyped-def]
+    def part(v: int) -> None:
         if v == SUBTENSOR_NONE:
             return
         if v == SUBTENSOR_DYNAMIC:
@@ -1060,66 +994,101 @@ class SubtensorOp(IRDLOperation):
             return
         printer.print_string(str(v))
 
-    @classmethod
-    def parse(cls, parser: Parser) -> SubtensorOp:
-        index_type = tensor_type("int64", ())
-        x = parser.parse_unresolved_operand()
-        indices: list[SSAValue] = []
-        spec: list[int] = []
+    printer.print_string("[")
+    for n, (kind, start, stop, step) in enumerate(entries):
+        if n:
+            printer.print_string(", ")
+        part(start)
+        if kind == 0:
+            continue
+        printer.print_string(":")
+        part(stop)
+        if step != SUBTENSOR_NONE:
+            printer.print_string(":")
+            part(step)
+    printer.print_string("]")
 
-        def part() -> int:
-            value = parser.parse_optional_integer(allow_boolean=False)
-            if value is not None:
-                return value
-            operand = parser.parse_optional_unresolved_operand()
-            if operand is not None:
-                indices.append(parser.resolve_operand(operand, index_type))
-                return SUBTENSOR_DYNAMIC
-            return SUBTENSOR_NONE
 
-        parser.parse_punctuation("[")
-        if parser.parse_optional_punctuation("]") is None:
-            while True:
-                start = part()
-                if parser.parse_optional_punctuation(":") is not None:
-                    stop = part()
-                    step = SUBTENSOR_NONE
-                    if parser.parse_optional_punctuation(":") is not None:
-                        step = part()
-                    spec += [1, start, stop, step]
-                elif start == SUBTENSOR_NONE:
-                    parser.raise_error("expected an index or a slice")
-                else:
-                    spec += [0, start, SUBTENSOR_NONE, SUBTENSOR_NONE]
-                if parser.parse_optional_punctuation(",") is None:
-                    break
-            parser.parse_punctuation("]")
-        attributes = parser.parse_optional_attr_dict()
-        parser.parse_punctuation(":")
-        x_type = parser.parse_type()
-        parser.parse_punctuation("->")
-        result_type = parser.parse_type()
-        op = cls(parser.resolve_operand(x, x_type), indices, spec, result_type)  # type: ignore[arg-type]
-        op.attributes |= attributes
-        return op
+def _parse_index_list(parser: Parser, indices: list[SSAValue]) -> list[int]:
+    """Parse ``[%i, 1:, ::2]`` into a spec, appending the index operands."""
+    index_type = tensor_type("int64", ())
+    spec: list[int] = []
 
-    def verify_(self) -> None:
+    def part() -> int:
+        value = parser.parse_optional_integer(allow_boolean=False)
+        if value is not None:
+            return value
+        operand = parser.parse_optional_unresolved_operand()
+        if operand is not None:
+            indices.append(parser.resolve_operand(operand, index_type))
+            return SUBTENSOR_DYNAMIC
+        return SUBTENSOR_NONE
+
+    parser.parse_punctuation("[")
+    if parser.parse_optional_punctuation("]") is not None:
+        return spec
+    while True:
+        start = part()
+        if parser.parse_optional_punctuation(":") is not None:
+            stop = part()
+            step = SUBTENSOR_NONE
+            if parser.parse_optional_punctuation(":") is not None:
+                step = part()
+            spec += [1, start, stop, step]
+        elif start == SUBTENSOR_NONE:
+            parser.raise_error("expected an index or a slice")
+        else:
+            spec += [0, start, SUBTENSOR_NONE, SUBTENSOR_NONE]
+        if parser.parse_optional_punctuation(",") is None:
+            break
+    parser.parse_punctuation("]")
+    return spec
+
+
+def indexed_shape(
+    shape: Sequence[int | None], entries: Sequence[tuple[int, int, int, int]]
+) -> tuple[int | None, ...]:
+    """Static sizes of ``x[spec]``: a slice of a known size with literal bounds has a
+    known size, everything else is ``?``; single indices remove their dimension."""
+    out: list[int | None] = []
+    for dim, (kind, start, stop, step) in enumerate(entries):
+        if kind == 0:
+            continue
+        size = shape[dim]
+        parts = (start, stop, step)
+        if size is None or SUBTENSOR_DYNAMIC in parts:
+            out.append(None)
+            continue
+        bounds = [None if p == SUBTENSOR_NONE else p for p in parts]
+        out.append(len(range(*slice(*bounds).indices(size))))
+    return tuple(out) + tuple(shape[len(entries) :])
+
+
+class _IndexedOp(IRDLOperation, abc.ABC):
+    """Shared part of the ops that take a basic-indexing spec (see SubtensorOp)."""
+
+    spec = prop_def(DenseArrayBase)
+
+    def entries(self) -> list[tuple[int, int, int, int]]:
+        return _spec_entries([int(v) for v in self.spec.get_values()])
+
+    def _verify_spec(self, x_type: Attribute, indices: Sequence[SSAValue]) -> None:
         values = [int(v) for v in self.spec.get_values()]
         if len(values) % 4:
             raise VerifyException(f"'{self.name}' op spec length must be a multiple of 4")
         entries = self.entries()
-        ndim = len(static_shape(self.x.type))
+        ndim = len(static_shape(x_type))
         if len(entries) > ndim:
             raise VerifyException(
                 f"'{self.name}' op has {len(entries)} indices for a rank-{ndim} operand"
             )
         dynamic = sum(v == SUBTENSOR_DYNAMIC for v in values)
-        if dynamic != len(self.indices):
+        if dynamic != len(indices):
             raise VerifyException(
                 f"'{self.name}' op spec names {dynamic} dynamic indices but "
-                f"{len(self.indices)} are given"
+                f"{len(indices)} are given"
             )
-        for v in self.indices:
+        for v in indices:
             if v.type != tensor_type("int64", ()):
                 raise VerifyException(
                     f"'{self.name}' op indices must be tensor<i64>, got {v.type}"
@@ -1129,36 +1098,6 @@ class SubtensorOp(IRDLOperation):
                 raise VerifyException(f"'{self.name}' op invalid spec entry")
             if step == 0:
                 raise VerifyException(f"'{self.name}' op slice step cannot be zero")
-        expected = self.static_result_shape(static_shape(self.x.type), entries)
-        got = static_shape(self.result.type)
-        if (
-            len(got) != len(expected)
-            or dtype_of(self.result.type) != dtype_of(self.x.type)
-            or any(e is not None and g is not None and g != e for g, e in zip(got, expected))
-        ):
-            raise VerifyException(
-                f"'{self.name}' op result type {self.result.type} does not match "
-                f"indexing {self.x.type}"
-            )
-
-    @staticmethod
-    def static_result_shape(
-        shape: Sequence[int | None], entries: Sequence[tuple[int, int, int, int]]
-    ) -> tuple[int | None, ...]:
-        """The result's static sizes: a slice of a known size with literal bounds
-        has a known size, everything else is ``?``."""
-        out: list[int | None] = []
-        for dim, (kind, start, stop, step) in enumerate(entries):
-            if kind == 0:
-                continue
-            size = shape[dim]
-            parts = (start, stop, step)
-            if size is None or SUBTENSOR_DYNAMIC in parts:
-                out.append(None)
-                continue
-            bounds = [None if p == SUBTENSOR_NONE else p for p in parts]
-            out.append(len(range(*slice(*bounds).indices(size))))
-        return tuple(out) + tuple(shape[len(entries) :])
 
     def index_tuple(self, dynamic: Sequence[np.ndarray]) -> tuple[object, ...]:
         it = iter(int(d) for d in dynamic)
@@ -1178,19 +1117,203 @@ class SubtensorOp(IRDLOperation):
                 out.append(slice(get(start), get(stop), get(step)))
         return tuple(out)
 
+    def _region(self, x: np.ndarray, dynamic: Sequence[np.ndarray]) -> tuple[object, ...]:
+        index = self.index_tuple(dynamic)
+        for i, part in enumerate(index):
+            if isinstance(part, int) and not -x.shape[i] <= part < x.shape[i]:
+                raise IndexError(
+                    f"'{self.name}': index {part} is out of bounds for dimension {i} "
+                    f"with size {x.shape[i]} (shape {x.shape})"
+                )
+        return index
+
+
+@irdl_op_definition
+class SubtensorOp(_IndexedOp):
+    """``%r = sym.subtensor %x[%i, 1:, ::2, :-1] : tensor<?x?x?x?xf64> -> tensor<?x?x?xf64>``.
+
+    Basic indexing of the leading dimensions: a single index (an integer or a 0-d
+    ``tensor<i64>`` operand) removes its dimension, a slice ``start:stop:step``
+    (each part optional, an integer or an operand) keeps it. Negative values count
+    from the end, as in NumPy; an out-of-range single index raises IndexError.
+
+    The ``spec`` property stores four entries per indexed dimension: ``kind``
+    (0 = index, 1 = slice), start, stop and step, each a literal,
+    ``SUBTENSOR_NONE`` (absent) or ``SUBTENSOR_DYNAMIC`` (the next operand).
+    """
+
+    name = "sym.subtensor"
+    x = operand_def(AnyTensor)
+    indices = var_operand_def(AnyTensor)
+    result = result_def(AnyTensor)
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        x: SSAValue,
+        indices: Sequence[SSAValue],
+        spec: Sequence[int],
+        result_type: TensorType | None = None,
+    ):
+        """Without ``result_type``, the result type is inferred from ``x``'s."""
+        if result_type is None:
+            shape = indexed_shape(static_shape(x.type), _spec_entries(spec))
+            result_type = with_shape(x.type, shape)  # type: ignore[arg-type]
+        super().__init__(
+            operands=[x, list(indices)],
+            result_types=[result_type],
+            properties={"spec": DenseArrayBase.from_list(i64, list(spec))},
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.x)
+        _print_index_list(printer, self.entries(), iter(self.indices))
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.x.type)
+        printer.print_string(" -> ")
+        printer.print_attribute(self.result.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> SubtensorOp:
+        x = parser.parse_unresolved_operand()
+        indices: list[SSAValue] = []
+        spec = _parse_index_list(parser, indices)
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        x_type = parser.parse_type()
+        parser.parse_punctuation("->")
+        result_type = parser.parse_type()
+        op = cls(parser.resolve_operand(x, x_type), indices, spec, result_type)  # type: ignore[arg-type]
+        op.attributes |= attributes
+        return op
+
+    def verify_(self) -> None:
+        self._verify_spec(self.x.type, self.indices)
+        expected = indexed_shape(static_shape(self.x.type), self.entries())
+        got = static_shape(self.result.type)
+        if (
+            len(got) != len(expected)
+            or dtype_of(self.result.type) != dtype_of(self.x.type)
+            or any(e is not None and g is not None and g != e for g, e in zip(got, expected))
+        ):
+            raise VerifyException(
+                f"'{self.name}' op result type {self.result.type} does not match "
+                f"indexing {self.x.type}"
+            )
+
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         x, dynamic = args[0], args[1:]
-        index = self.index_tuple(dynamic)
-        for part in index:
-            if isinstance(part, slice) and part.step == 0:
-                raise ValueError(f"'{self.name}': slice step cannot be zero")
-        try:
-            out = x[index]
-        except IndexError as e:
-            raise IndexError(
-                f"'{self.name}' on {_describe(self.x)} of shape {x.shape}: {e}"
-            ) from None
+        out = x[self._region(x, dynamic)]
         return (np.array(out, dtype=x.dtype),)
+
+
+class _UpdateSubtensorOp(_IndexedOp, abc.ABC):
+    x = operand_def(AnyTensor)
+    y = operand_def(AnyTensor)
+    indices = var_operand_def(AnyTensor)
+    result = result_def(AnyTensor)
+    traits = traits_def(Pure())
+
+    def __init__(
+        self, x: SSAValue, y: SSAValue, indices: Sequence[SSAValue], spec: Sequence[int]
+    ):
+        super().__init__(
+            operands=[x, y, list(indices)],
+            result_types=[x.type],
+            properties={"spec": DenseArrayBase.from_list(i64, list(spec))},
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.x)
+        _print_index_list(printer, self.entries(), iter(self.indices))
+        printer.print_string(", ")
+        printer.print_operand(self.y)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.x.type)
+        printer.print_string(", ")
+        printer.print_attribute(self.y.type)
+
+    @classmethod
+    def parse(cls, parser: Parser):  # type: ignore[no-untyped-def]
+        x = parser.parse_unresolved_operand()
+        indices: list[SSAValue] = []
+        spec = _parse_index_list(parser, indices)
+        parser.parse_punctuation(",")
+        y = parser.parse_unresolved_operand()
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        x_type = parser.parse_type()
+        parser.parse_punctuation(",")
+        y_type = parser.parse_type()
+        op = cls(
+            parser.resolve_operand(x, x_type), parser.resolve_operand(y, y_type), indices, spec
+        )
+        op.attributes |= attributes
+        return op
+
+    def verify_(self) -> None:
+        self._verify_spec(self.x.type, self.indices)
+        _check_result_type(self, self.x.type)
+        region = indexed_shape(static_shape(self.x.type), self.entries())
+        ys = static_shape(self.y.type)
+        if dtype_of(self.y.type) != dtype_of(self.x.type) or len(ys) != len(region) or any(
+            y is not None and r is not None and y != 1 and y != r for y, r in zip(ys, region)
+        ):
+            raise VerifyException(
+                f"'{self.name}' op value {self.y.type} does not fit the indexed region "
+                f"of {self.x.type}"
+            )
+
+    def _values(self, args: Sequence[np.ndarray]) -> tuple[np.ndarray, object, np.ndarray]:
+        x, y, dynamic = args[0], args[1], args[2:]
+        index = self._region(x, dynamic)
+        target = x[index].shape
+        ys = static_shape(self.y.type)
+        if len(target) == y.ndim and any(
+            a != b and not (s == 1 and a == 1) for a, b, s in zip(y.shape, target, ys)
+        ):
+            raise ValueError(
+                f"shape mismatch in '{self.name}': a value of shape {y.shape} does not fit "
+                f"the region {target} of {_describe(self.x)} {x.shape}"
+            )
+        return x.copy(), index, y
+
+
+@irdl_op_definition
+class IncSubtensorOp(_UpdateSubtensorOp):
+    """``%r = sym.inc_subtensor %x[%i, 1:], %y : tensor<?x?xf64>, tensor<?xf64>``.
+
+    A copy of ``x`` with ``y`` added to the indexed region (Theano's
+    ``inc_subtensor``); ``y`` has the region's rank and broadcasts where it has a
+    static size 1.
+    """
+
+    name = "sym.inc_subtensor"
+
+    def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
+        out, index, y = self._values(args)
+        out[index] += y
+        return (out,)
+
+
+@irdl_op_definition
+class SetSubtensorOp(_UpdateSubtensorOp):
+    """``%r = sym.set_subtensor %x[%i, 1:], %y : tensor<?x?xf64>, tensor<?xf64>``.
+
+    A copy of ``x`` with the indexed region replaced by ``y`` (Theano's
+    ``set_subtensor``).
+    """
+
+    name = "sym.set_subtensor"
+
+    def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
+        out, index, y = self._values(args)
+        out[index] = y
+        return (out,)
 
 
 @irdl_op_definition
@@ -1461,7 +1584,7 @@ Sym = Dialect(
         MaximumOp, MinimumOp, Atan2Op, AndOp, OrOp, XorOp, CmpOp,
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
-        SubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
+        SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
     [],

@@ -34,10 +34,17 @@ def _dce() -> type[ModulePass]:
     return DeadCodeElimination
 
 
+def _sym_stabilize() -> type[ModulePass]:
+    from symopt.passes.sym_stabilize import SymStabilizePass
+
+    return SymStabilizePass
+
+
 _BUILTIN: dict[str, PassFactory] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
     "dce": _dce,
+    "sym-stabilize": _sym_stabilize,
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
@@ -56,5 +63,37 @@ def available_passes() -> dict[str, PassFactory]:
     return {**_BUILTIN, **_REGISTERED}
 
 
-SYM_OPT_PIPELINE = "canonicalize,cse,dce"
+NAMED_PIPELINES: dict[str, str] = {
+    "sym-opt": "canonicalize,sym-stabilize,cse,dce",
+}
+"""Names that stand for a whole pipeline inside a ``-p`` list."""
+
+SYM_OPT_PIPELINE = "sym-opt"
 """The sym-level default pipeline that ``function`` runs before execution."""
+
+
+def expand_pipeline(spec: str) -> str:
+    """Replace named pipelines (``sym-opt``) in a pass list by their passes."""
+    from xdsl.utils.arg_spec import parse_pipeline
+
+    parts: list[str] = []
+    for pass_spec in parse_pipeline(spec):
+        if pass_spec.name in NAMED_PIPELINES:
+            if pass_spec.parameters:
+                raise ValueError(f"the pipeline '{pass_spec.name}' takes no options")
+            parts.append(expand_pipeline(NAMED_PIPELINES[pass_spec.name]))
+        else:
+            parts.append(str(pass_spec))
+    return ",".join(p for p in parts if p)
+
+
+def run_pipeline(module, spec: str) -> None:  # type: ignore[no-untyped-def]
+    """Parse ``spec`` (named pipelines allowed) and apply it to ``module``."""
+    from xdsl.passes import PassPipeline
+
+    from symopt.dialects.context import sym_context
+
+    spec = expand_pipeline(spec)
+    if not spec:
+        return
+    PassPipeline.parse_spec(available_passes(), spec).apply(sym_context(), module)

@@ -15,10 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from xdsl.context import Context
-from xdsl.dialects import func as func_dialect
-from xdsl.dialects.builtin import Builtin, ModuleOp
-from xdsl.passes import PassPipeline
+from xdsl.dialects.builtin import ModuleOp
 
 from symopt.configparser import config
 from symopt.dialects import sym
@@ -139,22 +136,6 @@ class _Compiled:
     n_outputs: int
     input_updates: list[int]
     """Input positions whose In(update=...) values follow the outputs."""
-
-
-def _sym_context() -> Context:
-    ctx = Context()
-    ctx.load_dialect(Builtin)
-    ctx.load_dialect(func_dialect.Func)
-    ctx.load_dialect(sym.Sym)
-    return ctx
-
-
-def _run_pipeline(module: ModuleOp, pipeline: str) -> None:
-    from symopt.passes import available_passes
-
-    if not pipeline:
-        return
-    PassPipeline.parse_spec(available_passes(), pipeline).apply(_sym_context(), module)
 
 
 def _make_executor(module: ModuleOp, mode: str) -> Executor:
@@ -577,9 +558,9 @@ def function(
 
     module = built.module
     source = str(module)
-    from symopt.passes import SYM_OPT_PIPELINE
+    from symopt.passes import SYM_OPT_PIPELINE, run_pipeline
 
-    _run_pipeline(module, SYM_OPT_PIPELINE)
+    run_pipeline(module, SYM_OPT_PIPELINE)
     module.verify()
     compiled = _Compiled(
         module=module,

@@ -100,6 +100,7 @@ from symopt.tensor.basic import (
     zeros_like,
 )
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
+from symopt.tensor.subtensor import inc_subtensor, set_subtensor
 
 _PREFIX_DTYPES = {
     "b": "int8",

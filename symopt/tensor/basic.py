@@ -459,6 +459,9 @@ def cast(x: object, dtype: object) -> Variable:
     dtype = canonical_dtype(dtype)
     if v.dtype == dtype:
         return v
+    owner = v.value.owner
+    if isinstance(owner, sym.ConstantOp):
+        return constant(owner.to_numpy().astype(dtype))
     return apply(sym.CastOp(v.value, dtype))
 
 

@@ -89,3 +89,41 @@ def getitem(x: Variable, key: object) -> Variable:
     ):
         return x
     return _build(lambda: sym.SubtensorOp(x.value, [o.value for o in operands], spec))
+
+
+def _update(op_cls, x: Variable, y: object, what: str) -> Variable:  # type: ignore[no-untyped-def]
+    from symopt.tensor.basic import _build, _pad_rank, as_tensor_variable, cast
+
+    owner = x.value.owner
+    if not isinstance(owner, sym.SubtensorOp):
+        raise TypeError(
+            f"{what}: the first argument must be an indexed variable like x[1:], "
+            f"got {x!r}"
+        )
+    v = as_tensor_variable(y)
+    if v.ndim > x.ndim:
+        raise ValueError(
+            f"{what}: the value {v!r} has {v.ndim} dimensions, the region {x!r} only "
+            f"{x.ndim}"
+        )
+    v = _pad_rank(cast(v, x.dtype), x.ndim)
+    base = owner.x
+    indices = list(owner.indices)
+    spec = [int(s) for s in owner.spec.get_values()]
+    return _build(lambda: op_cls(base, v.value, indices, spec))
+
+
+def inc_subtensor(x: Variable, y: object) -> Variable:
+    """The tensor indexed by ``x`` with ``y`` added to the region ``x`` selects.
+
+    >>> import numpy as np, symopt.tensor as T
+    >>> v = T.dvector('v')
+    >>> T.inc_subtensor(v[1:], 1.0).eval({v: np.zeros(3)})
+    array([0., 1., 1.])
+    """
+    return _update(sym.IncSubtensorOp, x, y, "inc_subtensor")
+
+
+def set_subtensor(x: Variable, y: object) -> Variable:
+    """The tensor indexed by ``x`` with the region ``x`` selects replaced by ``y``."""
+    return _update(sym.SetSubtensorOp, x, y, "set_subtensor")

@@ -1,0 +1,200 @@
+"""``sym-stabilize``: rewrite numerically unstable formulas into stable ops.
+
+In floating point, ``1 / (1 + exp(-x))`` rounds to exactly 1.0 once ``x`` exceeds
+about 37 (float64), so ``log(1 - p)`` becomes ``log(0) = -inf`` and its gradient
+``1 / (1 - p)`` infinite, although the exact values are finite. These patterns
+replace such formulas by ``sym.sigmoid`` and ``sym.softplus``, whose NumPy and
+compiled implementations never overflow, and whose gradients are stable too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+
+from symopt.dialects import sym
+
+
+def _is_constant(value: SSAValue, number: float) -> bool:
+    """Whether ``value`` is a ``sym.constant`` whose elements all equal ``number``."""
+    owner = value.owner
+    if not isinstance(owner, sym.ConstantOp):
+        return False
+    data = owner.to_numpy()
+    return data.size > 0 and bool(np.all(data == number))
+
+
+def _negated(value: SSAValue, new_ops: list[Operation]) -> SSAValue:
+    """``-value``, reusing ``x`` when ``value`` is ``-x``."""
+    owner = value.owner
+    if isinstance(owner, sym.NegOp):
+        return owner.x
+    neg = sym.NegOp(value)
+    new_ops.append(neg)
+    return neg.result
+
+
+def _one_plus(value: SSAValue) -> SSAValue | None:
+    """``x`` if ``value`` is ``1 + x`` or ``x + 1``, else None."""
+    owner = value.owner
+    if not isinstance(owner, sym.AddOp):
+        return None
+    if _is_constant(owner.lhs, 1.0):
+        return owner.rhs
+    if _is_constant(owner.rhs, 1.0):
+        return owner.lhs
+    return None
+
+
+def _same_type(op: Operation, source: SSAValue) -> bool:
+    """Whether a replacement computed elementwise from ``source`` has exactly the type
+    of ``op``'s result (constants of a larger static shape can broaden it). Checked
+    before any new op is created, so a rejected match leaves no stray uses."""
+    return source.type == op.results[0].type
+
+
+class SigmoidFromReciprocal(RewritePattern):
+    """``1 / (1 + exp(u)) -> sigmoid(-u)`` (and ``1 / (exp(u) + 1)``).
+
+    Exact: ``sigmoid(t) = 1 / (1 + exp(-t))`` with ``t = -u``; ``--x`` folds to ``x``.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.DivOp, rewriter: PatternRewriter) -> None:
+        if not _is_constant(op.lhs, 1.0):
+            return
+        inner = _one_plus(op.rhs)
+        if inner is None or not isinstance(inner.owner, sym.ExpOp):
+            return
+        if not _same_type(op, inner.owner.x):
+            return
+        new_ops: list[Operation] = []
+        t = _negated(inner.owner.x, new_ops)
+        sig = sym.SigmoidOp(t)
+        rewriter.replace(op, [*new_ops, sig], [sig.result])
+
+
+class OneMinusSigmoid(RewritePattern):
+    """``1 - sigmoid(x) -> sigmoid(-x)``.
+
+    Exact: ``1 - 1/(1+e^-x) = e^-x/(1+e^-x) = 1/(e^x+1) = sigmoid(-x)``; the left side
+    loses all precision (and hits 0) where ``sigmoid(x)`` rounds to 1.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.SubOp, rewriter: PatternRewriter) -> None:
+        if not _is_constant(op.lhs, 1.0) or not isinstance(op.rhs.owner, sym.SigmoidOp):
+            return
+        if not _same_type(op, op.rhs):
+            return
+        new_ops: list[Operation] = []
+        t = _negated(op.rhs.owner.x, new_ops)
+        sig = sym.SigmoidOp(t)
+        rewriter.replace(op, [*new_ops, sig], [sig.result])
+
+
+class LogSigmoid(RewritePattern):
+    """``log(sigmoid(x)) -> -softplus(-x)``.
+
+    Exact: ``log(1/(1+e^-x)) = -log(1+e^-x) = -softplus(-x)``; softplus never
+    overflows, where ``log`` of a sigmoid that underflowed to 0 gives ``-inf``.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.LogOp, rewriter: PatternRewriter) -> None:
+        if not isinstance(op.x.owner, sym.SigmoidOp):
+            return
+        new_ops: list[Operation] = []
+        t = _negated(op.x.owner.x, new_ops)
+        sp = sym.SoftplusOp(t)
+        neg = sym.NegOp(sp.result)
+        rewriter.replace(op, [*new_ops, sp, neg], [neg.result])
+
+
+class LogOneMinusSigmoid(RewritePattern):
+    """``log(1 - sigmoid(x)) -> -softplus(x)``.
+
+    Exact: ``1 - sigmoid(x) = sigmoid(-x)`` and ``log(sigmoid(-x)) = -softplus(x)``.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.LogOp, rewriter: PatternRewriter) -> None:
+        sub = op.x.owner
+        if not isinstance(sub, sym.SubOp) or not _is_constant(sub.lhs, 1.0):
+            return
+        if not isinstance(sub.rhs.owner, sym.SigmoidOp) or not _same_type(op, sub.rhs):
+            return
+        sp = sym.SoftplusOp(sub.rhs.owner.x)
+        neg = sym.NegOp(sp.result)
+        rewriter.replace(op, [sp, neg], [neg.result])
+
+
+class SoftplusFromLog(RewritePattern):
+    """``log(1 + exp(x)) -> softplus(x)`` (and ``log(exp(x) + 1)``).
+
+    Exact by definition; ``exp(x)`` overflows to ``inf`` for x > 709 (float64) where
+    ``softplus(x) = x + log1p(exp(-x))`` is finite.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.LogOp, rewriter: PatternRewriter) -> None:
+        inner = _one_plus(op.x)
+        if inner is None or not isinstance(inner.owner, sym.ExpOp):
+            return
+        if not _same_type(op, inner.owner.x):
+            return
+        sp = sym.SoftplusOp(inner.owner.x)
+        rewriter.replace(op, [sp], [sp.result])
+
+
+class SoftplusFromLog1p(RewritePattern):
+    """``log1p(exp(x)) -> softplus(x)``: the same function, without the overflow."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.Log1pOp, rewriter: PatternRewriter) -> None:
+        if not isinstance(op.x.owner, sym.ExpOp):
+            return
+        sp = sym.SoftplusOp(op.x.owner.x)
+        rewriter.replace(op, [sp], [sp.result])
+
+
+@dataclass(frozen=True)
+class SymStabilizePass(ModulePass):
+    """Rewrite unstable sigmoid/softplus formulas into ``sym.sigmoid``/``sym.softplus``.
+
+    Input: any module with ``sym`` ops.
+    Output: the same module where ``1/(1+exp(u))``, ``1 - sigmoid(x)``,
+    ``log(sigmoid(x))``, ``log(1 - sigmoid(x))``, ``log(1 + exp(x))`` and
+    ``log1p(exp(x))`` are replaced by their stable forms (see each pattern).
+    Invariants: values and types are unchanged (up to rounding, which only improves);
+    ops left without uses are not removed (run ``dce``).
+    """
+
+    name = "sym-stabilize"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(
+            GreedyRewritePatternApplier(
+                [
+                    SigmoidFromReciprocal(),
+                    OneMinusSigmoid(),
+                    LogSigmoid(),
+                    LogOneMinusSigmoid(),
+                    SoftplusFromLog(),
+                    SoftplusFromLog1p(),
+                ]
+            ),
+            apply_recursively=True,
+        ).rewrite_module(op)
