@@ -29,13 +29,15 @@ _LAZY = {
     "MissingInputError": "symopt.ir.build",
     "Variable": "symopt.ir.variable",
     "config": "symopt.configparser",
+    "grad": "symopt.gradient",
 }
-_SUBMODULES = ("printing", "tensor")
+_SUBMODULES = ("printing", "tensor", "gradient")
 
-__all__ = sorted([*_LAZY, "printing", "tensor"])
+__all__ = sorted([*_LAZY, *_SUBMODULES])
 
 if TYPE_CHECKING:
-    from symopt import printing, tensor
+    from symopt import gradient, printing, tensor
+    from symopt.gradient import grad
     from symopt.configparser import config
     from symopt.ir.build import MissingInputError
     from symopt.ir.variable import Variable

@@ -38,7 +38,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Dialect, Operation, SSAValue
+from xdsl.ir import Attribute, Dialect, Operation, Region, SSAValue
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.irdl import (
@@ -51,15 +51,18 @@ from xdsl.irdl import (
     operand_def,
     opt_prop_def,
     prop_def,
+    region_def,
     result_def,
     traits_def,
     var_operand_def,
 )
 from xdsl.traits import (
     ConstantLike,
+    IsTerminator,
     MemoryReadEffect,
     MemoryWriteEffect,
     Pure,
+    RecursiveMemoryEffect,
     SymbolOpInterface,
     SymbolTable,
     SymbolUserOpInterface,
@@ -885,7 +888,7 @@ class DimShuffleOp(IRDLOperation):
         order = sorted(kept)
         y = np.transpose(y, [order.index(p) for p in kept])
         shape = tuple(1 if p == -1 else x.shape[p] for p in pattern)
-        return (np.ascontiguousarray(y.reshape(shape)),)
+        return (np.array(y.reshape(shape), order="C"),)
 
 
 @irdl_op_definition
@@ -970,7 +973,7 @@ class ReshapeOp(IRDLOperation):
                     f"'{self.name}': result shape {out.shape} does not match "
                     f"{self.result.type}"
                 )
-        return (np.ascontiguousarray(out),)
+        return (np.array(out, order="C"),)
 
 
 def _spec_entries(values: Sequence[int]) -> list[tuple[int, int, int, int]]:
@@ -1485,6 +1488,84 @@ class ArangeOp(IRDLOperation):
 
 
 # ---------------------------------------------------------------------------
+# loops
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """``sym.yield %v : tensor<?xf64>``: the value of one iteration of a loop body."""
+
+    name = "sym.yield"
+    value = operand_def(AnyTensor)
+    traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "$value attr-dict `:` type($value)"
+
+    def __init__(self, value: SSAValue):
+        super().__init__(operands=[value])
+
+
+@irdl_op_definition
+class MapIndexOp(IRDLOperation):
+    """``%r = sym.map_index %n : tensor<i64> -> tensor<?x3xf64> { ^bb0(%i: tensor<i64>): ... sym.yield %v : tensor<3xf64> }``.
+
+    Runs the body for ``i = 0 .. n-1`` and stacks the yielded values along a new
+    leading axis (a loop whose iterations are independent, as ``T.jacobian`` needs).
+    The body may use values defined outside it.
+    """
+
+    name = "sym.map_index"
+    n = operand_def(AnyTensor)
+    result = result_def(AnyTensor)
+    body = region_def("single_block")
+    traits = traits_def(RecursiveMemoryEffect())
+    assembly_format = "$n attr-dict `:` type($n) `->` type($result) $body"
+
+    def __init__(self, n: SSAValue, body: Region, result_type: TensorType):
+        super().__init__(operands=[n], result_types=[result_type], regions=[body])
+
+    def verify_(self) -> None:
+        if self.n.type != tensor_type("int64", ()):
+            raise VerifyException(f"'{self.name}' op trip count must be tensor<i64>, got {self.n.type}")
+        block = self.body.block
+        if len(block.args) != 1 or block.args[0].type != tensor_type("int64", ()):
+            raise VerifyException(
+                f"'{self.name}' op body must take one tensor<i64> argument (the index)"
+            )
+        last = block.last_op
+        if not isinstance(last, YieldOp):
+            raise VerifyException(f"'{self.name}' op body must end with sym.yield")
+        item = static_shape(last.value.type)
+        out = static_shape(self.result.type)
+        if len(out) != len(item) + 1 or dtype_of(self.result.type) != dtype_of(last.value.type) or any(
+            a is not None and b is not None and a != b for a, b in zip(out[1:], item)
+        ):
+            raise VerifyException(
+                f"'{self.name}' op result type {self.result.type} does not stack the "
+                f"yielded {last.value.type}"
+            )
+
+    def evaluate_region(self, run, n: np.ndarray) -> tuple[np.ndarray, ...]:  # type: ignore[no-untyped-def]
+        """``run(block, args)`` interprets a block and returns its yielded values."""
+        count = int(n)
+        if count < 0:
+            raise ValueError(f"'{self.name}': negative trip count {count}")
+        block = self.body.block
+        items = [run(block, [np.array(i, dtype=np.int64)])[0] for i in range(count)]
+        item_type = block.last_op.value.type  # type: ignore[union-attr]
+        if not items:
+            shape = tuple(0 if s is None else s for s in static_shape(item_type))
+            return (np.zeros((0, *shape), dtype=dtype_of(item_type)),)
+        first = items[0].shape
+        for i, item in enumerate(items):
+            if item.shape != first:
+                raise ValueError(
+                    f"'{self.name}': iteration {i} yields shape {item.shape}, "
+                    f"iteration 0 yielded {first}"
+                )
+        return (np.stack(items),)
+
+
+# ---------------------------------------------------------------------------
 # shared variables: module symbols
 
 
@@ -1585,6 +1666,7 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
+        YieldOp, MapIndexOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
     [],

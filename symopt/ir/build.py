@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 
 from symopt.dialects import sym
+from symopt.ir.graph import operand_values
 from symopt.ir.variable import Variable
 
 _SYMBOL = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -99,7 +100,7 @@ def build_module(
             return (given_values[v].value,)
         owner = v.owner
         if isinstance(owner, Operation):
-            return tuple(owner.operands)
+            return tuple(operand_values(owner))
         return ()
 
     def emit(v: SSAValue) -> None:

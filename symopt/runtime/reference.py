@@ -13,12 +13,13 @@ committed here, that is the caller's job once the whole call has succeeded.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 
 from symopt.dialects import sym
 from symopt.ir.types import dtype_of, static_shape
@@ -40,11 +41,10 @@ class ReferenceExecutor:
     def __init__(self, module: ModuleOp, entry: str | None = None):
         self.module = module
         self.func = entry_function(module, entry)
-        self._body: list[Operation] = list(self.func.body.block.ops)
-        for op in self._body:
-            if not isinstance(op, (sym.ReadOp, sym.WriteOp, func.ReturnOp)) and not hasattr(
-                op, "evaluate"
-            ):
+        for op in self.func.body.walk():
+            if op is self.func or isinstance(op, _HANDLED):
+                continue
+            if not hasattr(op, "evaluate") and not hasattr(op, "evaluate_region"):
                 raise TypeError(f"the reference executor cannot run '{op.name}'")
 
     def __call__(
@@ -53,21 +53,44 @@ class ReferenceExecutor:
         block = self.func.body.block
         if len(args) != len(block.args):
             raise TypeError(f"expected {len(block.args)} arguments, got {len(args)}")
-        env: dict[SSAValue, np.ndarray] = dict(zip(block.args, args))
         writes: dict[str, np.ndarray] = {}
-        for op in self._body:
+        outputs = self._run(block, list(args), {}, globals_, writes)
+        return outputs, writes
+
+    def _run(
+        self,
+        block: Block,
+        args: list[np.ndarray],
+        outer: Mapping[SSAValue, np.ndarray],
+        globals_: Mapping[str, np.ndarray],
+        writes: dict[str, np.ndarray],
+    ) -> list[np.ndarray]:
+        """Interpret ``block``; the values of its terminator's operands."""
+        env: ChainMap[SSAValue, np.ndarray] = ChainMap(dict(zip(block.args, args)), outer)  # type: ignore[arg-type]
+
+        def run(inner: Block, inner_args: list[np.ndarray]) -> list[np.ndarray]:
+            return self._run(inner, inner_args, env, globals_, writes)
+
+        for op in block.ops:
             if isinstance(op, sym.ReadOp):
                 env[op.result] = globals_[op.global_name.string_value()]
             elif isinstance(op, sym.WriteOp):
                 writes[op.global_name.string_value()] = env[op.value]
-            elif isinstance(op, func.ReturnOp):
-                return [env[v] for v in op.arguments], writes
+            elif isinstance(op, (func.ReturnOp, sym.YieldOp)):
+                return [env[v] for v in op.operands]
             else:
-                values = op.evaluate(*(env[v] for v in op.operands))  # type: ignore[attr-defined]
+                operands = [env[v] for v in op.operands]
+                if op.regions:
+                    values = op.evaluate_region(run, *operands)  # type: ignore[attr-defined]
+                else:
+                    values = op.evaluate(*operands)  # type: ignore[attr-defined]
                 for result, value in zip(op.results, values, strict=True):
                     _check(op, result, value)
                     env[result] = value
-        raise ValueError(f"function @{self.func.sym_name.data} has no func.return")
+        raise ValueError(f"a block of @{self.func.sym_name.data} has no terminator")
+
+
+_HANDLED = (sym.ReadOp, sym.WriteOp, func.ReturnOp, sym.YieldOp)
 
 
 def _check(op: Operation, result: SSAValue, value: np.ndarray) -> None:

@@ -12,6 +12,7 @@ from symopt.configparser import config
 from symopt.ir.tensor_type import TensorType
 from symopt.ir.variable import Variable
 from symopt.tensor import nnet
+from symopt.tensor.loop import map_index
 from symopt.tensor.basic import (
     abs_,
     add,
@@ -99,6 +100,7 @@ from symopt.tensor.basic import (
     zeros,
     zeros_like,
 )
+from symopt.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, set_subtensor
 
@@ -189,12 +191,3 @@ del _p, _dt, _k, _f, _pl
 def tensor(dtype: object = None, shape=None, name: str | None = None, broadcastable=None) -> Variable:
     """A symbolic input of any rank: ``tensor('float64', shape=(None, 3))``."""
     return TensorType(dtype or config.floatX, shape, broadcastable=broadcastable)(name)
-
-
-def grad(*args, **kwargs):  # pragma: no cover - replaced by symopt.gradient
-    raise NotImplementedError(
-        "symopt.tensor.grad: automatic differentiation is not available in this build"
-    )
-
-
-del grad
