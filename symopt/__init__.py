@@ -30,6 +30,7 @@ _LAZY = {
     "Variable": "symopt.ir.variable",
     "config": "symopt.configparser",
     "grad": "symopt.gradient",
+    "Mode": "symopt.runtime.mode",
 }
 _SUBMODULES = ("printing", "tensor", "gradient")
 
@@ -38,6 +39,7 @@ __all__ = sorted([*_LAZY, *_SUBMODULES])
 if TYPE_CHECKING:
     from symopt import gradient, printing, tensor
     from symopt.gradient import grad
+    from symopt.runtime.mode import Mode
     from symopt.configparser import config
     from symopt.ir.build import MissingInputError
     from symopt.ir.variable import Variable

@@ -888,7 +888,7 @@ class DimShuffleOp(IRDLOperation):
         order = sorted(kept)
         y = np.transpose(y, [order.index(p) for p in kept])
         shape = tuple(1 if p == -1 else x.shape[p] for p in pattern)
-        return (np.array(y.reshape(shape), order="C"),)
+        return (y.reshape(shape),)
 
 
 @irdl_op_definition
@@ -973,7 +973,7 @@ class ReshapeOp(IRDLOperation):
                     f"'{self.name}': result shape {out.shape} does not match "
                     f"{self.result.type}"
                 )
-        return (np.array(out, order="C"),)
+        return (out,)
 
 
 def _spec_entries(values: Sequence[int]) -> list[tuple[int, int, int, int]]:
@@ -1208,8 +1208,7 @@ class SubtensorOp(_IndexedOp):
 
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         x, dynamic = args[0], args[1:]
-        out = x[self._region(x, dynamic)]
-        return (np.array(out, dtype=x.dtype),)
+        return (np.asarray(x[self._region(x, dynamic)]),)
 
 
 class _UpdateSubtensorOp(_IndexedOp, abc.ABC):
@@ -1447,7 +1446,7 @@ class AllocOp(IRDLOperation):
                 f"'{self.name}': cannot broadcast a value of shape {value.shape} "
                 f"to shape {target}"
             ) from None
-        return (np.array(out),)
+        return (out,)
 
 
 @irdl_op_definition

@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
-from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.ir.build import build_module
 from symopt.ir.tensor_type import TensorType
 from symopt.ir.variable import Variable
+from symopt.runtime.mode import Mode, resolve_mode
 from symopt.runtime.shared import SharedVariable
 
 Executor = Callable[
@@ -258,15 +258,18 @@ class Function:
         # commit only now that everything was computed; a committed value must not
         # alias an output, an input or another variable's storage
         if self._writes_enabled:
-            taken = {id(a) for a in outputs} | {id(a) for a in arrays}
-            taken |= {id(v) for s, v in storage.items() if s not in writes}
+            taken = [*outputs, *arrays]
+            taken += [v for s, v in storage.items() if s not in writes]
             for symbol, value in writes.items():
-                if id(value) in taken:
+                if _aliases(value, taken):
                     value = value.copy()
-                taken.add(id(value))
+                taken.append(value)
                 self._globals[symbol]._commit(value)
             for pos, value in zip(self._compiled.input_updates, input_updates):
-                self._slots[pos].default[0] = value.copy() if id(value) in taken else value
+                if _aliases(value, taken):
+                    value = value.copy()
+                taken.append(value)
+                self._slots[pos].default[0] = value
         if self.unpack_single and len(outputs) == 1:
             return outputs[0]
         return outputs
@@ -335,15 +338,20 @@ _UNSET = _Unset()
 def _fresh(
     outputs: list[np.ndarray], inputs: list[np.ndarray], storage: Mapping[str, np.ndarray]
 ) -> list[np.ndarray]:
-    """Copy outputs that alias an input, a shared value or an earlier output."""
-    seen = {id(a) for a in inputs} | {id(a) for a in storage.values()}
-    out = []
+    """Copy outputs that share memory with an input, a shared value or an earlier
+    output (the executor may return views), so the caller owns every array."""
+    others = [*inputs, *storage.values()]
+    out: list[np.ndarray] = []
     for value in outputs:
-        if id(value) in seen:
+        if any(np.may_share_memory(value, o) for o in others):
             value = value.copy()
-        seen.add(id(value))
+        others.append(value)
         out.append(value)
     return out
+
+
+def _aliases(value: np.ndarray, others: Sequence[np.ndarray]) -> bool:
+    return any(np.may_share_memory(value, o) for o in others)
 
 
 # ---------------------------------------------------------------------------
@@ -440,10 +448,14 @@ def function(
     no_default_updates: bool | Sequence[SharedVariable] = False,
     on_unused_input: str | None = "raise",
     name: str | None = None,
-    mode: str | None = None,
+    mode: str | Mode | None = None,
     allow_input_downcast: bool | None = None,
+    pipeline: str | None = None,
 ) -> Function:
     """Compile ``outputs`` (and ``updates``) as a function of ``inputs``.
+
+    ``pipeline`` replaces the sym-level pass pipeline (``'sym-opt'`` by default);
+    ``mode`` is ``'py'`` or a ``symopt.Mode``.
 
     >>> import symopt.tensor as T
     >>> x = T.dmatrix('x')
@@ -533,7 +545,7 @@ def function(
         raise ValueError(
             f"{label}: on_unused_input must be 'raise', 'warn' or 'ignore', got {on_unused_input!r}"
         )
-    mode = mode or config.mode
+    chosen = resolve_mode(mode, pipeline)
 
     built = build_module(
         _func_symbol(name),
@@ -558,14 +570,17 @@ def function(
 
     module = built.module
     source = str(module)
-    from symopt.passes import SYM_OPT_PIPELINE, run_pipeline
+    from symopt.passes import run_pipeline
 
-    run_pipeline(module, SYM_OPT_PIPELINE)
+    try:
+        run_pipeline(module, chosen.pipeline)
+    except ValueError as e:
+        raise ValueError(f"{label}: invalid pipeline {chosen.pipeline!r}: {e}") from None
     module.verify()
     compiled = _Compiled(
         module=module,
         source=source,
-        executor=_make_executor(module, mode),
+        executor=_make_executor(module, chosen.executor),
         n_outputs=len(out_list),
         input_updates=input_updates,
     )

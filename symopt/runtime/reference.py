@@ -41,6 +41,7 @@ class ReferenceExecutor:
     def __init__(self, module: ModuleOp, entry: str | None = None):
         self.module = module
         self.func = entry_function(module, entry)
+        self._programs: dict[Block, list] = {}  # type: ignore[type-arg]
         for op in self.func.body.walk():
             if op is self.func or isinstance(op, _HANDLED):
                 continue
@@ -57,6 +58,22 @@ class ReferenceExecutor:
         outputs = self._run(block, list(args), {}, globals_, writes)
         return outputs, writes
 
+    def _program(self, block: Block) -> list[tuple[Operation, list[SSAValue], list[tuple[np.dtype, tuple[int | None, ...]]]]]:
+        """The block's ops with their operands and the expected dtype and static
+        shape of each result, computed once."""
+        program = self._programs.get(block)
+        if program is None:
+            program = [
+                (
+                    op,
+                    list(op.operands),
+                    [(np.dtype(dtype_of(r.type)), static_shape(r.type)) for r in op.results],
+                )
+                for op in block.ops
+            ]
+            self._programs[block] = program
+        return program
+
     def _run(
         self,
         block: Block,
@@ -66,42 +83,45 @@ class ReferenceExecutor:
         writes: dict[str, np.ndarray],
     ) -> list[np.ndarray]:
         """Interpret ``block``; the values of its terminator's operands."""
-        env: ChainMap[SSAValue, np.ndarray] = ChainMap(dict(zip(block.args, args)), outer)  # type: ignore[arg-type]
+        local: dict[SSAValue, np.ndarray] = dict(zip(block.args, args))
+        env: Mapping[SSAValue, np.ndarray] = ChainMap(local, outer) if outer else local  # type: ignore[arg-type]
 
         def run(inner: Block, inner_args: list[np.ndarray]) -> list[np.ndarray]:
             return self._run(inner, inner_args, env, globals_, writes)
 
-        for op in block.ops:
+        for op, operands, expected in self._program(block):
             if isinstance(op, sym.ReadOp):
-                env[op.result] = globals_[op.global_name.string_value()]
+                local[op.result] = globals_[op.global_name.string_value()]
             elif isinstance(op, sym.WriteOp):
                 writes[op.global_name.string_value()] = env[op.value]
             elif isinstance(op, (func.ReturnOp, sym.YieldOp)):
-                return [env[v] for v in op.operands]
+                return [env[v] for v in operands]
             else:
-                operands = [env[v] for v in op.operands]
+                values = [env[v] for v in operands]
                 if op.regions:
-                    values = op.evaluate_region(run, *operands)  # type: ignore[attr-defined]
+                    results = op.evaluate_region(run, *values)  # type: ignore[attr-defined]
                 else:
-                    values = op.evaluate(*operands)  # type: ignore[attr-defined]
-                for result, value in zip(op.results, values, strict=True):
-                    _check(op, result, value)
-                    env[result] = value
+                    results = op.evaluate(*values)  # type: ignore[attr-defined]
+                for result, value, (dtype, shape) in zip(op.results, results, expected, strict=True):
+                    if (
+                        not isinstance(value, np.ndarray)
+                        or value.dtype != dtype
+                        or value.ndim != len(shape)
+                        or any(s is not None and s != v for s, v in zip(shape, value.shape))
+                    ):
+                        _invariant_error(op, result, value)
+                    local[result] = value
         raise ValueError(f"a block of @{self.func.sym_name.data} has no terminator")
 
 
 _HANDLED = (sym.ReadOp, sym.WriteOp, func.ReturnOp, sym.YieldOp)
 
 
-def _check(op: Operation, result: SSAValue, value: np.ndarray) -> None:
-    """Internal invariant: an op's value has its result's dtype and static sizes."""
-    shape = static_shape(result.type)
-    if (
-        value.dtype.name != dtype_of(result.type)
-        or value.ndim != len(shape)
-        or any(s is not None and s != v for s, v in zip(shape, value.shape))
-    ):
-        raise AssertionError(
-            f"internal error: '{op.name}' produced {value.dtype}{list(value.shape)} "
-            f"for a result of type {result.type}"
-        )
+def _invariant_error(op: Operation, result: SSAValue, value: object) -> None:
+    """An op's value must have its result's dtype and static sizes."""
+    got = (
+        f"{value.dtype}{list(value.shape)}" if isinstance(value, np.ndarray) else repr(value)
+    )
+    raise AssertionError(
+        f"internal error: '{op.name}' produced {got} for a result of type {result.type}"
+    )

@@ -103,7 +103,10 @@ class SymoptMain(xDSLOptMain):
     def setup_pipeline(self) -> None:
         from xdsl.utils.arg_spec import parse_pipeline
 
+        from symopt.passes import expand_pipeline
+
         try:
+            self.args.passes = expand_pipeline(self.args.passes)
             specs = list(parse_pipeline(self.args.passes))
         except (ArgSpecParseError, ValueError) as e:
             raise _UsageError(f"invalid pass pipeline {self.args.passes!r}: {e}") from None
