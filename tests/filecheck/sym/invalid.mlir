@@ -179,6 +179,36 @@ func.func @constant_type() -> tensor<2xf64> {
 
 // -----
 
+func.func @inc_region(%x: tensor<3x4xf64>, %y: tensor<5xf64>) -> tensor<3x4xf64> {
+  %0 = sym.inc_subtensor %x[0], %y : tensor<3x4xf64>, tensor<5xf64>
+  func.return %0 : tensor<3x4xf64>
+}
+// CHECK: 'sym.inc_subtensor' op value tensor<5xf64> does not fit the indexed region of tensor<3x4xf64>
+
+// -----
+
+func.func @map_no_yield(%n: tensor<i64>) -> tensor<?xf64> {
+  %0 = sym.map_index %n : tensor<i64> -> tensor<?xf64> {
+  ^bb0(%i: tensor<i64>):
+    %c = sym.constant dense<1.0> : tensor<f64>
+  }
+  func.return %0 : tensor<?xf64>
+}
+// CHECK: Operation sym.constant terminates block in single-block region but is not a terminator
+
+// -----
+
+func.func @map_result(%n: tensor<i64>, %v: tensor<3xf64>) -> tensor<?xf64> {
+  %0 = sym.map_index %n : tensor<i64> -> tensor<?xf64> {
+  ^bb0(%i: tensor<i64>):
+    sym.yield %v : tensor<3xf64>
+  }
+  func.return %0 : tensor<?xf64>
+}
+// CHECK: 'sym.map_index' op result type tensor<?xf64> does not stack the yielded tensor<3xf64>
+
+// -----
+
 func.func @parse_error(%a: tensor<3xf64>) -> tensor<3xf64> {
   %0 = sym.exp %a, : tensor<3xf64>
   func.return %0 : tensor<3xf64>

@@ -138,3 +138,24 @@ func.func @structure(%x: tensor<?x3xf64>, %v: tensor<3xf64>, %k: tensor<i64>) ->
   %ph = sym.placeholder "x" : tensor<?xf64>
   func.return %w : tensor<?xf64>
 }
+
+// CHECK-LABEL: func.func @updates_and_loops
+func.func @updates_and_loops(%x: tensor<?x3xf64>, %y: tensor<3xf64>, %k: tensor<i64>) -> (tensor<?x3xf64>, tensor<?x3xf64>, tensor<?xf64>) {
+  // CHECK-NEXT: sym.inc_subtensor %x[%k], %y : tensor<?x3xf64>, tensor<3xf64>
+  %a = sym.inc_subtensor %x[%k], %y : tensor<?x3xf64>, tensor<3xf64>
+  // CHECK-NEXT: sym.constant
+  // CHECK-NEXT: sym.set_subtensor %x[1:, ::2], %{{.*}} : tensor<?x3xf64>, tensor<1x1xf64>
+  %one = sym.constant dense<1.0> : tensor<1x1xf64>
+  %b = sym.set_subtensor %x[1:, ::2], %one : tensor<?x3xf64>, tensor<1x1xf64>
+  // CHECK:      sym.map_index %k : tensor<i64> -> tensor<?xf64> {
+  // CHECK-NEXT: ^{{.*}}(%[[I:.*]]: tensor<i64>):
+  // CHECK-NEXT:   %[[R:.*]] = sym.subtensor %y[%[[I]]] : tensor<3xf64> -> tensor<f64>
+  // CHECK-NEXT:   sym.yield %[[R]] : tensor<f64>
+  // CHECK-NEXT: }
+  %c = sym.map_index %k : tensor<i64> -> tensor<?xf64> {
+  ^bb0(%i: tensor<i64>):
+    %r = sym.subtensor %y[%i] : tensor<3xf64> -> tensor<f64>
+    sym.yield %r : tensor<f64>
+  }
+  func.return %a, %b, %c : tensor<?x3xf64>, tensor<?x3xf64>, tensor<?xf64>
+}
