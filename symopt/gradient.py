@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from xdsl.ir import Operation, SSAValue
 
-from symopt.ir.graph import depends_on, topological_ops
+from symopt.ir.graph import depends_on, operand_values, topological_ops
 from symopt.ir.types import FLOAT_DTYPES, static_shape
 from symopt.ir.variable import Variable
 
@@ -135,14 +135,19 @@ def grad(
             raise TypeError(f"grad: consider_constant must hold symbolic variables, got {c!r}")
 
     wrt_values = {w.value for w in wrt_list}
-    cut = wrt_values | {c.value for c in constants}
+    cut = {c.value for c in constants}
 
     roots: list[Variable] = [cost] if cost is not None else []
+    # which wrt the cost depends on, judged on the graph as the user wrote it
+    # (before rewrites that may fold a dependency away)
+    reached = _true_ancestors([r.value for r in roots + list(known)], cut)
     if roots:
         from symopt.ir.rewrite import rewrite_graph
 
-        # known_grads' variables stay as they are, so the gradient meets them
-        keep = cut | {k.value for k in known}
+        # wrt and known_grads' variables stay as they are, so the gradient meets
+        # them; the walk below goes on past an intermediate wrt (as in Theano, the
+        # gradient of an input includes the paths through it)
+        keep = cut | wrt_values | {k.value for k in known}
         roots = rewrite_graph(roots, keep, "sym-stabilize,canonicalize")
     roots += list(known)
 
@@ -190,11 +195,37 @@ def grad(
     for w in wrt_list:
         total = _total(grads.get(w.value))
         if total is None:
-            total = _disconnected(w, w.value in connected, disconnected_inputs, return_disconnected)
+            total = _disconnected(w, w.value in reached, disconnected_inputs, return_disconnected)
         elif add_names and w.name and total.name is None:
             total.name = f"(d{cost.name if cost is not None and cost.name else 'cost'}/d{w.name})"
         results.append(total)
     return results if as_list else results[0]
+
+
+def _true_ancestors(roots: list[SSAValue], constants: set[SSAValue]) -> set[SSAValue]:
+    """The values whose elements the ``roots`` are computed from (Theano's connection
+    patterns): the walk stops at ``constants`` and skips the operands that only give
+    sizes or positions: the operand of ``sym.shape``, indices, and the shape
+    operands of ``sym.reshape`` and ``sym.alloc`` (so ``fill``'s model too)."""
+    from symopt.dialects import sym
+
+    seen: set[SSAValue] = set()
+    stack = list(roots)
+    while stack:
+        v = stack.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        owner = v.owner
+        if v in constants or not isinstance(owner, Operation) or isinstance(owner, sym.ShapeOp):
+            continue
+        if isinstance(owner, (sym.SubtensorOp, sym.ReshapeOp, sym.AllocOp)):
+            stack.append(owner.operands[0])
+        elif isinstance(owner, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
+            stack.extend(owner.operands[:2])
+        else:
+            stack.extend(operand_values(owner))
+    return seen
 
 
 def _disconnected(
@@ -374,8 +405,9 @@ def verify_grad(
     for p in pt:
         a = np.array(p)
         arrays.append(a if a.dtype.kind == "f" else a.astype(np.float64))
-    dtype = np.result_type(*[a.dtype for a in arrays])
-    is32 = dtype == np.float32
+    # as Theano: the largest step and tolerances of the inputs' dtypes (a float32
+    # input among float64 ones cannot resolve a float64 step)
+    is32 = any(a.dtype.itemsize < 8 for a in arrays)
     eps = eps if eps is not None else (1e-3 if is32 else 1e-7)
     abs_tol = abs_tol if abs_tol is not None else (1e-2 if is32 else 1e-4)
     rel_tol = rel_tol if rel_tol is not None else (1e-2 if is32 else 1e-4)
