@@ -167,7 +167,7 @@ def grad(
     for op in reversed(ops):
         if not any(r in grads for r in op.results):
             continue
-        if not any(v in connected for v in op.operands):
+        if not any(v in connected for v in operand_values(op)):
             continue
         rule = GRAD_RULES.get(type(op))
         if rule is None:
@@ -176,7 +176,7 @@ def grad(
                 f"{', '.join(repr(w) for w in wrt_list)} through it"
             )
         out_grads = [_total(grads.get(r)) for r in op.results]
-        inputs = [Variable(v) for v in op.operands]
+        inputs = [Variable(v) for v in operand_values(op)]
         outputs = [Variable(r) for r in op.results]
         in_grads = rule(op, inputs, outputs, out_grads)
         if len(in_grads) != len(inputs):

@@ -1152,12 +1152,6 @@ def test_hessian_nontrivial():
     assert_allclose(H.eval({x: [a, b]}), expected)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=symopt.gradient.NullTypeGradError,
-    reason="no gradient rule for sym.map_index: a Jacobian cannot be differentiated "
-    "again (Theano differentiates its scan-based jacobian)",
-)
 def test_grad_through_jacobian():
     v = T.dvector("v")
     J = T.jacobian(T.tanh(v) * v[0], v)

@@ -399,3 +399,48 @@ def _concatenate(op: sym.ConcatenateOp, inputs, outputs, grads) -> Grads:
 def _alloc(op, inputs, outputs, grads) -> Grads:
     value, _shape = inputs
     return [_unbroadcast(grads[0], value), None]
+
+
+# ---------------------------------------------------------------------------
+# loops
+
+
+@grad_rule(sym.MapIndexOp)
+def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
+    """``r[i] = body(i)`` reads outer values ``f``: ``df = sum_i d(body(i) . g[i])/df``,
+    itself a ``map_index`` over the same trip count, summed."""
+    from symopt.gradient import grad
+    from symopt.ir.variable import detach_uses
+    from symopt.tensor.loop import map_index
+
+    (gz,) = grads
+    count, free = inputs[0], inputs[1:]
+    block = op.body.block
+
+    def item(j: Variable) -> Variable:
+        mapping = {block.args[0]: j.value}
+        for inner in block.ops:
+            if isinstance(inner, sym.YieldOp):
+                return Variable(mapping[inner.value] if inner.value in mapping else inner.value)
+            clone = inner.clone(value_mapper=mapping)
+            detach_uses(clone)
+        raise AssertionError("internal error: map_index body without sym.yield")
+
+    out: Grads = [None]
+    for f in free:
+        if not f.dtype.startswith("float"):
+            out.append(None)
+            continue
+        # the other outer values get their own gradients: hold them constant here
+        others = [o for o in free if o.value is not f.value]
+        per_step = map_index(
+            count,
+            lambda j, f=f, others=others: grad(
+                T.sum(item(j) * gz[j]),
+                f,
+                consider_constant=others,
+                disconnected_inputs="ignore",
+            ),
+        )
+        out.append(T.sum(per_step, axis=0))
+    return out
