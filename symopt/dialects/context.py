@@ -11,9 +11,13 @@ def sym_context() -> Context:
     from xdsl.dialects.func import Func
     from xdsl.dialects.math import Math
 
+    from xdsl.dialects.memref import MemRef
+    from xdsl.dialects.scf import Scf
+
+    from symopt.dialects.loop import Loop
     from symopt.dialects.sym import Sym
 
     ctx = Context()
-    for dialect in (Builtin, Func, Arith, Math, Sym):
+    for dialect in (Builtin, Func, Arith, Math, Scf, MemRef, Sym, Loop):
         ctx.load_dialect(dialect)
     return ctx

@@ -62,6 +62,11 @@ def _dialect_factories() -> dict[str, Callable[[], Dialect]]:
 
         return Sym
 
+    def loop() -> Dialect:
+        from symopt.dialects.loop import Loop
+
+        return Loop
+
     return {
         "builtin": builtin,
         "func": func,
@@ -71,6 +76,7 @@ def _dialect_factories() -> dict[str, Callable[[], Dialect]]:
         "memref": memref,
         "llvm": llvm,
         "sym": sym,
+        "loop": loop,
     }
 
 

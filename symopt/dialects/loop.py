@@ -1,0 +1,537 @@
+"""The ``loop`` dialect: structured loops with scalar bodies.
+
+``loop.map`` and ``loop.reduce`` describe a whole loop nest over an iteration space
+with a region that computes one element with ``arith``/``math`` ops on scalars. They
+work on tensors (value semantics, before ``loop-bufferize``) and on memrefs (after:
+inputs are read, ``outs`` buffers are written, and the op has no results).
+
+Each input reads the iteration space through its ``dims`` map: input dimension
+``k`` is indexed by iteration dimension ``dims[k]``; iteration dimensions an input
+does not name are broadcast, and an input dimension of static size 1 is read at
+index 0 (Theano's broadcastable dimension). This is how transposes and broadcasts
+fold into a loop instead of being materialized.
+
+    %r = loop.map ins(%x, %b : tensor<?x784xf64>, tensor<f64>) dims [[0, 1], []]
+           -> tensor<?x784xf64> {
+    ^bb0(%xi: f64, %bi: f64):
+      %s = arith.addf %xi, %bi : f64
+      loop.yield %s : f64
+    }
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseArrayBase,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    StringAttr,
+    TensorType,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Dialect, Region, SSAValue
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    irdl_op_definition,
+    operand_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsTerminator,
+    MemoryReadEffect,
+    MemoryWriteEffect,
+    Pure,
+    RecursiveMemoryEffect,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from symopt.ir.types import static_shape
+
+REDUCE_KINDS = ("add", "mul", "max", "min", "and", "or", "mean", "argmax", "argmin")
+
+
+def shaped(t: Attribute) -> bool:
+    return isinstance(t, (TensorType, MemRefType))
+
+
+def element_type(t: Attribute) -> Attribute:
+    assert isinstance(t, (TensorType, MemRefType)), t
+    return t.element_type
+
+
+def _shape(t: Attribute) -> tuple[int | None, ...]:
+    if isinstance(t, MemRefType):
+        from xdsl.dialects.builtin import DYNAMIC_INDEX
+
+        return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
+    return static_shape(t)
+
+
+def identity_dims(rank: int) -> list[int]:
+    return list(range(rank))
+
+
+def _dims_attr(dims: Sequence[Sequence[int]]) -> ArrayAttr:
+    return ArrayAttr([DenseArrayBase.from_list(i64, list(d)) for d in dims])
+
+
+def _dims_of(attr: ArrayAttr) -> list[tuple[int, ...]]:
+    return [tuple(int(v) for v in a.get_values()) for a in attr.data]  # type: ignore[attr-defined]
+
+
+def _print_dims(printer: Printer, dims: list[tuple[int, ...]], ranks: list[int]) -> None:
+    if all(list(d) == identity_dims(r) for d, r in zip(dims, ranks)):
+        return
+    printer.print_string(" dims [")
+    printer.print_list(dims, lambda d: printer.print_string("[" + ", ".join(map(str, d)) + "]"))
+    printer.print_string("]")
+
+
+def _parse_dims(parser: Parser) -> list[tuple[int, ...]] | None:
+    if parser.parse_optional_keyword("dims") is None:
+        return None
+
+    def one() -> tuple[int, ...]:
+        return tuple(
+            parser.parse_comma_separated_list(parser.Delimiter.SQUARE, parser.parse_integer)
+        )
+
+    return parser.parse_comma_separated_list(parser.Delimiter.SQUARE, one)
+
+
+def _print_operands(printer: Printer, keyword: str, values: Sequence[SSAValue]) -> None:
+    if not values:
+        return
+    printer.print_string(f" {keyword}(")
+    printer.print_list(values, printer.print_operand)
+    printer.print_string(" : ")
+    printer.print_list([v.type for v in values], printer.print_attribute)
+    printer.print_string(")")
+
+
+def _parse_operands(parser: Parser, keyword: str) -> list[SSAValue]:
+    if parser.parse_optional_keyword(keyword) is None:
+        return []
+    parser.parse_punctuation("(")
+    names = parser.parse_comma_separated_list(
+        parser.Delimiter.NONE, parser.parse_unresolved_operand
+    )
+    parser.parse_punctuation(":")
+    types = parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type)
+    parser.parse_punctuation(")")
+    if len(names) != len(types):
+        parser.raise_error(f"{keyword}: {len(names)} operands but {len(types)} types")
+    return [parser.resolve_operand(n, t) for n, t in zip(names, types)]
+
+
+class _StructuredOp(IRDLOperation):
+    """Shared part of ``loop.map`` and ``loop.reduce``."""
+
+    inputs = var_operand_def()
+    outputs = var_operand_def()
+    dims = prop_def(ArrayAttr)
+    body = region_def("single_block")
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    def input_dims(self) -> list[tuple[int, ...]]:
+        return _dims_of(self.dims)
+
+    @property
+    def bufferized(self) -> bool:
+        return bool(self.outputs)
+
+    def _verify_common(self, space_rank: int) -> None:
+        dims = self.input_dims()
+        if len(dims) != len(self.inputs):
+            raise VerifyException(
+                f"'{self.name}' op has {len(dims)} dims maps for {len(self.inputs)} inputs"
+            )
+        for i, (v, d) in enumerate(zip(self.inputs, dims)):
+            if not shaped(v.type):
+                raise VerifyException(f"'{self.name}' op input {i} is not a tensor or memref")
+            rank = len(_shape(v.type))
+            if len(d) != rank or len(set(d)) != len(d) or any(not 0 <= x < space_rank for x in d):
+                raise VerifyException(
+                    f"'{self.name}' op dims map {list(d)} of input {i} does not map its "
+                    f"{rank} dimensions into a {space_rank}-d iteration space"
+                )
+        kinds = {type(v.type) for v in self.inputs} | {type(v.type) for v in self.outputs}
+        if self.outputs and self.results:
+            raise VerifyException(f"'{self.name}' op has both outs and results")
+        if self.outputs and TensorType in kinds:
+            raise VerifyException(f"'{self.name}' op mixes tensors with memref outs")
+        block = self.body.block
+        if len(block.args) != len(self.inputs):
+            raise VerifyException(
+                f"'{self.name}' op body takes {len(block.args)} arguments for "
+                f"{len(self.inputs)} inputs"
+            )
+        for i, (arg, v) in enumerate(zip(block.args, self.inputs)):
+            if arg.type != element_type(v.type):
+                raise VerifyException(
+                    f"'{self.name}' op body argument {i} has type {arg.type}, the element "
+                    f"type of input {i} is {element_type(v.type)}"
+                )
+        last = block.last_op
+        if not isinstance(last, YieldOp):
+            raise VerifyException(f"'{self.name}' op body must end with loop.yield")
+
+    def _print_body(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_region(self.body, print_entry_block_args=True, print_block_terminators=True)
+
+
+@irdl_op_definition
+class MapOp(_StructuredOp):
+    """``loop.map``: an elementwise loop nest over the shape of its results (or outs).
+
+    The body gets one scalar per input and yields one scalar per result; all
+    results have the same shape, the iteration space. ``loop.index`` in the body
+    gives the current index along an iteration dimension.
+    """
+
+    name = "loop.map"
+    res = var_result_def()
+    traits = traits_def(RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue],
+        body: Region,
+        result_types: Sequence[Attribute] = (),
+        outputs: Sequence[SSAValue] = (),
+        dims: Sequence[Sequence[int]] | None = None,
+    ):
+        if dims is None:
+            dims = [identity_dims(len(_shape(v.type))) for v in inputs]
+        super().__init__(
+            operands=[list(inputs), list(outputs)],
+            result_types=[list(result_types)],
+            properties={"dims": _dims_attr(dims)},
+            regions=[body],
+        )
+
+    def space_types(self) -> list[Attribute]:
+        return [r.type for r in self.res] or [o.type for o in self.outputs]
+
+    def space_shape(self) -> tuple[int | None, ...]:
+        return _shape(self.space_types()[0])
+
+    def verify_(self) -> None:
+        types = self.space_types()
+        if not types:
+            raise VerifyException(f"'{self.name}' op needs at least one result or out")
+        shapes = {_shape(t) for t in types}
+        if len(shapes) != 1:
+            raise VerifyException(f"'{self.name}' op results have different shapes")
+        space = shapes.pop()
+        self._verify_common(len(space))
+        last = self.body.block.last_op
+        assert isinstance(last, YieldOp)
+        if len(last.values) != len(types):
+            raise VerifyException(
+                f"'{self.name}' op body yields {len(last.values)} values for {len(types)} results"
+            )
+        for i, (v, t) in enumerate(zip(last.values, types)):
+            if v.type != element_type(t):
+                raise VerifyException(
+                    f"'{self.name}' op body yields {v.type} for result {i} of element type "
+                    f"{element_type(t)}"
+                )
+        for i, (v, d) in enumerate(zip(self.inputs, self.input_dims())):
+            for k, s in zip(d, _shape(v.type)):
+                if s is not None and s != 1 and space[k] is not None and space[k] != s:
+                    raise VerifyException(
+                        f"'{self.name}' op input {i} of type {v.type} does not fit the "
+                        f"iteration space {list(space)} in dimension {k}"
+                    )
+
+    def print(self, printer: Printer) -> None:
+        _print_operands(printer, "ins", self.inputs)
+        _print_dims(printer, self.input_dims(), [len(_shape(v.type)) for v in self.inputs])
+        _print_operands(printer, "outs", self.outputs)
+        if self.res:
+            printer.print_string(" -> ")
+            printer.print_list([r.type for r in self.res], printer.print_attribute)
+        printer.print_op_attributes(self.attributes, print_keyword=True)
+        self._print_body(printer)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> MapOp:
+        inputs = _parse_operands(parser, "ins")
+        dims = _parse_dims(parser)
+        outputs = _parse_operands(parser, "outs")
+        result_types: list[Attribute] = []
+        if parser.parse_optional_punctuation("->") is not None:
+            result_types = parser.parse_comma_separated_list(
+                parser.Delimiter.NONE, parser.parse_type
+            )
+        attributes = parser.parse_optional_attr_dict_with_keyword()
+        body = parser.parse_region()
+        op = cls(inputs, body, result_types, outputs, dims)
+        if attributes is not None:
+            op.attributes |= attributes.data
+        return op
+
+
+@irdl_op_definition
+class ReduceOp(_StructuredOp):
+    """``loop.reduce "add" ins(...) axes [0] -> tensor<3xf64> { prologue }``.
+
+    Iterates over the shape of the (first) input; the body computes the value to
+    combine from the inputs' elements, and the combination over ``axes`` gives the
+    result. Kinds: add, mul, max, min (NaN propagates), and, or, mean, and argmax /
+    argmin (the int64 position over ``axes`` taken in C order, first one on ties).
+    ``keepdims`` keeps the reduced dimensions with size 1.
+    """
+
+    name = "loop.reduce"
+    kind = prop_def(StringAttr)
+    axes = prop_def(DenseArrayBase)
+    keepdims = prop_def(IntegerAttr)
+    res = var_result_def()
+    traits = traits_def(RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        kind: str,
+        inputs: Sequence[SSAValue],
+        axes: Sequence[int],
+        keepdims: bool,
+        body: Region,
+        result_type: Attribute | None = None,
+        output: SSAValue | None = None,
+        dims: Sequence[Sequence[int]] | None = None,
+    ):
+        if dims is None:
+            dims = [identity_dims(len(_shape(v.type))) for v in inputs]
+        super().__init__(
+            operands=[list(inputs), [output] if output is not None else []],
+            result_types=[[result_type] if result_type is not None else []],
+            properties={
+                "kind": StringAttr(kind),
+                "axes": DenseArrayBase.from_list(i64, list(axes)),
+                "keepdims": IntegerAttr(int(keepdims), 1),
+                "dims": _dims_attr(dims),
+            },
+            regions=[body],
+        )
+
+    def axis_tuple(self) -> tuple[int, ...]:
+        return tuple(int(a) for a in self.axes.get_values())
+
+    def space_rank(self) -> int:
+        return max((max(d) + 1 for d in self.input_dims() if d), default=len(self.axis_tuple()))
+
+    def out_type(self) -> Attribute:
+        return (self.res[0] if self.res else self.outputs[0]).type
+
+    def verify_(self) -> None:
+        if self.kind.data not in REDUCE_KINDS:
+            raise VerifyException(
+                f"'{self.name}' op unknown kind \"{self.kind.data}\", expected one of "
+                + ", ".join(REDUCE_KINDS)
+            )
+        if len(self.res) + len(self.outputs) != 1:
+            raise VerifyException(f"'{self.name}' op has exactly one result or out")
+        out_rank = len(_shape(self.out_type()))
+        axes = self.axis_tuple()
+        keep = bool(self.keepdims.value.data)
+        space_rank = out_rank if keep else out_rank + len(axes)
+        if len(set(axes)) != len(axes) or any(not 0 <= a < space_rank for a in axes):
+            raise VerifyException(
+                f"'{self.name}' op axes {list(axes)} are invalid for a {space_rank}-d space"
+            )
+        self._verify_common(space_rank)
+        last = self.body.block.last_op
+        assert isinstance(last, YieldOp)
+        if len(last.values) != 1:
+            raise VerifyException(f"'{self.name}' op body must yield one value")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_attribute(self.kind)
+        _print_operands(printer, "ins", self.inputs)
+        _print_dims(printer, self.input_dims(), [len(_shape(v.type)) for v in self.inputs])
+        _print_operands(printer, "outs", self.outputs)
+        printer.print_string(" axes [" + ", ".join(map(str, self.axis_tuple())) + "]")
+        if self.keepdims.value.data:
+            printer.print_string(" keepdims")
+        if self.res:
+            printer.print_string(" -> ")
+            printer.print_attribute(self.res[0].type)
+        printer.print_op_attributes(self.attributes, print_keyword=True)
+        self._print_body(printer)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ReduceOp:
+        kind = parser.parse_str_literal()
+        inputs = _parse_operands(parser, "ins")
+        dims = _parse_dims(parser)
+        outputs = _parse_operands(parser, "outs")
+        parser.parse_keyword("axes")
+        axes = parser.parse_comma_separated_list(parser.Delimiter.SQUARE, parser.parse_integer)
+        keepdims = parser.parse_optional_keyword("keepdims") is not None
+        result_type = None
+        if parser.parse_optional_punctuation("->") is not None:
+            result_type = parser.parse_type()
+        attributes = parser.parse_optional_attr_dict_with_keyword()
+        body = parser.parse_region()
+        op = cls(
+            kind, inputs, axes, keepdims, body, result_type,
+            outputs[0] if outputs else None, dims,
+        )  # fmt: skip
+        if attributes is not None:
+            op.attributes |= attributes.data
+        return op
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """``loop.yield %a, %b : f64, f64``: the scalars one iteration produces."""
+
+    name = "loop.yield"
+    values = var_operand_def()
+    traits = traits_def(IsTerminator(), Pure(), HasParent(MapOp, ReduceOp))
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[list(values)])
+
+
+@irdl_op_definition
+class IndexOp(IRDLOperation):
+    """``%i = loop.index 0 : index``: the current index along an iteration dimension."""
+
+    name = "loop.index"
+    dim = prop_def(IntegerAttr)
+    result = result_def(IndexType)
+    traits = traits_def(Pure())
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(f" {self.dim.value.data}")
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : index")
+
+    @classmethod
+    def parse(cls, parser: Parser) -> IndexOp:
+        dim = parser.parse_integer(allow_boolean=False, allow_negative=False)
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        parser.parse_keyword("index")
+        op = cls(dim)
+        op.attributes |= attributes
+        return op
+
+    def __init__(self, dim: int):
+        super().__init__(
+            result_types=[IndexType()], properties={"dim": IntegerAttr(dim, i64)}
+        )
+
+    def verify_(self) -> None:
+        parent = self.parent_op()
+        while parent is not None and not isinstance(parent, (MapOp, ReduceOp)):
+            parent = parent.parent_op()
+        if parent is None:
+            raise VerifyException(f"'{self.name}' op must be inside a loop.map or loop.reduce")
+
+
+@irdl_op_definition
+class DotOp(IRDLOperation):
+    """``%r = loop.dot %a, %b : (tensor<?x?xf64>, tensor<?xf64>) -> tensor<?xf64>``,
+    or ``loop.dot %a, %b, %out : memref..., memref..., memref...`` after
+    bufferization: NumPy's ``dot`` for ranks 1 and 2, computed by BLAS for floats."""
+
+    name = "loop.dot"
+    lhs = operand_def()
+    rhs = operand_def()
+    outputs = var_operand_def()
+    res = var_result_def()
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
+
+    def __init__(
+        self,
+        lhs: SSAValue,
+        rhs: SSAValue,
+        result_type: Attribute | None = None,
+        output: SSAValue | None = None,
+    ):
+        super().__init__(
+            operands=[lhs, rhs, [output] if output is not None else []],
+            result_types=[[result_type] if result_type is not None else []],
+        )
+
+    def verify_(self) -> None:
+        ranks = (len(_shape(self.lhs.type)), len(_shape(self.rhs.type)))
+        if ranks not in ((1, 1), (2, 1), (1, 2), (2, 2)):
+            raise VerifyException(f"'{self.name}' op supports ranks 1 and 2, got {ranks}")
+        if len(self.res) + len(self.outputs) != 1:
+            raise VerifyException(f"'{self.name}' op has exactly one result or out")
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        operands = [self.lhs, self.rhs, *self.outputs]
+        printer.print_list(operands, printer.print_operand)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        if self.res:
+            printer.print_string("(")
+            printer.print_list([self.lhs.type, self.rhs.type], printer.print_attribute)
+            printer.print_string(") -> ")
+            printer.print_attribute(self.res[0].type)
+        else:
+            printer.print_list([v.type for v in operands], printer.print_attribute)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> DotOp:
+        names = parser.parse_comma_separated_list(
+            parser.Delimiter.NONE, parser.parse_unresolved_operand
+        )
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        if len(names) == 2:
+            parser.parse_punctuation("(")
+            types = parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type)
+            parser.parse_punctuation(")")
+            parser.parse_punctuation("->")
+            result = parser.parse_type()
+            op = cls(*(parser.resolve_operand(n, t) for n, t in zip(names, types)), result)
+        else:
+            types = parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type)
+            lhs, rhs, out = (parser.resolve_operand(n, t) for n, t in zip(names, types))
+            op = cls(lhs, rhs, output=out)
+        op.attributes |= attributes
+        return op
+
+
+Loop = Dialect("loop", [MapOp, ReduceOp, YieldOp, IndexOp, DotOp], [])
+
+
+def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
+    block = Block(arg_types=list(arg_types))
+    return Region(block), block
+
+
+__all__ = [
+    "DotOp",
+    "IndexOp",
+    "Loop",
+    "MapOp",
+    "REDUCE_KINDS",
+    "ReduceOp",
+    "YieldOp",
+    "new_body",
+]
