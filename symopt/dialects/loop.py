@@ -6,9 +6,10 @@ work on tensors (value semantics, before ``loop-bufferize``) and on memrefs (aft
 inputs are read, ``outs`` buffers are written, and the op has no results).
 
 Each input reads the iteration space through its ``dims`` map: input dimension
-``k`` is indexed by iteration dimension ``dims[k]``; iteration dimensions an input
-does not name are broadcast, and an input dimension of static size 1 is read at
-index 0 (Theano's broadcastable dimension). This is how transposes and broadcasts
+``k`` is indexed by iteration dimension ``dims[k]`` (``-1``: by 0, the dimension
+has size 1); iteration dimensions an input does not name are broadcast, and an
+input dimension of static size 1 is read at index 0 (Theano's broadcastable
+dimension). This is how transposes and broadcasts
 fold into a loop instead of being materialized.
 
     %r = loop.map ins(%x, %b : tensor<?x784xf64>, tensor<f64>) dims [[0, 1], []]
@@ -58,6 +59,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from symopt.dialects.scalar import signless
 from symopt.ir.types import static_shape
 
 REDUCE_KINDS = ("add", "mul", "max", "min", "and", "or", "mean", "argmax", "argmin")
@@ -163,7 +165,12 @@ class _StructuredOp(IRDLOperation):
             if not shaped(v.type):
                 raise VerifyException(f"'{self.name}' op input {i} is not a tensor or memref")
             rank = len(_shape(v.type))
-            if len(d) != rank or len(set(d)) != len(d) or any(not 0 <= x < space_rank for x in d):
+            mapped = [x for x in d if x != -1]
+            if (
+                len(d) != rank
+                or len(set(mapped)) != len(mapped)
+                or any(not -1 <= x < space_rank for x in d)
+            ):
                 raise VerifyException(
                     f"'{self.name}' op dims map {list(d)} of input {i} does not map its "
                     f"{rank} dimensions into a {space_rank}-d iteration space"
@@ -180,7 +187,7 @@ class _StructuredOp(IRDLOperation):
                 f"{len(self.inputs)} inputs"
             )
         for i, (arg, v) in enumerate(zip(block.args, self.inputs)):
-            if arg.type != element_type(v.type):
+            if arg.type != signless(element_type(v.type)):
                 raise VerifyException(
                     f"'{self.name}' op body argument {i} has type {arg.type}, the element "
                     f"type of input {i} is {element_type(v.type)}"
@@ -246,13 +253,15 @@ class MapOp(_StructuredOp):
                 f"'{self.name}' op body yields {len(last.values)} values for {len(types)} results"
             )
         for i, (v, t) in enumerate(zip(last.values, types)):
-            if v.type != element_type(t):
+            if v.type != signless(element_type(t)):
                 raise VerifyException(
                     f"'{self.name}' op body yields {v.type} for result {i} of element type "
                     f"{element_type(t)}"
                 )
         for i, (v, d) in enumerate(zip(self.inputs, self.input_dims())):
             for k, s in zip(d, _shape(v.type)):
+                if k == -1:
+                    continue
                 if s is not None and s != 1 and space[k] is not None and space[k] != s:
                     raise VerifyException(
                         f"'{self.name}' op input {i} of type {v.type} does not fit the "

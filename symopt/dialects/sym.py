@@ -69,6 +69,7 @@ from xdsl.traits import (
 )
 from xdsl.utils.exceptions import VerifyException
 
+from symopt.dialects.scalar import ScalarBuilder
 from symopt.ir.types import (
     dense_from_numpy,
     dtype_of,
@@ -185,6 +186,17 @@ class ElementwiseOp(IRDLOperation, abc.ABC):
     def result_dtype(self) -> str:
         return dtype_of(self.results[0].type)
 
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        """Build the scalar computation of one element from the operands' scalars
+        (signless), returning the result's scalar. The default uses ``SCALAR``."""
+        operand_type = self.operands[0].type
+        name = self.SCALAR[0] if is_float(operand_type) else self.SCALAR[1]
+        if name is None:
+            raise NotImplementedError(
+                f"'{self.name}' has no scalar counterpart for {operand_type}"
+            )
+        return b.named(name, *args)
+
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         shape = runtime_broadcast(self, args)
         with np.errstate(all="ignore"):
@@ -248,6 +260,12 @@ class NegOp(UnaryOp):
     np_fn = staticmethod(np.negative)
     SCALAR: ClassVar[tuple[str | None, str | None]] = ("arith.negf", None)
 
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        (x,) = args
+        if is_float(self.x.type):
+            return b.named("arith.negf", x)
+        return b.named("arith.subi", b.const(0, x.type), x)
+
 
 @irdl_op_definition
 class AbsOp(UnaryOp):
@@ -257,6 +275,14 @@ class AbsOp(UnaryOp):
     np_fn = staticmethod(np.abs)
     SCALAR: ClassVar[tuple[str | None, str | None]] = ("math.absf", "math.absi")
 
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        (x,) = args
+        if is_float(self.x.type):
+            return b.named("math.absf", x)
+        if dtype_of(self.x.type).startswith(("uint", "bool")):
+            return x
+        return b.named("math.absi", x)
+
 
 @irdl_op_definition
 class SignOp(UnaryOp):
@@ -264,6 +290,15 @@ class SignOp(UnaryOp):
 
     name = "sym.sign"
     np_fn = staticmethod(np.sign)
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        (x,) = args
+        zero, one = b.const(0, x.type), b.const(1, x.type)
+        if dtype_of(self.x.type).startswith(("uint", "bool")):
+            return b.select(b.cmp("gt", x, zero), one, zero)
+        minus = b.const(-1, x.type)
+        rest = x if is_float(self.x.type) else zero  # keeps NaN
+        return b.select(b.cmp("gt", x, zero), one, b.select(b.cmp("lt", x, zero), minus, rest))
 
 
 @irdl_op_definition
@@ -279,6 +314,10 @@ class InvertOp(UnaryOp):
             raise VerifyException(
                 f"'{self.name}' op expects an integer or bool tensor, got {self.x.type}"
             )
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        (x,) = args
+        return b.named("arith.xori", x, b.const(-1, x.type))
 
 
 def _float_unary(op_name: str, fn: object, scalar_op: str | None, doc: str):
@@ -322,6 +361,26 @@ SigmoidOp = _float_unary("sym.sigmoid", _sigmoid, None, "1 / (1 + exp(-x))")
 SoftplusOp = _float_unary("sym.softplus", _softplus, None, "log(1 + exp(x))")
 
 
+def _sigmoid_scalar(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:  # type: ignore[no-untyped-def]
+    """1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0."""
+    (x,) = args
+    one = b.const(1.0, x.type)
+    e = b.named("math.exp", b.named("arith.negf", x))
+    return b.named("arith.divf", one, b.named("arith.addf", one, e))
+
+
+def _softplus_scalar(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:  # type: ignore[no-untyped-def]
+    """max(x, 0) + log1p(exp(-|x|)): never overflows."""
+    (x,) = args
+    zero = b.const(0.0, x.type)
+    tail = b.named("math.log1p", b.named("math.exp", b.named("arith.negf", b.named("math.absf", x))))
+    return b.named("arith.addf", b.named("arith.maximumf", x, zero), tail)
+
+
+SigmoidOp.scalar_body = _sigmoid_scalar  # type: ignore[method-assign]
+SoftplusOp.scalar_body = _softplus_scalar  # type: ignore[method-assign]
+
+
 class BinaryOp(ElementwiseOp, abc.ABC):
     """``%r = sym.<op> %a, %b : (tensor<?x3xf64>, tensor<1x3xf64>) -> tensor<?x3xf64>``."""
 
@@ -345,6 +404,34 @@ class BinaryOp(ElementwiseOp, abc.ABC):
 
     def result_element_type(self) -> Attribute:
         return self.lhs.type.element_type  # type: ignore[attr-defined]
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        x, y = args
+        dtype = dtype_of(self.lhs.type)
+        if is_float(self.lhs.type):
+            return self._float_scalar(b, x, y)
+        return self._int_scalar(b, x, y, dtype.startswith("uint"), dtype == "bool")
+
+    def _float_scalar(self, b: ScalarBuilder, x: SSAValue, y: SSAValue) -> SSAValue:
+        name = self.SCALAR[0]
+        if name is None:
+            raise NotImplementedError(f"'{self.name}' has no float scalar counterpart")
+        return b.named(name, x, y)
+
+    def _int_scalar(
+        self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool
+    ) -> SSAValue:
+        name = self.SCALAR[1]
+        if name is None:
+            raise NotImplementedError(f"'{self.name}' has no integer scalar counterpart")
+        if boolean and name in ("arith.addi", "arith.maxsi"):
+            name = "arith.ori"
+        elif boolean and name in ("arith.muli", "arith.minsi"):
+            name = "arith.andi"
+        elif unsigned:
+            name = {"arith.maxsi": "arith.maxui", "arith.minsi": "arith.minui",
+                    "arith.floordivsi": "arith.divui"}.get(name, name)  # fmt: skip
+        return b.named(name, x, y)
 
     def verify_(self) -> None:
         lt, rt = self.lhs.type, self.rhs.type
@@ -421,6 +508,51 @@ AndOp = _binary("sym.and", np.bitwise_and, (None, "arith.andi"), "bitwise and", 
 OrOp = _binary("sym.or", np.bitwise_or, (None, "arith.ori"), "bitwise or", "int")
 XorOp = _binary("sym.xor", np.bitwise_xor, (None, "arith.xori"), "bitwise xor", "int")
 
+def _floordiv_float(self, b: ScalarBuilder, x: SSAValue, y: SSAValue) -> SSAValue:  # type: ignore[no-untyped-def]
+    return b.named("math.floor", b.named("arith.divf", x, y))
+
+
+def _mod_float(self, b: ScalarBuilder, x: SSAValue, y: SSAValue) -> SSAValue:  # type: ignore[no-untyped-def]
+    """x - floor(x / y) * y, the sign of y (NumPy's mod)."""
+    q = b.named("math.floor", b.named("arith.divf", x, y))
+    return b.named("arith.subf", x, b.named("arith.mulf", q, y))
+
+
+def _mod_int(self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool):  # type: ignore[no-untyped-def]
+    """remainder with the sign of y: r = x rem y; r + y where r != 0 and the signs
+    of r and y differ. Division by zero gives 0, as in NumPy."""
+    zero = b.const(0, x.type)
+    safe = b.select(b.cmp("eq", y, zero), b.const(1, x.type), y)
+    if unsigned:
+        r = b.named("arith.remui", x, safe)
+    else:
+        r = b.named("arith.remsi", x, safe)
+        differ = b.named(
+            "arith.xori", b.cmp("lt", r, zero), b.cmp("lt", safe, zero)
+        )
+        fix = b.named("arith.andi", b.cmp("ne", r, zero), differ)
+        r = b.select(fix, b.named("arith.addi", r, safe), r)
+    return b.select(b.cmp("eq", y, zero), zero, r)
+
+
+def _floordiv_int(self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool):  # type: ignore[no-untyped-def]
+    """floor division; division by zero gives 0, as in NumPy."""
+    zero = b.const(0, x.type)
+    safe = b.select(b.cmp("eq", y, zero), b.const(1, x.type), y)
+    q = b.named("arith.divui" if unsigned else "arith.floordivsi", x, safe)
+    return b.select(b.cmp("eq", y, zero), zero, q)
+
+
+def _pow_int(self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool):  # type: ignore[no-untyped-def]
+    return b.named("math.ipowi", x, y)
+
+
+FloorDivOp._float_scalar = _floordiv_float  # type: ignore[method-assign]
+FloorDivOp._int_scalar = _floordiv_int  # type: ignore[method-assign]
+ModOp._float_scalar = _mod_float  # type: ignore[method-assign]
+ModOp._int_scalar = _mod_int  # type: ignore[method-assign]
+PowOp._int_scalar = _pow_int  # type: ignore[method-assign]
+
 CMP_PREDICATES: dict[str, object] = {
     "eq": np.equal,
     "ne": np.not_equal,
@@ -461,6 +593,9 @@ class CmpOp(BinaryOp):
                 f"expected one of {', '.join(CMP_PREDICATES)}"
             )
         super().verify_()
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        return b.cmp(self.predicate.data, *args)
 
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         shape = runtime_broadcast(self, args)
@@ -503,6 +638,9 @@ class SelectOp(TernaryOp):
     def value_type(a: SSAValue, b: SSAValue) -> Attribute:
         return b.type
 
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        return b.select(*args)
+
     def verify_(self) -> None:
         if not is_bool(self.a.type):
             raise VerifyException(
@@ -530,6 +668,14 @@ class ClipOp(TernaryOp):
     @staticmethod
     def value_type(a: SSAValue, b: SSAValue) -> Attribute:
         return a.type
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        x, lo, hi = args
+        if is_float(self.a.type):
+            return b.named("arith.minimumf", b.named("arith.maximumf", x, lo), hi)
+        unsigned = dtype_of(self.a.type).startswith(("uint", "bool"))
+        mx, mn = ("arith.maxui", "arith.minui") if unsigned else ("arith.maxsi", "arith.minsi")
+        return b.named(mn, b.named(mx, x, lo), hi)
 
     def verify_(self) -> None:
         types = [self.a.type, self.b.type, self.c.type]
@@ -567,6 +713,10 @@ class CastOp(ElementwiseOp):
             raise VerifyException(
                 f"'{self.name}' op changes the shape: {self.x.type} to {self.result.type}"
             )
+
+    def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
+        target = self.result.type.element_type  # type: ignore[attr-defined]
+        return b.convert(args[0], target, self.x.type.element_type)  # type: ignore[attr-defined]
 
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         x = args[0]

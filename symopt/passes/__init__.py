@@ -40,11 +40,18 @@ def _sym_stabilize() -> type[ModulePass]:
     return SymStabilizePass
 
 
+def _convert_sym_to_loop() -> type[ModulePass]:
+    from symopt.passes.convert_sym_to_loop import ConvertSymToLoopPass
+
+    return ConvertSymToLoopPass
+
+
 _BUILTIN: dict[str, PassFactory] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
     "dce": _dce,
     "sym-stabilize": _sym_stabilize,
+    "convert-sym-to-loop": _convert_sym_to_loop,
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
