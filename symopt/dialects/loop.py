@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import (
     DenseArrayBase,
     IndexType,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     StringAttr,
     TensorType,
@@ -526,7 +527,147 @@ class DotOp(IRDLOperation):
         return op
 
 
-Loop = Dialect("loop", [MapOp, ReduceOp, YieldOp, IndexOp, DotOp], [])
+@irdl_op_definition
+class CheckOp(IRDLOperation):
+    """``loop.check %ok, "message {0} vs {1}" (%a, %b : index, index)``: a run-time check.
+
+    If ``%ok`` is false the function stops and reports the message, formatted with the
+    values, as a ValueError (or an IndexError when ``kind`` is ``"index"``); nothing
+    after the check runs.
+    """
+
+    name = "loop.check"
+    condition = operand_def(IntegerType(1))
+    args = var_operand_def()
+    message = prop_def(StringAttr)
+    kind = prop_def(StringAttr)
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(
+        self, condition: SSAValue, message: str, args: Sequence[SSAValue] = (), kind: str = "value"
+    ):
+        super().__init__(
+            operands=[condition, list(args)],
+            properties={"message": StringAttr(message), "kind": StringAttr(kind)},
+        )
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.condition)
+        printer.print_string(", ")
+        printer.print_attribute(self.message)
+        if self.kind.data != "value":
+            printer.print_string(f" kind {self.kind.data}")
+        if self.args:
+            printer.print_string(" (")
+            printer.print_list(self.args, printer.print_operand)
+            printer.print_string(" : ")
+            printer.print_list([a.type for a in self.args], printer.print_attribute)
+            printer.print_string(")")
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> CheckOp:
+        cond = parser.parse_operand(IntegerType(1))
+        parser.parse_punctuation(",")
+        message = parser.parse_str_literal()
+        kind = "value"
+        if parser.parse_optional_keyword("kind") is not None:
+            kind = parser.parse_identifier()
+        args: list[SSAValue] = []
+        if parser.parse_optional_punctuation("(") is not None:
+            names = parser.parse_comma_separated_list(
+                parser.Delimiter.NONE, parser.parse_unresolved_operand
+            )
+            parser.parse_punctuation(":")
+            types = parser.parse_comma_separated_list(parser.Delimiter.NONE, parser.parse_type)
+            parser.parse_punctuation(")")
+            args = [parser.resolve_operand(n, t) for n, t in zip(names, types)]
+        attributes = parser.parse_optional_attr_dict()
+        op = cls(cond, message, args, kind)
+        op.attributes |= attributes
+        return op
+
+
+@irdl_op_definition
+class ViewOp(IRDLOperation):
+    """``%v = loop.view %m offset(%o) sizes(%s0, %s1) strides(%t0, %t1) : memref<...> -> memref<...>``.
+
+    A view of the buffer of ``%m``: the element at index ``(i, j)`` is at
+    ``offset + i * t0 + j * t1`` elements from the buffer's start (the offset and
+    strides are absolute, not relative to ``%m``'s). Reshapes, slices, transposes and
+    broadcasts (stride 0) of existing buffers are views.
+    """
+
+    name = "loop.view"
+    source = operand_def(MemRefType)
+    offset = operand_def(IndexType)
+    sizes = var_operand_def(IndexType)
+    strides = var_operand_def(IndexType)
+    result = result_def(MemRefType)
+    traits = traits_def(Pure())
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+    assembly_format = (
+        "$source `offset` `(` $offset `)` `sizes` `(` $sizes `)` `strides` `(` $strides `)` "
+        "attr-dict `:` type($source) `->` type($result)"
+    )
+
+    def __init__(
+        self,
+        source: SSAValue,
+        offset: SSAValue,
+        sizes: Sequence[SSAValue],
+        strides: Sequence[SSAValue],
+        result_type: Attribute,
+    ):
+        super().__init__(
+            operands=[source, offset, list(sizes), list(strides)], result_types=[result_type]
+        )
+
+    def verify_(self) -> None:
+        rank = len(_shape(self.result.type))
+        if len(self.sizes) != rank or len(self.strides) != rank:
+            raise VerifyException(
+                f"'{self.name}' op needs {rank} sizes and strides for {self.result.type}"
+            )
+        if element_type(self.source.type) != element_type(self.result.type):
+            raise VerifyException(f"'{self.name}' op changes the element type")
+
+
+@irdl_op_definition
+class LayoutOp(IRDLOperation):
+    """``%offset, %strides:2 = loop.layout %m : memref<?x?xf64>``: where a buffer's
+    elements are (offset and strides in elements)."""
+
+    name = "loop.layout"
+    source = operand_def(MemRefType)
+    offset = result_def(IndexType)
+    strides = var_result_def(IndexType)
+    traits = traits_def(Pure())
+
+    def print(self, printer: Printer) -> None:
+        printer.print_string(" ")
+        printer.print_operand(self.source)
+        printer.print_op_attributes(self.attributes)
+        printer.print_string(" : ")
+        printer.print_attribute(self.source.type)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> LayoutOp:
+        name = parser.parse_unresolved_operand()
+        attributes = parser.parse_optional_attr_dict()
+        parser.parse_punctuation(":")
+        t = parser.parse_type()
+        op = cls(parser.resolve_operand(name, t))
+        op.attributes |= attributes
+        return op
+
+    def __init__(self, source: SSAValue):
+        rank = len(_shape(source.type))
+        super().__init__(operands=[source], result_types=[IndexType(), [IndexType()] * rank])
+
+
+Loop = Dialect("loop", [MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp], [])
 
 
 def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
@@ -535,7 +676,10 @@ def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
 
 
 __all__ = [
+    "CheckOp",
     "DotOp",
+    "LayoutOp",
+    "ViewOp",
     "IndexOp",
     "Loop",
     "MapOp",

@@ -46,12 +46,26 @@ def _convert_sym_to_loop() -> type[ModulePass]:
     return ConvertSymToLoopPass
 
 
+def _loop_fuse() -> type[ModulePass]:
+    from symopt.passes.loop_fuse import LoopFusePass
+
+    return LoopFusePass
+
+
+def _loop_bufferize() -> type[ModulePass]:
+    from symopt.passes.loop_bufferize import LoopBufferizePass
+
+    return LoopBufferizePass
+
+
 _BUILTIN: dict[str, PassFactory] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
     "dce": _dce,
     "sym-stabilize": _sym_stabilize,
     "convert-sym-to-loop": _convert_sym_to_loop,
+    "loop-fuse": _loop_fuse,
+    "loop-bufferize": _loop_bufferize,
 }
 
 _REGISTERED: dict[str, PassFactory] = {}

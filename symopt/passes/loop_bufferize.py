@@ -1,0 +1,794 @@
+"""``loop-bufferize``: tensors become buffers (memrefs).
+
+Every tensor value gets a buffer: loop ops write into freshly allocated ``outs``
+buffers, slices, transposes, broadcasts and reshapes of contiguous buffers are
+``loop.view``s of existing buffers (no copy), and the remaining sym ops (shapes,
+constants, concatenation, allocation, ranges, subtensor updates, index loops)
+become allocations, views and ``loop.map`` copies. Sizes are computed from the
+inputs' sizes with ``arith`` on ``index`` values, and every size the sym semantics
+requires to agree is checked by a ``loop.check`` before the loop that needs it.
+
+The function's signature changes to buffers: the inputs, then one argument per
+shared variable it reads (``symopt.globals`` lists their symbols); it returns the
+outputs, then one buffer per shared variable it writes (``symopt.writes``). Every
+returned buffer is a fresh allocation the caller takes over; a write may instead
+return the shared variable's own buffer, updated in place, when nothing after the
+update reads the old value and no check can fail after it. Buffers that are not
+returned are freed after their last use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import arith, func, memref
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    ArrayAttr,
+    DenseIntOrFPElementsAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    StridedLayoutAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from symopt.dialects import loop, sym
+from symopt.dialects.scalar import ScalarBuilder, signless
+from symopt.ir.types import static_shape
+
+INDEX = IndexType()
+
+
+def memref_type(t: Attribute, strided: bool = False) -> MemRefType:
+    """The buffer type of a tensor type (signless elements; a strided layout for
+    views)."""
+    assert isinstance(t, (TensorType, MemRefType)), t
+    shape = [DYNAMIC_INDEX if d is None else d for d in _static(t)]
+    layout: Attribute = NoneAttr()
+    if strided:
+        layout = StridedLayoutAttr([NoneAttr()] * len(shape), NoneAttr())
+    return MemRefType(signless(t.element_type), shape, layout)
+
+
+def _static(t: Attribute) -> tuple[int | None, ...]:
+    if isinstance(t, MemRefType):
+        return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
+    return static_shape(t)
+
+
+def is_contiguous(t: Attribute) -> bool:
+    return isinstance(t, MemRefType) and isinstance(t.layout, NoneAttr)
+
+
+class BufferizeError(ValueError):
+    """An op the native compiler cannot bufferize (yet)."""
+
+
+class _Emitter:
+    """Builds the ops of one block, with helpers for index arithmetic."""
+
+    def __init__(self, owner: _Bufferizer):
+        self.owner = owner
+        self.ops: list[Operation] = []
+        self.consts: dict[int, SSAValue] = {}
+
+    def add(self, op: Operation) -> SSAValue:
+        self.ops.append(op)
+        return op.results[0] if op.results else None  # type: ignore[return-value]
+
+    # -- index arithmetic ------------------------------------------------------
+
+    def idx(self, value: int) -> SSAValue:
+        if value not in self.consts:
+            self.consts[value] = self.add(arith.ConstantOp(IntegerAttr(value, INDEX)))
+        return self.consts[value]
+
+    def const_of(self, v: SSAValue) -> int | None:
+        owner = v.owner
+        if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+            return owner.value.value.data
+        return None
+
+    def addi(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            return self.idx(ca + cb)
+        if ca == 0:
+            return b
+        if cb == 0:
+            return a
+        return self.add(arith.AddiOp(a, b))
+
+    def subi(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            return self.idx(ca - cb)
+        if cb == 0:
+            return a
+        return self.add(arith.SubiOp(a, b))
+
+    def muli(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            return self.idx(ca * cb)
+        if ca == 1:
+            return b
+        if cb == 1:
+            return a
+        if ca == 0 or cb == 0:
+            return self.idx(0)
+        return self.add(arith.MuliOp(a, b))
+
+    def divsi(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None and cb != 0:
+            return self.idx(int(ca / cb))
+        if cb == 1:
+            return a
+        return self.add(arith.DivSIOp(a, b))
+
+    def remsi(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.add(arith.RemSIOp(a, b))
+
+    def cmpi(self, pred: str, a: SSAValue, b: SSAValue) -> SSAValue:
+        return self.add(arith.CmpiOp(a, b, pred))
+
+    def select(self, c: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
+        if a is b:
+            return a
+        return self.add(arith.SelectOp(c, a, b))
+
+    def maxi(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            return self.idx(max(ca, cb))
+        return self.add(arith.MaxSIOp(a, b))
+
+    def mini(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            return self.idx(min(ca, cb))
+        return self.add(arith.MinSIOp(a, b))
+
+    def to_index(self, v: SSAValue) -> SSAValue:
+        """An integer scalar as ``index``."""
+        if isinstance(v.type, IndexType):
+            return v
+        return self.add(arith.IndexCastOp(v, INDEX))
+
+    def check(self, cond: SSAValue, message: str, args: Sequence[SSAValue] = (), kind: str = "value") -> None:
+        owner = cond.owner
+        if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
+            if owner.value.value.data != 0:
+                return
+        self.add(loop.CheckOp(cond, message, args, kind))
+
+    def check_equal(self, a: SSAValue, b: SSAValue, message: str) -> None:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None:
+            if ca != cb:
+                raise BufferizeError(message.format(ca, cb))
+            return
+        self.check(self.cmpi("eq", a, b), message, [a, b])
+
+    # -- buffers ---------------------------------------------------------------
+
+    def dim(self, m: SSAValue, k: int) -> SSAValue:
+        size = _static(m.type)[k]
+        if size is not None:
+            return self.idx(size)
+        return self.add(memref.DimOp.from_source_and_index(m, self.idx(k)))
+
+    def dims(self, m: SSAValue) -> list[SSAValue]:
+        return [self.dim(m, k) for k in range(len(_static(m.type)))]
+
+    def alloc(self, t: Attribute, sizes: Sequence[SSAValue]) -> SSAValue:
+        """A new contiguous buffer of tensor/memref type ``t`` with these sizes."""
+        mt = memref_type(t)
+        static = _static(mt)
+        dynamic = [s for s, st in zip(sizes, static) if st is None]
+        buf = self.add(memref.AllocOp(dynamic, [], mt))
+        self.owner.allocated.add(buf)
+        return buf
+
+    def layout(self, m: SSAValue) -> tuple[SSAValue, list[SSAValue]]:
+        """Offset and strides of a buffer (computed for contiguous ones)."""
+        rank = len(_static(m.type))
+        if is_contiguous(m.type):
+            strides: list[SSAValue] = [self.idx(1)] * rank
+            for k in range(rank - 2, -1, -1):
+                strides[k] = self.muli(strides[k + 1], self.dim(m, k + 1))
+            return self.idx(0), strides
+        op = loop.LayoutOp(m)
+        self.ops.append(op)
+        return op.offset, list(op.strides)
+
+    def view(
+        self,
+        source: SSAValue,
+        offset: SSAValue,
+        sizes: Sequence[SSAValue],
+        strides: Sequence[SSAValue],
+        t: Attribute,
+    ) -> SSAValue:
+        return self.add(
+            loop.ViewOp(source, offset, sizes, strides, memref_type(t, strided=True))
+        )
+
+    def copy_map(self, source: SSAValue, target: SSAValue, dims: Sequence[int] | None = None) -> None:
+        region, block = loop.new_body([source.type.element_type])  # type: ignore[attr-defined]
+        block.add_op(loop.YieldOp(block.args[0]))
+        self.add(loop.MapOp([source], region, outputs=[target], dims=[dims] if dims is not None else None))
+
+    def fresh_copy(self, m: SSAValue, t: Attribute) -> SSAValue:
+        buf = self.alloc(t, self.dims(m))
+        self.copy_map(m, buf)
+        return buf
+
+
+@dataclass
+class _Bufferizer:
+    module: ModuleOp
+    allocated: set[SSAValue]
+
+    def __post_init__(self) -> None:
+        self.globals_made = 0
+
+
+def _space_sizes(
+    e: _Emitter,
+    inputs: Sequence[SSAValue],
+    dims: Sequence[Sequence[int]],
+    static: Sequence[int | None],
+    what: str,
+) -> list[SSAValue]:
+    """Iteration space sizes from the inputs' sizes, checking that they agree."""
+    sizes: list[SSAValue | None] = [None if s is None else e.idx(s) for s in static]
+    for m, dmap in zip(inputs, dims):
+        mshape = _static(m.type)
+        for k, d in enumerate(dmap):
+            if d == -1 or mshape[k] == 1:
+                continue
+            size = e.dim(m, k)
+            if sizes[d] is None:
+                sizes[d] = size
+            else:
+                e.check_equal(
+                    size, sizes[d],  # type: ignore[arg-type]
+                    f"shape mismatch in {what}: dimension {d} has size {{0}} in one "
+                    "operand and {1} in another",
+                )
+    for d, s in enumerate(sizes):
+        if s is None:
+            sizes[d] = e.idx(1)
+    return sizes  # type: ignore[return-value]
+
+
+def _origin(op: Operation) -> str:
+    origin = op.attributes.get("origin")
+    return origin.data if isinstance(origin, StringAttr) else op.name
+
+
+class _Lowering:
+    """Lowers the ops of one tensor-level block into an _Emitter."""
+
+    def __init__(self, b: _Bufferizer, e: _Emitter, mapping: dict[SSAValue, SSAValue]):
+        self.b = b
+        self.e = e
+        self.m = mapping
+
+    def run(self, ops: Sequence[Operation]) -> None:
+        for op in ops:
+            self.lower(op)
+
+    def lower(self, op: Operation) -> None:
+        e, m = self.e, self.m
+        if isinstance(op, loop.MapOp):
+            ins = [m[v] for v in op.inputs]
+            sizes = _space_sizes(e, ins, op.input_dims(), _static(op.res[0].type), _origin(op))
+            outs = [e.alloc(r.type, sizes) for r in op.res]
+            region = op.detach_region(op.body)
+            e.add(loop.MapOp(ins, region, outputs=outs, dims=op.input_dims()))
+            for r, o in zip(op.res, outs):
+                m[r] = o
+        elif isinstance(op, loop.ReduceOp):
+            self.reduce(op)
+        elif isinstance(op, loop.DotOp):
+            self.dot(op)
+        elif isinstance(op, sym.ConstantOp):
+            self.constant(op)
+        elif isinstance(op, sym.ShapeOp):
+            src = m[op.x]
+            rank = len(_static(src.type))
+            buf = e.alloc(op.result.type, [])
+            for k in range(rank):
+                size = e.add(arith.IndexCastOp(e.dim(src, k), IntegerType(64)))
+                e.add(memref.StoreOp.get(size, buf, [e.idx(k)]))
+            m[op.result] = buf
+        elif isinstance(op, sym.ReshapeOp):
+            self.reshape(op)
+        elif isinstance(op, sym.SubtensorOp):
+            src = m[op.x]
+            offset, sizes, strides = self.region(op, src, [m[i] for i in op.indices])
+            m[op.result] = e.view(src, offset, sizes, strides, op.result.type)
+        elif isinstance(op, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
+            self.update_subtensor(op)
+        elif isinstance(op, sym.ConcatenateOp):
+            self.concatenate(op)
+        elif isinstance(op, sym.AllocOp):
+            self.alloc(op)
+        elif isinstance(op, sym.ArangeOp):
+            self.arange(op)
+        elif isinstance(op, sym.MapIndexOp):
+            self.map_index(op)
+        else:
+            raise BufferizeError(f"the native compiler cannot lower '{op.name}' yet")
+
+    # -- ops -------------------------------------------------------------------
+
+    def reduce(self, op: loop.ReduceOp) -> None:
+        e = self.e
+        ins = [self.m[v] for v in op.inputs]
+        axes = op.axis_tuple()
+        keep = bool(op.keepdims.value.data)
+        out_static = _static(op.res[0].type)
+        rank = len(out_static) if keep else len(out_static) + len(axes)
+        static: list[int | None] = [None] * rank
+        kept = [d for d in range(rank) if d not in axes]
+        for d, s in zip(kept, [s for i, s in enumerate(out_static) if not keep or i not in axes]):
+            static[d] = s
+        sizes = _space_sizes(e, ins, op.input_dims(), static, _origin(op))
+        if op.kind.data in ("max", "min", "argmax", "argmin") and axes:
+            count = e.idx(1)
+            for a in axes:
+                count = e.muli(count, sizes[a])
+            e.check(
+                e.cmpi("sgt", count, e.idx(0)),
+                f"{op.kind.data} of an empty dimension (in {_origin(op)})",
+            )
+        out_sizes = [e.idx(1) if d in axes else sizes[d] for d in range(rank) if keep or d not in axes]
+        out = e.alloc(op.res[0].type, out_sizes)
+        region = op.detach_region(op.body)
+        new = loop.ReduceOp(
+            op.kind.data, ins, axes, keep, region, output=out, dims=op.input_dims()
+        )
+        e.add(new)
+        self.m[op.res[0]] = out
+
+    def dot(self, op: loop.DotOp) -> None:
+        e = self.e
+        a, b = self.m[op.lhs], self.m[op.rhs]
+        ra, rb = len(_static(a.type)), len(_static(b.type))
+        ka = e.dim(a, ra - 1)
+        kb = e.dim(b, 0)
+        e.check_equal(
+            ka, kb,
+            "shape mismatch in dot: the inner dimensions differ ({0} vs {1})",
+        )
+        sizes = ([e.dim(a, 0)] if ra == 2 else []) + ([e.dim(b, 1)] if rb == 2 else [])
+        out = e.alloc(op.res[0].type, sizes)
+        e.add(loop.DotOp(a, b, output=out))
+        self.m[op.res[0]] = out
+
+    def constant(self, op: sym.ConstantOp) -> None:
+        e = self.e
+        data = op.to_numpy()
+        t = op.result.type
+        if data.size and np.all(data == data.reshape(-1)[0]):
+            buf = e.alloc(t, [e.idx(s) for s in data.shape])
+            region, block = loop.new_body([])
+            sb = ScalarBuilder()
+            value = sb.const(data.reshape(-1)[0].item(), signless(t.element_type))  # type: ignore[attr-defined]
+            block.add_ops(sb.ops)
+            block.add_op(loop.YieldOp(value))
+            e.add(loop.MapOp([], region, outputs=[buf]))
+            self.m[op.result] = buf
+            return
+        name = f"__constant_{self.b.globals_made}"
+        self.b.globals_made += 1
+        mt = memref_type(t)
+        dense = op.value
+        if dense.get_element_type() != mt.element_type:
+            dense = DenseIntOrFPElementsAttr(
+                TensorType(mt.element_type, list(data.shape)), dense.data
+            )
+        glob = memref.GlobalOp.get(StringAttr(name), mt, dense, constant=UnitAttr())
+        self.b.module.body.block.add_op(glob)
+        self.m[op.result] = e.add(memref.GetGlobalOp(name, mt))
+
+    def _load_ints(self, shape_buf: SSAValue, n: int) -> list[SSAValue]:
+        e = self.e
+        return [
+            e.to_index(e.add(memref.LoadOp.get(shape_buf, [e.idx(k)]))) for k in range(n)
+        ]
+
+    def reshape(self, op: sym.ReshapeOp) -> None:
+        e = self.e
+        src = self.m[op.x]
+        out_static = _static(op.result.type)
+        wanted = self._load_ints(self.m[op.shape], len(out_static))
+        total = e.idx(1)
+        for s in e.dims(src):
+            total = e.muli(total, s)
+        known = e.idx(1)
+        minus = e.idx(-1)
+        for w in wanted:
+            is_free = e.cmpi("eq", w, minus)
+            known = e.muli(known, e.select(is_free, e.idx(1), w))
+        free = [e.cmpi("eq", w, minus) for w in wanted]
+        safe = e.select(e.cmpi("eq", known, e.idx(0)), e.idx(1), known)
+        inferred = e.divsi(total, safe)
+        sizes = [e.select(f, inferred, w) for f, w in zip(free, wanted)]
+        product = e.idx(1)
+        for s in sizes:
+            product = e.muli(product, s)
+        e.check_equal(
+            product, total,
+            "cannot reshape an array of {1} elements into a shape of {0} elements",
+        )
+        for k, (s, st) in enumerate(zip(sizes, out_static)):
+            if st is not None:
+                e.check_equal(s, e.idx(st), f"reshape: dimension {k} is {{0}}, {{1}} expected")
+        if not is_contiguous(src.type):
+            src = e.fresh_copy(src, op.x.type)
+        strides: list[SSAValue] = [e.idx(1)] * len(sizes)
+        for k in range(len(sizes) - 2, -1, -1):
+            strides[k] = e.muli(strides[k + 1], sizes[k + 1])
+        self.m[op.result] = e.view(src, e.idx(0), sizes, strides, op.result.type)
+
+    def region(
+        self, op: sym.SubtensorOp | sym.IncSubtensorOp | sym.SetSubtensorOp, src: SSAValue,
+        dynamic: list[SSAValue],
+    ) -> tuple[SSAValue, list[SSAValue], list[SSAValue]]:
+        """Offset, sizes and strides of the region a subtensor spec selects."""
+        e = self.e
+        dyn = iter(dynamic)
+
+        def part(v: int) -> SSAValue | None:
+            if v == sym.SUBTENSOR_NONE:
+                return None
+            if v == sym.SUBTENSOR_DYNAMIC:
+                return e.to_index(e.add(memref.LoadOp.get(next(dyn), [])))
+            return e.idx(v)
+
+        offset, strides = e.layout(src)
+        sizes_in = e.dims(src)
+        sizes: list[SSAValue] = []
+        out_strides: list[SSAValue] = []
+        entries = op.entries()
+        zero = e.idx(0)
+        for d, (kind, start, stop, step) in enumerate(entries):
+            n = sizes_in[d]
+            if kind == 0:
+                i = part(start)
+                assert i is not None
+                i = e.select(e.cmpi("slt", i, zero), e.addi(i, n), i)
+                ok = e.add(arith.AndIOp(e.cmpi("sge", i, zero), e.cmpi("slt", i, n)))
+                e.check(
+                    ok, f"index out of bounds for dimension {d} with size {{1}} (index {{0}})",
+                    [i, n], kind="index",
+                )
+                offset = e.addi(offset, e.muli(i, strides[d]))
+                continue
+            st = part(step) or e.idx(1)
+            lo, hi = part(start), part(stop)
+            c_step = e.const_of(st)
+            if c_step is None:
+                e.check(e.cmpi("ne", st, zero), "slice step cannot be zero")
+            length, first = self._slice(n, lo, hi, st, c_step)
+            offset = e.addi(offset, e.muli(first, strides[d]))
+            sizes.append(length)
+            out_strides.append(e.muli(strides[d], st))
+        for d in range(len(entries), len(sizes_in)):
+            sizes.append(sizes_in[d])
+            out_strides.append(strides[d])
+        return offset, sizes, out_strides
+
+    def _slice(
+        self, n: SSAValue, lo: SSAValue | None, hi: SSAValue | None, step: SSAValue,
+        c_step: int | None,
+    ) -> tuple[SSAValue, SSAValue]:
+        """Python's slice.indices(n): the length and the first index."""
+        e = self.e
+        zero, one, minus = e.idx(0), e.idx(1), e.idx(-1)
+
+        def bounds(positive: bool) -> tuple[SSAValue, SSAValue, SSAValue, SSAValue]:
+            lower = zero if positive else minus
+            upper = n if positive else e.subi(n, one)
+
+            def clamp(v: SSAValue | None, default: SSAValue) -> SSAValue:
+                if v is None:
+                    return default
+                neg = e.maxi(e.addi(v, n), lower)
+                return e.select(e.cmpi("slt", v, zero), neg, e.mini(v, upper))
+
+            first = clamp(lo, zero if positive else upper)
+            last = clamp(hi, n if positive else minus)
+            if positive:
+                span = e.subi(last, first)
+                length = e.divsi(e.addi(span, e.subi(step, one)), step)
+            else:
+                span = e.subi(first, last)
+                neg_step = e.subi(zero, step)
+                length = e.divsi(e.addi(span, e.subi(neg_step, one)), neg_step)
+            return e.maxi(length, zero), first, lower, upper
+
+        if c_step is not None:
+            length, first, _, _ = bounds(c_step > 0)
+            return length, first
+        pos_len, pos_first, _, _ = bounds(True)
+        neg_len, neg_first, _, _ = bounds(False)
+        is_pos = e.cmpi("sgt", step, zero)
+        return e.select(is_pos, pos_len, neg_len), e.select(is_pos, pos_first, neg_first)
+
+    def update_subtensor(self, op: sym.IncSubtensorOp | sym.SetSubtensorOp) -> None:
+        e = self.e
+        out = e.fresh_copy(self.m[op.x], op.x.type)
+        offset, sizes, strides = self.region(op, out, [self.m[i] for i in op.indices])
+        region_t = TensorType(
+            op.x.type.element_type,  # type: ignore[attr-defined]
+            [DYNAMIC_INDEX] * len(sizes),
+        )
+        target = e.view(out, offset, sizes, strides, region_t)
+        y = self.m[op.y]
+        for k, (ys, s) in enumerate(zip(_static(y.type), sizes)):
+            if ys != 1:
+                e.check_equal(
+                    e.dim(y, k), s,
+                    f"shape mismatch in {op.name}: the value has size {{0}} in dimension "
+                    f"{k}, the region {{1}}",
+                )
+        elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
+        if isinstance(op, sym.SetSubtensorOp):
+            e.copy_map(y, target)
+        else:
+            region, block = loop.new_body([elem, elem])
+            if isinstance(elem, IntegerType) and elem.width.data == 1:
+                add: Operation = arith.OrIOp(block.args[0], block.args[1])
+            elif isinstance(elem, IntegerType):
+                add = arith.AddiOp(block.args[0], block.args[1])
+            else:
+                add = arith.AddfOp(block.args[0], block.args[1])
+            block.add_op(add)
+            block.add_op(loop.YieldOp(add.results[0]))
+            e.add(loop.MapOp([target, y], region, outputs=[target]))
+        self.m[op.result] = out
+
+    def concatenate(self, op: sym.ConcatenateOp) -> None:
+        e = self.e
+        axis = op.axis.value.data
+        ins = [self.m[v] for v in op.inputs]
+        first = e.dims(ins[0])
+        total = first[axis]
+        for v in ins[1:]:
+            for d, s in enumerate(e.dims(v)):
+                if d == axis:
+                    total = e.addi(total, s)
+                else:
+                    e.check_equal(
+                        s, first[d],
+                        f"shape mismatch in sym.concatenate: dimension {d} is {{0}} in one "
+                        "operand and {1} in the first",
+                    )
+        sizes = list(first)
+        sizes[axis] = total
+        out = e.alloc(op.result.type, sizes)
+        _, strides = e.layout(out)
+        start = e.idx(0)
+        for v in ins:
+            vs = e.dims(v)
+            part_t = TensorType(op.result.type.element_type, [DYNAMIC_INDEX] * len(vs))  # type: ignore[attr-defined]
+            target = e.view(out, e.muli(start, strides[axis]), vs, strides, part_t)
+            e.copy_map(v, target)
+            start = e.addi(start, vs[axis])
+        self.m[op.result] = out
+
+    def alloc(self, op: sym.AllocOp) -> None:
+        e = self.e
+        rank = len(_static(op.result.type))
+        sizes = self._load_ints(self.m[op.shape], rank)
+        for k, st in enumerate(_static(op.result.type)):
+            if st is not None:
+                e.check_equal(sizes[k], e.idx(st), f"alloc: dimension {k} is {{0}}, {{1}} expected")
+            else:
+                e.check(e.cmpi("sge", sizes[k], e.idx(0)), "alloc: negative size {0}", [sizes[k]])
+        value = self.m[op.value]
+        offset, strides = e.layout(value)
+        vsizes = e.dims(value)
+        one = e.idx(1)
+        bstrides = []
+        for k in range(rank):
+            is_one = e.cmpi("eq", vsizes[k], one)
+            e.check(
+                e.add(arith.OrIOp(is_one, e.cmpi("eq", vsizes[k], sizes[k]))),
+                f"alloc: cannot broadcast a value of size {{0}} to size {{1}} in dimension {k}",
+                [vsizes[k], sizes[k]],
+            )
+            bstrides.append(e.select(is_one, e.idx(0), strides[k]))
+        source = e.view(value, offset, sizes, bstrides, op.result.type)
+        out = e.alloc(op.result.type, sizes)
+        e.copy_map(source, out)
+        self.m[op.result] = out
+
+    def arange(self, op: sym.ArangeOp) -> None:
+        e = self.e
+        elem = signless(op.result.type.element_type)  # type: ignore[attr-defined]
+        start, stop, step = (e.add(memref.LoadOp.get(self.m[v], [])) for v in op.operands)
+        is_float = not isinstance(elem, IntegerType)
+        sb = ScalarBuilder()
+        if is_float:
+            zero = sb.const(0.0, elem)
+            span = sb.named("arith.divf", sb.named("arith.subf", stop, start), step)
+            count = sb.named("math.ceil", span)
+            count = sb.named("arith.maximumf", count, zero)
+            n = sb.add(arith.FPToSIOp(count, IntegerType(64)))
+            nonzero = sb.cmp("ne", step, zero)
+        else:
+            zero = sb.const(0, elem)
+            one = sb.const(1, elem)
+            positive = sb.cmp("gt", step, zero)
+            span = sb.named("arith.subi", stop, start)
+            adj = sb.select(positive, sb.named("arith.subi", step, one), sb.named("arith.addi", step, one))
+            safe = sb.select(sb.cmp("eq", step, zero), one, step)
+            n = sb.named("arith.divsi", sb.named("arith.addi", span, adj), safe)
+            n = sb.named("arith.maxsi", n, zero)
+            nonzero = sb.cmp("ne", step, zero)
+        e.ops += sb.ops
+        e.check(nonzero, "arange: step must not be zero")
+        size = e.to_index(n)
+        st = _static(op.result.type)[0]
+        if st is not None:
+            e.check_equal(size, e.idx(st), "arange: {0} values, {1} expected")
+        out = e.alloc(op.result.type, [size])
+        region, block = loop.new_body([elem, elem])
+        body = ScalarBuilder()
+        i = body.add(loop.IndexOp(0))
+        i64 = body.add(arith.IndexCastOp(i, IntegerType(64)))
+        fi = body.convert(i64, elem)
+        value = body.named(
+            "arith.addf" if is_float else "arith.addi",
+            block.args[0],
+            body.named("arith.mulf" if is_float else "arith.muli", fi, block.args[1]),
+        )
+        block.add_ops(body.ops)
+        block.add_op(loop.YieldOp(value))
+        start_buf, step_buf = self.m[op.start], self.m[op.step]
+        e.add(loop.MapOp([start_buf, step_buf], region, outputs=[out], dims=[[], []]))
+        self.m[op.result] = out
+
+    def map_index(self, op: sym.MapIndexOp) -> None:
+        raise BufferizeError("the native compiler cannot lower 'sym.map_index' yet")
+
+
+@dataclass(frozen=True)
+class LoopBufferizePass(ModulePass):
+    """Give every tensor a buffer; see the module docstring for the conventions.
+
+    Input: tensor-level loop IR (after ``convert-sym-to-loop`` and ``loop-fuse``).
+    Output: the same function on memrefs: ``memref.alloc``/``memref.dealloc``,
+    ``loop.view``, ``loop.check`` and memref-form ``loop.map``/``loop.reduce``/
+    ``loop.dot``; no tensor values remain. ``sym.global``s are replaced by the
+    ``symopt.globals`` / ``symopt.writes`` attributes of the function.
+    Invariants: the function computes the same values; every check of the sym
+    semantics (sizes, indices) happens before the loop that relies on it.
+    """
+
+    name = "loop-bufferize"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        b = _Bufferizer(op, set())
+        for f in [o for o in op.ops if isinstance(o, func.FuncOp)]:
+            _bufferize_func(b, f)
+        for g in [o for o in op.ops if isinstance(o, sym.GlobalOp)]:
+            op.body.block.erase_op(g)
+
+
+def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
+    old = f.body.block
+    globals_read: list[str] = []
+    global_types: dict[str, Attribute] = {}
+    for o in f.body.walk():
+        if isinstance(o, sym.ReadOp):
+            name = o.global_name.string_value()
+            if name not in globals_read:
+                globals_read.append(name)
+                global_types[name] = o.result.type
+    arg_types = [memref_type(a.type) for a in old.args] + [
+        memref_type(global_types[g]) for g in globals_read
+    ]
+    block = Block(arg_types=arg_types)
+    for new, a in zip(block.args, old.args):
+        new.name_hint = a.name_hint
+    mapping: dict[SSAValue, SSAValue] = dict(zip(old.args, block.args))
+    global_args = dict(zip(globals_read, block.args[len(old.args) :]))
+    for g, a in global_args.items():
+        a.name_hint = g
+    e = _Emitter(b)
+    lowering = _Lowering(b, e, mapping)
+    writes: list[tuple[str, SSAValue]] = []
+    returned: list[SSAValue] = []
+    for o in list(old.ops):
+        if isinstance(o, sym.ReadOp):
+            mapping[o.result] = global_args[o.global_name.string_value()]
+        elif isinstance(o, sym.WriteOp):
+            writes.append((o.global_name.string_value(), o.value))
+        elif isinstance(o, func.ReturnOp):
+            returned = list(o.arguments)
+        else:
+            lowering.lower(o)
+
+    owned: set[SSAValue] = set()
+    results: list[SSAValue] = []
+    result_types: list[Attribute] = []
+    for v in returned:
+        buf = mapping[v]
+        if buf not in b.allocated or buf in owned or not is_contiguous(buf.type):
+            buf = e.fresh_copy(buf, v.type)
+        owned.add(buf)
+        results.append(buf)
+        result_types.append(buf.type)
+    write_names: list[str] = []
+    for name, v in writes:
+        buf = mapping[v]
+        in_place = buf is global_args.get(name)
+        if not in_place and (buf not in b.allocated or buf in owned or not is_contiguous(buf.type)):
+            buf = e.fresh_copy(buf, v.type)
+        owned.add(buf)
+        results.append(buf)
+        result_types.append(memref_type(v.type))
+        write_names.append(name)
+    _insert_deallocs(e.ops, b.allocated - owned)
+    block.add_ops(e.ops)
+    block.add_op(func.ReturnOp(*results))
+    f.body.detach_block(old)
+    f.body.add_block(block)
+    from xdsl.dialects.builtin import FunctionType
+
+    f.function_type = FunctionType.from_lists(arg_types, result_types)
+    f.attributes["symopt.globals"] = ArrayAttr([StringAttr(g) for g in globals_read])
+    f.attributes["symopt.writes"] = ArrayAttr([StringAttr(w) for w in write_names])
+    f.attributes["symopt.inputs"] = IntegerAttr(len(old.args), 64)
+
+
+def _base(v: SSAValue) -> SSAValue:
+    owner = v.owner
+    while isinstance(owner, loop.ViewOp):
+        v = owner.source
+        owner = v.owner
+    return v
+
+
+def _insert_deallocs(ops: list[Operation], temporaries: set[SSAValue]) -> None:
+    """Free each temporary buffer right after the last op that uses it (or a view
+    of it)."""
+    last: dict[SSAValue, int] = {}
+    for i, op in enumerate(ops):
+        for v in _used_values(op):
+            base = _base(v)
+            if base in temporaries:
+                last[base] = i
+    for buf in temporaries:
+        last.setdefault(buf, next(i for i, op in enumerate(ops) if buf in op.results))
+    for buf, i in sorted(last.items(), key=lambda kv: -kv[1]):
+        ops.insert(i + 1, memref.DeallocOp.get(buf))
+
+
+def _used_values(op: Operation) -> list[SSAValue]:
+    values = list(op.operands)
+    for region in op.regions:
+        for inner in region.walk():
+            values += list(inner.operands)
+    return values
+
+
