@@ -343,8 +343,10 @@ class ReduceOp(_StructuredOp):
     def axis_tuple(self) -> tuple[int, ...]:
         return tuple(int(a) for a in self.axes.get_values())
 
-    def space_rank(self) -> int:
-        return max((max(d) + 1 for d in self.input_dims() if d), default=len(self.axis_tuple()))
+    def space_rank_of_memrefs(self) -> int:
+        """Rank of the iteration space (the kept and the reduced dimensions)."""
+        out_rank = len(_shape(self.out_type()))
+        return out_rank if self.keepdims.value.data else out_rank + len(self.axis_tuple())
 
     def out_type(self) -> Attribute:
         return (self.res[0] if self.res else self.outputs[0]).type

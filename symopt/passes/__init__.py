@@ -58,6 +58,12 @@ def _loop_bufferize() -> type[ModulePass]:
     return LoopBufferizePass
 
 
+def _convert_loop_to_scf() -> type[ModulePass]:
+    from symopt.passes.convert_loop_to_scf import ConvertLoopToScfPass
+
+    return ConvertLoopToScfPass
+
+
 _BUILTIN: dict[str, PassFactory] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
@@ -66,6 +72,7 @@ _BUILTIN: dict[str, PassFactory] = {
     "convert-sym-to-loop": _convert_sym_to_loop,
     "loop-fuse": _loop_fuse,
     "loop-bufferize": _loop_bufferize,
+    "convert-loop-to-scf": _convert_loop_to_scf,
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
@@ -86,6 +93,8 @@ def available_passes() -> dict[str, PassFactory]:
 
 NAMED_PIPELINES: dict[str, str] = {
     "sym-opt": "canonicalize,sym-stabilize,cse,dce",
+    "cpu": "sym-opt,convert-sym-to-loop,dce,loop-fuse,cse,dce,loop-bufferize,"
+    "convert-loop-to-scf,canonicalize,cse",
 }
 """Names that stand for a whole pipeline inside a ``-p`` list."""
 
