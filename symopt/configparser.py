@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 _FLOATX = ("float64", "float32", "float16")
-_MODES = ("py",)
+_MODES = ("py", "native")
 
 
 class Config:

@@ -143,7 +143,11 @@ def _make_executor(module: ModuleOp, mode: str) -> Executor:
         from symopt.runtime.reference import ReferenceExecutor
 
         return ReferenceExecutor(module)
-    raise ValueError(f"unknown mode {mode!r}; available: 'py'")
+    if mode == "native":
+        from symopt.runtime.native import NativeExecutor
+
+        return NativeExecutor(module)
+    raise ValueError(f"unknown mode {mode!r}; available: 'native', 'py'")
 
 
 class Function:

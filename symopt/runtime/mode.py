@@ -29,8 +29,8 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
         mode = Mode(executor=mode)
     elif not isinstance(mode, Mode):
         raise TypeError(f"mode must be a string like 'py' or a symopt.Mode, got {mode!r}")
-    if mode.executor not in ("py",):
-        raise ValueError(f"unknown mode {mode.executor!r}; available: 'py'")
+    if mode.executor not in ("py", "native"):
+        raise ValueError(f"unknown mode {mode.executor!r}; available: 'native', 'py'")
     if pipeline is not None:
         if not isinstance(pipeline, str):
             raise TypeError(f"pipeline must be a pass list like 'sym-opt,cse', got {pipeline!r}")

@@ -1,0 +1,700 @@
+"""Translation of the scf/memref/arith/math level to LLVM IR (llvmlite).
+
+This is a direct translation rather than passes to xDSL's ``llvm`` dialect plus its
+llvmlite converter: xDSL 0.74 has no arith/math/func/memref-to-llvm conversions,
+and memref descriptors, structured loops and run-time checks map naturally onto
+llvmlite's IR builder. A memref is kept as a descriptor of LLVM values (data
+pointer, offset, sizes, strides); static sizes and strides are constants, so the
+loops over contiguous buffers are unit-stride and vectorize.
+
+The entry point of a translated function ``@f`` is ``i32 @f(i64* io, i64* err)``:
+``io`` holds, for each argument and then each result, the data pointer followed by
+the sizes (arguments are read, results written). A failed ``loop.check`` stores
+its number (1-based, in program order) and its values in ``err``, frees the
+buffers allocated so far and returns the number; success returns 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from llvmlite import ir
+from xdsl.dialects import arith, func, math, memref, scf
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    DenseIntOrFPElementsAttr,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    MemRefType,
+    ModuleOp,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+from symopt.dialects import loop
+from symopt.ir.types import numpy_from_dense
+
+I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
+I8P = I8.as_pointer()
+
+
+class TranslationError(ValueError):
+    """The module contains an op the LLVM translation does not handle."""
+
+
+def llvm_type(t: Attribute) -> ir.Type:
+    if isinstance(t, IndexType):
+        return I64
+    if isinstance(t, IntegerType):
+        return ir.IntType(t.width.data)
+    if isinstance(t, Float64Type):
+        return ir.DoubleType()
+    if isinstance(t, Float32Type):
+        return ir.FloatType()
+    if isinstance(t, Float16Type):
+        return ir.HalfType()
+    raise TranslationError(f"no LLVM type for {t}")
+
+
+def storage_type(t: Attribute) -> ir.Type:
+    """How an element is stored in memory (i1 as a byte, like NumPy's bool)."""
+    lt = llvm_type(t)
+    return I8 if lt == I1 else lt
+
+
+@dataclass
+class Desc:
+    """A memref: where its elements are."""
+
+    ptr: ir.Value
+    offset: ir.Value
+    sizes: list[ir.Value]
+    strides: list[ir.Value]
+    element: Attribute
+
+
+@dataclass
+class CheckInfo:
+    """A ``loop.check`` of the translated function, numbered from 1."""
+
+    message: str
+    kind: str
+    nargs: int
+
+
+@dataclass
+class Translation:
+    module: ir.Module
+    functions: list[str]
+    checks: dict[str, list[CheckInfo]] = field(default_factory=dict)
+    """Per function, its checks in order (code i is checks[i - 1])."""
+    externals: set[str] = field(default_factory=set)
+    """External symbols the module calls (malloc, free, libm, BLAS)."""
+
+
+_LIBM_UNARY = {
+    "math.log1p": "log1p",
+    "math.expm1": "expm1",
+}
+_INTRINSIC_UNARY = {
+    "math.exp": "llvm.exp",
+    "math.log": "llvm.log",
+    "math.log2": "llvm.log2",
+    "math.log10": "llvm.log10",
+    "math.sqrt": "llvm.sqrt",
+    "math.sin": "llvm.sin",
+    "math.cos": "llvm.cos",
+    "math.tan": "llvm.tan",
+    "math.asin": "llvm.asin",
+    "math.acos": "llvm.acos",
+    "math.atan": "llvm.atan",
+    "math.sinh": "llvm.sinh",
+    "math.cosh": "llvm.cosh",
+    "math.tanh": "llvm.tanh",
+    "math.floor": "llvm.floor",
+    "math.ceil": "llvm.ceil",
+    "math.roundeven": "llvm.roundeven",
+    "math.absf": "llvm.fabs",
+}
+_FLOAT_BINARY = {
+    "arith.addf": "fadd",
+    "arith.subf": "fsub",
+    "arith.mulf": "fmul",
+    "arith.divf": "fdiv",
+}
+_INT_BINARY = {
+    "arith.addi": "add",
+    "arith.subi": "sub",
+    "arith.muli": "mul",
+    "arith.divsi": "sdiv",
+    "arith.divui": "udiv",
+    "arith.remsi": "srem",
+    "arith.remui": "urem",
+    "arith.andi": "and_",
+    "arith.ori": "or_",
+    "arith.xori": "xor",
+}
+_FCMP = {
+    "oeq": "==", "one": "!=", "olt": "<", "ole": "<=", "ogt": ">", "oge": ">=",
+    "ueq": "==", "une": "!=", "ult": "<", "ule": "<=", "ugt": ">", "uge": ">=",
+}  # fmt: skip
+_ICMP = {
+    "eq": ("==", True), "ne": ("!=", True),
+    "slt": ("<", True), "sle": ("<=", True), "sgt": (">", True), "sge": (">=", True),
+    "ult": ("<", False), "ule": ("<=", False), "ugt": (">", False), "uge": (">=", False),
+}  # fmt: skip
+
+
+def _suffix(t: ir.Type) -> str:
+    if isinstance(t, ir.DoubleType):
+        return "f64"
+    if isinstance(t, ir.FloatType):
+        return "f32"
+    if isinstance(t, ir.HalfType):
+        return "f16"
+    return f"i{t.width}"
+
+
+class _FunctionTranslator:
+    def __init__(self, tr: Translation, f: func.FuncOp):
+        self.tr = tr
+        self.f = f
+        self.values: dict[SSAValue, ir.Value] = {}
+        self.descs: dict[SSAValue, Desc] = {}
+        self.checks: list[CheckInfo] = []
+        self.slots: dict[SSAValue, ir.Value] = {}
+
+    # -- helpers ---------------------------------------------------------------
+
+    def declare(self, name: str, ret: ir.Type, args: Sequence[ir.Type]) -> ir.Function:
+        module = self.tr.module
+        existing = module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        fn = ir.Function(module, ir.FunctionType(ret, list(args)), name=name)
+        if not name.startswith("llvm."):
+            self.tr.externals.add(name)
+        return fn
+
+    def intrinsic(self, name: str, t: ir.Type, n: int = 1) -> ir.Function:
+        return self.declare(f"{name}.{_suffix(t)}", t, [t] * n)
+
+    def v(self, value: SSAValue) -> ir.Value:
+        return self.values[value]
+
+    def const_i64(self, c: int) -> ir.Value:
+        return ir.Constant(I64, c)
+
+    # -- entry -----------------------------------------------------------------
+
+    def translate(self) -> None:
+        name = self.f.sym_name.data
+        fn = ir.Function(
+            self.tr.module, ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer()]),
+            name=name,
+        )
+        fn.args[0].name, fn.args[1].name = "io", "err"
+        self.fn = fn
+        entry = fn.append_basic_block("entry")
+        start = fn.append_basic_block("start")
+        self.entry_builder = ir.IRBuilder(entry)  # allocas and slot initialization
+        self.b = ir.IRBuilder(start)
+        self.io, self.err = fn.args
+        block = self.f.body.block
+        pos = 0
+        for arg in block.args:
+            t = arg.type
+            if not isinstance(t, MemRefType):
+                raise TranslationError(f"entry arguments must be memrefs, got {t}")
+            data = self.b.load(self.b.gep(self.io, [self.const_i64(pos)]))
+            ptr = self.b.inttoptr(data, storage_type(t.element_type).as_pointer())
+            sizes = []
+            for k, s in enumerate(t.get_shape()):
+                word = self.b.load(self.b.gep(self.io, [self.const_i64(pos + 1 + k)]))
+                sizes.append(word if s == DYNAMIC_INDEX else self.const_i64(s))
+            pos += 1 + len(sizes)
+            self.descs[arg] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(self.b, sizes), t.element_type)
+        self.result_pos = pos
+        self.block(block)
+        self.entry_builder.branch(start)
+        self.tr.checks[name] = self.checks
+
+    def block(self, block: Block) -> list[ir.Value] | None:
+        """Translate the ops of a block; the values its terminator yields."""
+        for op in block.ops:
+            out = self.op(op)
+            if out is not None:
+                return out
+        return None
+
+    # -- ops -------------------------------------------------------------------
+
+    def op(self, op: Operation) -> list[ir.Value] | None:
+        b = self.b
+        name = op.name
+        if isinstance(op, arith.ConstantOp):
+            self.values[op.result] = self.constant(op.value, op.result.type)
+        elif name in _FLOAT_BINARY:
+            self.values[op.results[0]] = getattr(b, _FLOAT_BINARY[name])(
+                self.v(op.operands[0]), self.v(op.operands[1])
+            )
+        elif name in _INT_BINARY:
+            self.values[op.results[0]] = getattr(b, _INT_BINARY[name])(
+                self.v(op.operands[0]), self.v(op.operands[1])
+            )
+        elif name == "arith.negf":
+            self.values[op.results[0]] = b.fneg(self.v(op.operands[0]))
+        elif name == "arith.floordivsi":
+            x, y = self.v(op.operands[0]), self.v(op.operands[1])
+            q = b.sdiv(x, y)
+            r = b.srem(x, y)
+            zero = ir.Constant(x.type, 0)
+            adjust = b.and_(b.icmp_signed("!=", r, zero), b.icmp_signed("!=", b.icmp_signed("<", r, zero), b.icmp_signed("<", y, zero)))
+            self.values[op.results[0]] = b.select(adjust, b.sub(q, ir.Constant(x.type, 1)), q)
+        elif name in ("arith.maximumf", "arith.minimumf"):
+            x = self.v(op.operands[0])
+            fn = self.intrinsic("llvm.maximum" if name == "arith.maximumf" else "llvm.minimum", x.type, 2)
+            self.values[op.results[0]] = b.call(fn, [x, self.v(op.operands[1])])
+        elif name in ("arith.maxsi", "arith.minsi", "arith.maxui", "arith.minui"):
+            x, y = self.v(op.operands[0]), self.v(op.operands[1])
+            signed = name.endswith("si")
+            cmp = b.icmp_signed if signed else b.icmp_unsigned
+            pick = cmp(">" if "max" in name else "<", x, y)
+            self.values[op.results[0]] = b.select(pick, x, y)
+        elif isinstance(op, arith.CmpfOp):
+            pred = op.predicate.value.data
+            mnemonic = arith.CMPF_COMPARISON_OPERATIONS[pred]
+            x, y = self.v(op.lhs), self.v(op.rhs)
+            if mnemonic in ("false", "true"):
+                self.values[op.result] = ir.Constant(I1, int(mnemonic == "true"))
+            elif mnemonic in ("ord", "uno"):
+                fn = b.fcmp_ordered if mnemonic == "ord" else b.fcmp_unordered
+                self.values[op.result] = fn("ord" if mnemonic == "ord" else "uno", x, y)
+            elif mnemonic.startswith("o"):
+                self.values[op.result] = b.fcmp_ordered(_FCMP[mnemonic], x, y)
+            else:
+                self.values[op.result] = b.fcmp_unordered(_FCMP[mnemonic], x, y)
+        elif isinstance(op, arith.CmpiOp):
+            mnemonic = arith.CMPI_COMPARISON_OPERATIONS[op.predicate.value.data]
+            pred, signed = _ICMP[mnemonic]
+            fn = b.icmp_signed if signed else b.icmp_unsigned
+            self.values[op.result] = fn(pred, self.v(op.lhs), self.v(op.rhs))
+        elif isinstance(op, arith.SelectOp):
+            self.values[op.result] = b.select(self.v(op.cond), self.v(op.lhs), self.v(op.rhs))
+        elif isinstance(op, arith.IndexCastOp):
+            x = self.v(op.input)
+            target = llvm_type(op.result.type)
+            self.values[op.result] = _resize_int(b, x, target, signed=True)
+        elif name in ("arith.extsi", "arith.extui", "arith.trunci"):
+            x = self.v(op.operands[0])
+            target = llvm_type(op.results[0].type)
+            self.values[op.results[0]] = _resize_int(b, x, target, signed=name == "arith.extsi")
+        elif name in ("arith.extf", "arith.truncf"):
+            x = self.v(op.operands[0])
+            target = llvm_type(op.results[0].type)
+            fn = b.fpext if name == "arith.extf" else b.fptrunc
+            self.values[op.results[0]] = fn(x, target)
+        elif name in ("arith.sitofp", "arith.uitofp"):
+            x = self.v(op.operands[0])
+            target = llvm_type(op.results[0].type)
+            fn = b.sitofp if name == "arith.sitofp" else b.uitofp
+            self.values[op.results[0]] = fn(x, target)
+        elif name in ("arith.fptosi", "arith.fptoui"):
+            x = self.v(op.operands[0])
+            target = llvm_type(op.results[0].type)
+            self.values[op.results[0]] = self.float_to_int(x, target, signed=name == "arith.fptosi")
+        elif name in _INTRINSIC_UNARY:
+            x = self.v(op.operands[0])
+            self.values[op.results[0]] = b.call(self.intrinsic(_INTRINSIC_UNARY[name], x.type), [x])
+        elif name in _LIBM_UNARY:
+            x = self.v(op.operands[0])
+            base = _LIBM_UNARY[name] + ("f" if isinstance(x.type, ir.FloatType) else "")
+            if isinstance(x.type, ir.HalfType):
+                wide = b.fpext(x, ir.FloatType())
+                res = b.call(self.declare(_LIBM_UNARY[name] + "f", ir.FloatType(), [ir.FloatType()]), [wide])
+                self.values[op.results[0]] = b.fptrunc(res, x.type)
+            else:
+                self.values[op.results[0]] = b.call(self.declare(base, x.type, [x.type]), [x])
+        elif name == "math.atan2":
+            y, x = self.v(op.operands[0]), self.v(op.operands[1])
+            self.values[op.results[0]] = b.call(self.intrinsic("llvm.atan2", y.type, 2), [y, x])
+        elif name == "math.powf":
+            x, y = self.v(op.operands[0]), self.v(op.operands[1])
+            self.values[op.results[0]] = b.call(self.intrinsic("llvm.pow", x.type, 2), [x, y])
+        elif name == "math.absi":
+            x = self.v(op.operands[0])
+            fn = self.declare(f"llvm.abs.{_suffix(x.type)}", x.type, [x.type, I1])
+            self.values[op.results[0]] = b.call(fn, [x, ir.Constant(I1, 0)])
+        elif name == "math.ipowi":
+            x, y = self.v(op.operands[0]), self.v(op.operands[1])
+            self.values[op.results[0]] = b.call(self.ipowi(x.type), [x, y])
+        elif isinstance(op, scf.ForOp):
+            self.for_op(op)
+        elif isinstance(op, scf.IfOp):
+            self.if_op(op)
+        elif isinstance(op, (scf.YieldOp, loop.YieldOp)):
+            return [self.v(v) for v in op.operands]
+        elif isinstance(op, memref.AllocOp):
+            self.alloc(op)
+        elif isinstance(op, memref.DeallocOp):
+            desc = self.descs[op.memref]
+            b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
+            slot = self.slots.get(op.memref)
+            if slot is not None:
+                b.store(ir.Constant(I8P, None), slot)
+        elif isinstance(op, memref.LoadOp):
+            desc = self.descs[op.memref]
+            addr = self.address(desc, [self.v(i) for i in op.indices])
+            value = b.load(addr)
+            if llvm_type(op.res.type) == I1:
+                value = b.trunc(value, I1)
+            self.values[op.res] = value
+        elif isinstance(op, memref.StoreOp):
+            desc = self.descs[op.memref]
+            addr = self.address(desc, [self.v(i) for i in op.indices])
+            value = self.v(op.value)
+            if value.type == I1:
+                value = b.zext(value, I8)
+            b.store(value, addr)
+        elif isinstance(op, memref.DimOp):
+            desc = self.descs[op.source]
+            index = op.index.owner
+            if not isinstance(index, arith.ConstantOp):
+                raise TranslationError("memref.dim needs a constant index")
+            self.values[op.result] = desc.sizes[index.value.value.data]  # type: ignore[attr-defined]
+        elif isinstance(op, memref.GetGlobalOp):
+            self.get_global(op)
+        elif isinstance(op, loop.ViewOp):
+            src = self.descs[op.source]
+            self.descs[op.result] = Desc(
+                src.ptr, self.v(op.offset), [self.v(s) for s in op.sizes],
+                [self.v(s) for s in op.strides], src.element,
+            )  # fmt: skip
+        elif isinstance(op, loop.LayoutOp):
+            src = self.descs[op.source]
+            self.values[op.offset] = src.offset
+            for r, s in zip(op.strides, src.strides):
+                self.values[r] = s
+        elif isinstance(op, loop.CheckOp):
+            self.check(op)
+        elif isinstance(op, loop.DotOp):
+            self.blas_dot(op)
+        elif isinstance(op, func.ReturnOp):
+            self.ret(op)
+            return []
+        else:
+            raise TranslationError(f"the LLVM translation does not handle '{op.name}'")
+        return None
+
+    def constant(self, value: Attribute, t: Attribute) -> ir.Value:
+        lt = llvm_type(t)
+        if isinstance(value, FloatAttr):
+            return ir.Constant(lt, value.value.data)
+        if isinstance(value, IntegerAttr):
+            v = value.value.data
+            if isinstance(lt, ir.IntType) and lt.width == 1:
+                v = 1 if v else 0
+            return ir.Constant(lt, v)
+        raise TranslationError(f"unsupported constant {value}")
+
+    def float_to_int(self, x: ir.Value, target: ir.Type, signed: bool) -> ir.Value:
+        """fptosi is poison for NaN and out-of-range values; saturate instead (NumPy
+        gives an unspecified value there, this keeps LLVM from assuming anything)."""
+        fn = self.declare(
+            f"llvm.{'fptosi' if signed else 'fptoui'}.sat.{_suffix(target)}.{_suffix(x.type)}",
+            target, [x.type],
+        )  # fmt: skip
+        return self.b.call(fn, [x])
+
+    def address(self, desc: Desc, indices: Sequence[ir.Value]) -> ir.Value:
+        b = self.b
+        linear = desc.offset
+        for i, s in zip(indices, desc.strides):
+            linear = _add(b, linear, _mul(b, i, s))
+        return b.gep(desc.ptr, [linear], inbounds=True)
+
+    def alloc(self, op: memref.AllocOp) -> None:
+        b = self.b
+        t = op.memref.type
+        assert isinstance(t, MemRefType)
+        dynamic = iter(op.dynamic_sizes)
+        sizes = [self.v(next(dynamic)) if s == DYNAMIC_INDEX else self.const_i64(s) for s in t.get_shape()]
+        count = self.const_i64(1)
+        for s in sizes:
+            count = _mul(b, count, s)
+        elem = storage_type(t.element_type)
+        nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
+        nbytes = b.select(b.icmp_signed("==", nbytes, self.const_i64(0)), self.const_i64(1), nbytes)
+        raw = b.call(self.declare("malloc", I8P, [I64]), [nbytes])
+        slot = self.entry_builder.alloca(I8P)
+        self.entry_builder.store(ir.Constant(I8P, None), slot)
+        b.store(raw, slot)
+        self.slots[op.memref] = slot
+        ptr = b.bitcast(raw, elem.as_pointer())
+        self.descs[op.memref] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(b, sizes), t.element_type)
+
+    def get_global(self, op: memref.GetGlobalOp) -> None:
+        module = self.f.parent_op()
+        assert isinstance(module, ModuleOp)
+        name = op.name_.string_value()
+        glob = next(
+            g for g in module.ops if isinstance(g, memref.GlobalOp) and g.sym_name.data == name
+        )
+        t = op.memref.type
+        assert isinstance(t, MemRefType)
+        gv = self.tr.module.globals.get(name)
+        elem = storage_type(t.element_type)
+        if gv is None:
+            init = glob.initial_value
+            assert isinstance(init, DenseIntOrFPElementsAttr)
+            data = numpy_from_dense(init).reshape(-1)
+            array_t = ir.ArrayType(elem, len(data))
+            gv = ir.GlobalVariable(self.tr.module, array_t, name)
+            gv.global_constant = True
+            gv.linkage = "internal"
+            items = [int(x) if isinstance(elem, ir.IntType) else float(x) for x in data]
+            gv.initializer = ir.Constant(array_t, items)
+        ptr = self.b.bitcast(gv, elem.as_pointer())
+        sizes = [self.const_i64(s) for s in t.get_shape()]
+        self.descs[op.memref] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(self.b, sizes), t.element_type)
+
+    def check(self, op: loop.CheckOp) -> None:
+        b = self.b
+        self.checks.append(CheckInfo(op.message.data, op.kind.data, len(op.args)))
+        code = len(self.checks)
+        ok_block = b.append_basic_block(f"check{code}.ok")
+        fail_block = b.append_basic_block(f"check{code}.fail")
+        b.cbranch(self.v(op.condition), ok_block, fail_block)
+        b.position_at_end(fail_block)
+        b.store(self.const_i64(code), self.err)
+        for k, a in enumerate(op.args):
+            value = _resize_int(b, self.v(a), I64, signed=True)
+            b.store(value, b.gep(self.err, [self.const_i64(1 + k)]))
+        free = self.declare("free", ir.VoidType(), [I8P])
+        for slot in self.slots.values():
+            b.call(free, [b.load(slot)])
+        b.ret(ir.Constant(ir.IntType(32), code))
+        b.position_at_end(ok_block)
+
+    def ret(self, op: func.ReturnOp) -> None:
+        b = self.b
+        pos = self.result_pos
+        for v in op.arguments:
+            desc = self.descs[v]
+            b.store(b.ptrtoint(desc.ptr, I64), b.gep(self.io, [self.const_i64(pos)]))
+            for k, s in enumerate(desc.sizes):
+                b.store(s, b.gep(self.io, [self.const_i64(pos + 1 + k)]))
+            pos += 1 + len(desc.sizes)
+        b.ret(ir.Constant(ir.IntType(32), 0))
+
+    def for_op(self, op: scf.ForOp) -> None:
+        b = self.b
+        lb, ub, step = self.v(op.lb), self.v(op.ub), self.v(op.step)
+        init = [self.v(a) for a in op.iter_args]
+        pre = b.block
+        header = b.append_basic_block("for.header")
+        body = b.append_basic_block("for.body")
+        done = b.append_basic_block("for.done")
+        b.branch(header)
+        b.position_at_end(header)
+        iv = b.phi(I64)
+        iv.add_incoming(lb, pre)
+        carried = [b.phi(v.type) for v in init]
+        for phi, v in zip(carried, init):
+            phi.add_incoming(v, pre)
+        b.cbranch(b.icmp_signed("<", iv, ub), body, done)
+        b.position_at_end(body)
+        block = op.body.block
+        self.values[block.args[0]] = iv
+        for arg, phi in zip(block.args[1:], carried):
+            self.values[arg] = phi
+        yielded = self.block(block) or []
+        nxt = b.add(iv, step, flags=["nsw"])
+        latch = b.block
+        iv.add_incoming(nxt, latch)
+        for phi, v in zip(carried, yielded):
+            phi.add_incoming(v, latch)
+        b.branch(header)
+        b.position_at_end(done)
+        for r, phi in zip(op.res, carried):
+            self.values[r] = phi
+
+    def if_op(self, op: scf.IfOp) -> None:
+        b = self.b
+        then_block = b.append_basic_block("if.then")
+        else_block = b.append_basic_block("if.else")
+        done = b.append_basic_block("if.done")
+        b.cbranch(self.v(op.cond), then_block, else_block)
+        incoming = []
+        for region, target in ((op.true_region, then_block), (op.false_region, else_block)):
+            b.position_at_end(target)
+            values = self.block(region.block) if region.blocks else []
+            incoming.append((values or [], b.block))
+            b.branch(done)
+        b.position_at_end(done)
+        for k, r in enumerate(op.output):
+            phi = b.phi(llvm_type(r.type))
+            for values, block in incoming:
+                phi.add_incoming(values[k], block)
+            self.values[r] = phi
+
+    def ipowi(self, t: ir.IntType) -> ir.Function:
+        """x ** n by squaring (n < 0 gives 0 unless |x| == 1, as in C)."""
+        name = f"symopt.ipowi.{_suffix(t)}"
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        fn = ir.Function(self.tr.module, ir.FunctionType(t, [t, t]), name=name)
+        fn.linkage = "internal"
+        x, n = fn.args
+        entry = fn.append_basic_block("entry")
+        loop_b = fn.append_basic_block("loop")
+        done = fn.append_basic_block("done")
+        bb = ir.IRBuilder(entry)
+        bb.branch(loop_b)
+        bb.position_at_end(loop_b)
+        acc = bb.phi(t)
+        base = bb.phi(t)
+        exp = bb.phi(t)
+        acc.add_incoming(ir.Constant(t, 1), entry)
+        base.add_incoming(x, entry)
+        exp.add_incoming(n, entry)
+        odd = bb.trunc(bb.and_(exp, ir.Constant(t, 1)), I1)
+        acc2 = bb.select(odd, bb.mul(acc, base), acc)
+        base2 = bb.mul(base, base)
+        exp2 = bb.ashr(exp, ir.Constant(t, 1))
+        acc.add_incoming(acc2, loop_b)
+        base.add_incoming(base2, loop_b)
+        exp.add_incoming(exp2, loop_b)
+        bb.cbranch(bb.icmp_signed(">", exp2, ir.Constant(t, 0)), loop_b, done)
+        bb.position_at_end(done)
+        result = bb.select(bb.icmp_signed("<", n, ir.Constant(t, 0)), ir.Constant(t, 0), acc2)
+        bb.ret(result)
+        return fn
+
+    def blas_dot(self, op: loop.DotOp) -> None:
+        """A float ``loop.dot`` on contiguous C-order buffers as a BLAS gemm/gemv call
+        (row-major data seen as the transposed column-major matrix)."""
+        b = self.b
+        a, x, out = self.descs[op.lhs], self.descs[op.rhs], self.descs[op.outputs[0]]
+        elem = storage_type(a.element)
+        prefix = "d" if isinstance(elem, ir.DoubleType) else "s"
+        if not isinstance(elem, (ir.DoubleType, ir.FloatType)):
+            raise TranslationError("BLAS dot needs float32 or float64")
+        ra, rx = len(a.sizes), len(x.sizes)
+        ptr_t = elem.as_pointer()
+        i32p = I32.as_pointer()
+
+        def cell(value: ir.Value, t: ir.Type) -> ir.Value:
+            slot = self.entry_builder.alloca(t)
+            b.store(value, slot)
+            return slot
+
+        def i32(v: ir.Value) -> ir.Value:
+            return cell(b.trunc(v, I32), I32)
+
+        def char(c: str) -> ir.Value:
+            return cell(ir.Constant(I8, ord(c)), I8)
+
+        one = cell(ir.Constant(elem, 1.0), elem)
+        zero = cell(ir.Constant(elem, 0.0), elem)
+        pa = b.gep(a.ptr, [a.offset])
+        px = b.gep(x.ptr, [x.offset])
+        po = b.gep(out.ptr, [out.offset])
+
+        def at_least_one(v: ir.Value) -> ir.Value:
+            return b.select(b.icmp_signed("<", v, self.const_i64(1)), self.const_i64(1), v)
+
+        if ra == 2 and rx == 2:
+            m, k, n = a.sizes[0], a.sizes[1], x.sizes[1]
+            fn = self.declare(f"symopt_{prefix}gemm", ir.VoidType(),
+                              [I8P, I8P, i32p, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
+            args = [char("N"), char("N"), i32(n), i32(m), i32(k), one, px, i32(at_least_one(n)),
+                    pa, i32(at_least_one(k)), zero, po, i32(at_least_one(n))]  # fmt: skip
+            empty = [m, n]
+        else:
+            fn = self.declare(f"symopt_{prefix}gemv", ir.VoidType(),
+                              [I8P, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
+            inc = i32(self.const_i64(1))
+            if ra == 2:  # (m, k) . (k,) : y = A x, A row-major = (A^T) column-major
+                m, k = a.sizes
+                args = [char("T"), i32(k), i32(m), one, pa, i32(at_least_one(k)), px, inc, zero, po, inc]
+                empty = [m]
+            elif rx == 2:  # (k,) . (k, n) : y = B^T x
+                k, n = x.sizes
+                args = [char("N"), i32(n), i32(k), one, px, i32(at_least_one(n)), pa, inc, zero, po, inc]
+                empty = [n]
+            else:  # (k,) . (k,) as a 1 x k matrix times a vector
+                k = a.sizes[0]
+                args = [char("N"), i32(self.const_i64(1)), i32(k), one, pa, inc, px, inc, zero, po, inc]
+                empty = []
+        # BLAS leaves out untouched when k == 0; NumPy gives zeros
+        count = self.const_i64(1)
+        for s in empty:
+            count = _mul(b, count, s)
+        is_empty = b.icmp_signed("==", k, self.const_i64(0))
+        with b.if_else(is_empty) as (then, otherwise):
+            with then:
+                nbytes = _mul(b, count, self.const_i64(elem.width // 8 if isinstance(elem, ir.IntType) else _fbytes(elem)))
+                memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
+                b.call(memset, [b.bitcast(po, I8P), ir.Constant(I8, 0), nbytes, ir.Constant(I1, 0)])
+            with otherwise:
+                b.call(fn, args)
+
+
+def _fbytes(t: ir.Type) -> int:
+    if isinstance(t, ir.DoubleType):
+        return 8
+    if isinstance(t, ir.FloatType):
+        return 4
+    return 2
+
+
+def _resize_int(b: ir.IRBuilder, x: ir.Value, target: ir.Type, signed: bool) -> ir.Value:
+    if x.type == target:
+        return x
+    if x.type.width > target.width:
+        return b.trunc(x, target)
+    return b.sext(x, target) if signed else b.zext(x, target)
+
+
+def _add(b: ir.IRBuilder, x: ir.Value, y: ir.Value) -> ir.Value:
+    if isinstance(x, ir.Constant) and x.constant == 0:
+        return y
+    if isinstance(y, ir.Constant) and y.constant == 0:
+        return x
+    return b.add(x, y)
+
+
+def _mul(b: ir.IRBuilder, x: ir.Value, y: ir.Value) -> ir.Value:
+    if isinstance(x, ir.Constant) and isinstance(y, ir.Constant):
+        return ir.Constant(I64, x.constant * y.constant)
+    if isinstance(x, ir.Constant) and x.constant == 1:
+        return y
+    if isinstance(y, ir.Constant) and y.constant == 1:
+        return x
+    return b.mul(x, y)
+
+
+def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.Value]:
+    strides: list[ir.Value] = [ir.Constant(I64, 1)] * len(sizes)
+    for k in range(len(sizes) - 2, -1, -1):
+        strides[k] = _mul(b, strides[k + 1], sizes[k + 1])
+    return strides
+
+
+def translate_module(module: ModuleOp, name: str = "symopt") -> Translation:
+    """LLVM IR for every function of a module at the scf/memref level."""
+    ir_module = ir.Module(name=name)
+    tr = Translation(ir_module, [])
+    for f in module.ops:
+        if isinstance(f, func.FuncOp) and f.body.blocks:
+            _FunctionTranslator(tr, f).translate()
+            tr.functions.append(f.sym_name.data)
+    return tr
+
