@@ -338,7 +338,7 @@ class _FunctionTranslator:
         elif isinstance(op, scf.IfOp):
             self.if_op(op)
         elif isinstance(op, (scf.YieldOp, loop.YieldOp)):
-            return [self.v(v) for v in op.operands]
+            return [self.descs[v] if v in self.descs else self.v(v) for v in op.operands]
         elif isinstance(op, memref.AllocOp):
             self.alloc(op)
         elif isinstance(op, memref.DeallocOp):
@@ -538,6 +538,25 @@ class _FunctionTranslator:
             b.branch(done)
         b.position_at_end(done)
         for k, r in enumerate(op.output):
+            if isinstance(r.type, MemRefType):
+                first = incoming[0][0][k]
+                assert isinstance(first, Desc)
+
+                def merge(get, t):  # type: ignore[no-untyped-def]
+                    phi = b.phi(t)
+                    for values, block in incoming:
+                        phi.add_incoming(get(values[k]), block)
+                    return phi
+
+                rank = len(first.sizes)
+                self.descs[r] = Desc(
+                    merge(lambda d: d.ptr, first.ptr.type),
+                    merge(lambda d: d.offset, I64),
+                    [merge(lambda d, j=j: d.sizes[j], I64) for j in range(rank)],
+                    [merge(lambda d, j=j: d.strides[j], I64) for j in range(rank)],
+                    first.element,
+                )
+                continue
             phi = b.phi(llvm_type(r.type))
             for values, block in incoming:
                 phi.add_incoming(values[k], block)

@@ -54,7 +54,7 @@ class _Builder:
         size = _static(m.type)[k]
         if size is not None:
             return self.idx(size)
-        return self.add(memref.DimOp.from_source_and_index(m, self.idx(k)))
+        return self.add(memref.DimOp(m, self.idx(k)))
 
 
 def _loop_nest(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import IntegerType, ModuleOp
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -123,10 +123,32 @@ class DotToLoop(RewritePattern):
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: sym.DotOp, rewriter: PatternRewriter) -> None:
-        ranks = (len(static_shape(op.lhs.type)), len(static_shape(op.rhs.type)))
-        if max(ranks) > 2:
+        ra, rb = len(static_shape(op.lhs.type)), len(static_shape(op.rhs.type))
+        if max(ra, rb) <= 2:
+            rewriter.replace(op, loop.DotOp(op.lhs, op.rhs, op.result.type))
             return
-        rewriter.replace(op, loop.DotOp(op.lhs, op.rhs, op.result.type))
+        # higher ranks: out[I..., J..., m] = sum_k a[I..., k] * b[J..., k, m] as a
+        # reduction over the last dimension of the space (I..., J..., m, k)
+        k = ra + rb - 2
+        a_dims = list(range(ra - 1)) + [k]
+        if rb == 1:
+            b_dims = [k]
+        else:
+            b_dims = list(range(ra - 1, ra + rb - 3)) + [k, ra + rb - 3]
+        elem = signless(op.lhs.type.element_type)  # type: ignore[attr-defined]
+        region, block = loop.new_body([elem, elem])
+        b = ScalarBuilder()
+        floating = not isinstance(elem, IntegerType)
+        product = b.named("arith.mulf" if floating else "arith.muli", *block.args)
+        block.add_ops(b.ops)
+        block.add_op(loop.YieldOp(product))
+        rewriter.replace(
+            op,
+            loop.ReduceOp(
+                "add", [op.lhs, op.rhs], [k], False, region, op.result.type,
+                dims=[a_dims, b_dims],
+            ),  # fmt: skip
+        )
 
 
 @dataclass(frozen=True)
@@ -134,8 +156,8 @@ class ConvertSymToLoopPass(ModulePass):
     """Lower sym's computing ops to the loop dialect.
 
     Input: sym IR (tensors, value semantics).
-    Output: elementwise ops, dimshuffles, reductions and rank-1/2 dots as
-    ``loop.map``/``loop.reduce``/``loop.dot`` on tensors, one loop op per sym op
+    Output: elementwise ops, dimshuffles, reductions and dots as ``loop.map``/
+    ``loop.reduce``/``loop.dot`` on tensors (dots of higher rank as reductions), one loop op per sym op
     (``loop-fuse`` merges them); other sym ops unchanged.
     Invariants: types and values unchanged; splat constants used only by
     elementwise ops become dead (run ``dce``).

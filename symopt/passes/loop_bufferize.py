@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
@@ -82,6 +82,8 @@ class _Emitter:
         self.owner = owner
         self.ops: list[Operation] = []
         self.consts: dict[int, SSAValue] = {}
+        self.allocated: set[SSAValue] = set()
+        """Buffers allocated in this block (freed in it unless handed on)."""
 
     def add(self, op: Operation) -> SSAValue:
         self.ops.append(op)
@@ -188,7 +190,7 @@ class _Emitter:
         size = _static(m.type)[k]
         if size is not None:
             return self.idx(size)
-        return self.add(memref.DimOp.from_source_and_index(m, self.idx(k)))
+        return self.add(memref.DimOp(m, self.idx(k)))
 
     def dims(self, m: SSAValue) -> list[SSAValue]:
         return [self.dim(m, k) for k in range(len(_static(m.type)))]
@@ -199,7 +201,7 @@ class _Emitter:
         static = _static(mt)
         dynamic = [s for s, st in zip(sizes, static) if st is None]
         buf = self.add(memref.AllocOp(dynamic, [], mt))
-        self.owner.allocated.add(buf)
+        self.allocated.add(buf)
         return buf
 
     def layout(self, m: SSAValue) -> tuple[SSAValue, list[SSAValue]]:
@@ -240,7 +242,6 @@ class _Emitter:
 @dataclass
 class _Bufferizer:
     module: ModuleOp
-    allocated: set[SSAValue]
 
     def __post_init__(self) -> None:
         self.globals_made = 0
@@ -298,7 +299,7 @@ class _Lowering:
             ins = [m[v] for v in op.inputs]
             sizes = _space_sizes(e, ins, op.input_dims(), _static(op.res[0].type), _origin(op))
             outs = [e.alloc(r.type, sizes) for r in op.res]
-            region = op.detach_region(op.body)
+            region = op.body.clone()
             e.add(loop.MapOp(ins, region, outputs=outs, dims=op.input_dims()))
             for r, o in zip(op.res, outs):
                 m[r] = o
@@ -359,7 +360,7 @@ class _Lowering:
             )
         out_sizes = [e.idx(1) if d in axes else sizes[d] for d in range(rank) if keep or d not in axes]
         out = e.alloc(op.res[0].type, out_sizes)
-        region = op.detach_region(op.body)
+        region = op.body.clone()
         new = loop.ReduceOp(
             op.kind.data, ins, axes, keep, region, output=out, dims=op.input_dims()
         )
@@ -668,7 +669,70 @@ class _Lowering:
         self.m[op.result] = out
 
     def map_index(self, op: sym.MapIndexOp) -> None:
-        raise BufferizeError("the native compiler cannot lower 'sym.map_index' yet")
+        """Iteration 0 runs first (its item's sizes give the result's), then a loop
+        over the others copies each item into its row after checking its sizes."""
+        e = self.e
+        n = e.to_index(e.add(memref.LoadOp.get(self.m[op.n], [])))
+        e.check(e.cmpi("sge", n, e.idx(0)), "map_index: negative trip count {0}", [n])
+        item_type = op.body.block.last_op.value.type  # type: ignore[union-attr]
+        out_type = memref_type(op.result.type)
+        item_static = _static(item_type)
+
+        empty = _Emitter(self.b)
+        out0 = empty.alloc(op.result.type, [empty.idx(0)] + [empty.idx(s or 0) for s in item_static])
+        empty.add(scf.YieldOp(out0))
+
+        full = _Emitter(self.b)
+        item0 = self._body(full, op, full.idx(0))
+        sizes0 = full.dims(item0)
+        out = full.alloc(op.result.type, [n, *sizes0])
+        self._store_row(full, out, item0, full.idx(0), op.result.type)
+        full.ops += [memref.DeallocOp.get(item0)] if item0 in full.allocated else []
+        body = _Emitter(self.b)
+        loop_block = Block(arg_types=[INDEX])
+        item = self._body(body, op, loop_block.args[0])
+        for k, (s, s0) in enumerate(zip(body.dims(item), sizes0)):
+            body.check_equal(
+                s, s0,
+                f"map_index: an iteration yields size {{0}} in dimension {k}, iteration 0 "
+                "yielded {1}",
+            )
+        self._store_row(body, out, item, loop_block.args[0], op.result.type)
+        if item in body.allocated:
+            body.ops.append(memref.DeallocOp.get(item))
+        loop_block.add_ops(body.ops)
+        loop_block.add_op(scf.YieldOp())
+        full.add(scf.ForOp(full.idx(1), n, full.idx(1), [], loop_block))
+        full.add(scf.YieldOp(out))
+
+        is_empty = e.cmpi("eq", n, e.idx(0))
+        result = e.add(scf.IfOp(is_empty, [out_type], empty.ops, full.ops))
+        e.allocated.add(result)
+        self.m[op.result] = result
+
+    def _body(self, e: _Emitter, op: sym.MapIndexOp, index: SSAValue) -> SSAValue:
+        """Lower the loop body into ``e`` for one index; the item's buffer. The body's
+        other temporaries are freed after their last use."""
+        i_buf = e.alloc(TensorType(IntegerType(64), []), [])
+        e.add(memref.StoreOp.get(e.add(arith.IndexCastOp(index, IntegerType(64))), i_buf, []))
+        block = op.body.block
+        mapping = dict(self.m)
+        mapping[block.args[0]] = i_buf
+        inner = _Lowering(self.b, e, mapping)
+        inner.run([o for o in block.ops if not isinstance(o, sym.YieldOp)])
+        item = mapping[block.last_op.value]  # type: ignore[union-attr]
+        if item not in e.allocated:
+            item = e.fresh_copy(item, block.last_op.value.type)  # type: ignore[union-attr]
+        keep = {item}
+        _insert_deallocs(e.ops, e.allocated - keep)
+        return item
+
+    def _store_row(self, e: _Emitter, out: SSAValue, item: SSAValue, i: SSAValue, t: Attribute) -> None:
+        offset, strides = e.layout(out)
+        sizes = e.dims(item)
+        row_t = TensorType(t.element_type, [DYNAMIC_INDEX] * len(sizes))  # type: ignore[attr-defined]
+        target = e.view(out, e.addi(offset, e.muli(i, strides[0])), sizes, strides[1:], row_t)
+        e.copy_map(item, target)
 
 
 @dataclass(frozen=True)
@@ -687,7 +751,7 @@ class LoopBufferizePass(ModulePass):
     name = "loop-bufferize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        b = _Bufferizer(op, set())
+        b = _Bufferizer(op)
         for f in [o for o in op.ops if isinstance(o, func.FuncOp)]:
             _bufferize_func(b, f)
         for g in [o for o in op.ops if isinstance(o, sym.GlobalOp)]:
@@ -733,7 +797,7 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     result_types: list[Attribute] = []
     for v in returned:
         buf = mapping[v]
-        if buf not in b.allocated or buf in owned or not is_contiguous(buf.type):
+        if buf not in e.allocated or buf in owned or not is_contiguous(buf.type):
             buf = e.fresh_copy(buf, v.type)
         owned.add(buf)
         results.append(buf)
@@ -742,13 +806,13 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     for name, v in writes:
         buf = mapping[v]
         in_place = buf is global_args.get(name)
-        if not in_place and (buf not in b.allocated or buf in owned or not is_contiguous(buf.type)):
+        if not in_place and (buf not in e.allocated or buf in owned or not is_contiguous(buf.type)):
             buf = e.fresh_copy(buf, v.type)
         owned.add(buf)
         results.append(buf)
         result_types.append(memref_type(v.type))
         write_names.append(name)
-    _insert_deallocs(e.ops, b.allocated - owned)
+    _insert_deallocs(e.ops, e.allocated - owned)
     block.add_ops(e.ops)
     block.add_op(func.ReturnOp(*results))
     f.body.detach_block(old)

@@ -29,20 +29,23 @@ _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 
 @lru_cache(maxsize=1)
 def _llvm():  # type: ignore[no-untyped-def]
-    """Initialize LLVM once: native target, host machine, runtime symbols."""
+    """Initialize LLVM once: native target, host CPU, runtime symbols."""
     import llvmlite.binding as llvm
 
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple()
-    machine = target.create_target_machine(
-        cpu=llvm.get_host_cpu_name(),
-        features=llvm.get_host_cpu_features().flatten(),
-        opt=3,
-        codemodel="jitdefault",
-    )
     _bind_symbols(llvm)
-    return llvm, machine
+    return llvm, llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+
+
+def _target_machine():  # type: ignore[no-untyped-def]
+    """A target machine for the host CPU (a JIT engine takes ownership of one, so
+    each compilation gets its own)."""
+    llvm, cpu, features = _llvm()
+    target = llvm.Target.from_default_triple()
+    return target.create_target_machine(
+        cpu=cpu, features=features, opt=3, codemodel="jitdefault"
+    )
 
 
 def _bind_symbols(llvm) -> None:  # type: ignore[no-untyped-def]
@@ -124,14 +127,13 @@ class NativeExecutor:
         translation = translate_module(lowered)
         self.checks: list[CheckInfo] = translation.checks[self.func_name]
         self.llvm_ir = str(translation.module)
-        llvm, machine = _llvm()
+        llvm = _llvm()[0]
         parsed = llvm.parse_assembly(self.llvm_ir)
         parsed.verify()
-        _optimize(llvm, machine, parsed)
+        _optimize(llvm, _target_machine(), parsed)
         self.optimized_ir = str(parsed)
-        self._machine = machine
         self._parsed = parsed
-        engine = llvm.create_mcjit_compiler(parsed, machine)
+        engine = llvm.create_mcjit_compiler(parsed, _target_machine())
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
@@ -139,7 +141,7 @@ class NativeExecutor:
         self._err = np.zeros(16, dtype=np.int64)
 
     def assembly(self) -> str:
-        return self._machine.emit_assembly(self._parsed)
+        return _target_machine().emit_assembly(self._parsed)
 
     def __call__(
         self, args: Sequence[np.ndarray], globals_: Mapping[str, np.ndarray]
