@@ -16,11 +16,12 @@ _MODES = ("py", "native")
 
 class Config:
     """The flags: ``floatX`` (dtype of Python floats and of ``T.matrix()`` without a
-    dtype) and ``mode`` (default execution mode of ``function``)."""
+    dtype) and ``mode`` (default execution mode of ``function``: ``'native'``, code
+    compiled with LLVM, or ``'py'``, the NumPy reference executor)."""
 
     def __init__(self) -> None:
         self._floatX = "float64"
-        self._mode = "py"
+        self._mode = "native"
 
     @property
     def floatX(self) -> str:

@@ -76,7 +76,7 @@ def test_reference_semantics_check_runtime_sizes():
     """A `?` dimension does not broadcast at run time; the error names the values."""
     x, y = T.dvectors("x", "y")
     f = symopt.function([x, y], x * y)
-    with pytest.raises(ValueError, match=r"%x \(3,\).*%y \(1,\)"):
+    with pytest.raises(ValueError, match=r"shape mismatch.*dimension 0 of %. has size .*, but %. has size"):
         f(np.ones(3), np.ones(1))
 
 

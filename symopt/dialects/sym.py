@@ -130,21 +130,23 @@ def runtime_broadcast(op: Operation, args: Sequence[np.ndarray]) -> tuple[int, .
     out: list[int] = []
     statics = [static_shape(v.type) for v in op.operands]
     for dim in range(len(statics[0])):
-        sizes = {a.shape[dim] for a, s in zip(args, statics) if s[dim] != 1}
+        sized = [(v, a) for v, a, s in zip(op.operands, args, statics) if s[dim] != 1]
+        sizes = {a.shape[dim] for _, a in sized}
         if len(sizes) > 1:
-            shapes = ", ".join(
-                f"{_describe(v)} {tuple(a.shape)}" for v, a in zip(op.operands, args)
-            )
+            (v0, a0) = sized[0]
+            (v1, a1) = next((v, a) for v, a in sized if a.shape[dim] != a0.shape[dim])
             raise ValueError(
-                f"shape mismatch in '{op.name}': dimension {dim} differs between "
-                f"{shapes} (only dimensions of static size 1 broadcast)"
+                f"shape mismatch in '{op.name}': dimension {dim} of {_describe(v1)} has "
+                f"size {a1.shape[dim]}, but {_describe(v0)} has size {a0.shape[dim]} "
+                f"there (shapes {tuple(a1.shape)} and {tuple(a0.shape)}; only dimensions "
+                "of static size 1 broadcast)"
             )
         out.append(sizes.pop() if sizes else 1)
     return tuple(out)
 
 
 def _describe(value: SSAValue) -> str:
-    return f"%{value.name_hint}" if value.name_hint else "operand"
+    return f"%{value.name_hint}" if value.name_hint else "an operand"
 
 
 def _check_result_type(op: Operation, expected: Attribute) -> None:

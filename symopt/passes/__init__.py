@@ -93,8 +93,9 @@ def available_passes() -> dict[str, PassFactory]:
 
 NAMED_PIPELINES: dict[str, str] = {
     "sym-opt": "canonicalize,sym-stabilize,cse,dce",
-    "cpu": "sym-opt,convert-sym-to-loop,dce,loop-fuse,cse,dce,loop-bufferize,"
+    "lower-cpu": "convert-sym-to-loop,dce,loop-fuse,cse,dce,loop-bufferize,"
     "convert-loop-to-scf,canonicalize,cse",
+    "cpu": "sym-opt,lower-cpu",
 }
 """Names that stand for a whole pipeline inside a ``-p`` list."""
 

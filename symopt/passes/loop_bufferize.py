@@ -256,6 +256,7 @@ def _space_sizes(
 ) -> list[SSAValue]:
     """Iteration space sizes from the inputs' sizes, checking that they agree."""
     sizes: list[SSAValue | None] = [None if s is None else e.idx(s) for s in static]
+    first: list[str] = ["the result"] * len(static)
     for m, dmap in zip(inputs, dims):
         mshape = _static(m.type)
         for k, d in enumerate(dmap):
@@ -264,16 +265,22 @@ def _space_sizes(
             size = e.dim(m, k)
             if sizes[d] is None:
                 sizes[d] = size
+                first[d] = _label(m)
             else:
                 e.check_equal(
                     size, sizes[d],  # type: ignore[arg-type]
-                    f"shape mismatch in {what}: dimension {d} has size {{0}} in one "
-                    "operand and {1} in another",
+                    f"shape mismatch in {what}: dimension {d} of {_label(m)} has size "
+                    f"{{0}}, but {first[d]} has size {{1}} there (only dimensions of "
+                    "static size 1 broadcast)",
                 )
     for d, s in enumerate(sizes):
         if s is None:
             sizes[d] = e.idx(1)
     return sizes  # type: ignore[return-value]
+
+
+def _label(v: SSAValue) -> str:
+    return f"%{v.name_hint}" if v.name_hint else "an operand"
 
 
 def _origin(op: Operation) -> str:

@@ -128,9 +128,12 @@ def _fuse(
     )  # fmt: skip
 
 
-def _position(op: Operation) -> int:
-    block = op.parent_block()
-    assert block is not None
+def _position(op: Operation, block: Block) -> int:
+    """Position in ``block`` of ``op`` or of its ancestor there."""
+    while op.parent_block() is not block:
+        parent = op.parent_op()
+        assert parent is not None
+        op = parent
     return block.get_operation_index(op)
 
 
@@ -142,11 +145,15 @@ def _fuse_one(block: Block) -> bool:
             producer = value.owner
             if not isinstance(producer, loop.MapOp) or producer.outputs:
                 continue
+            if producer.parent_block() is not block:
+                continue  # never move work into a loop body
             if any(isinstance(o, loop.IndexOp) for o in producer.body.walk()):
                 continue
-            users = {u.operation for r in producer.res for u in r.uses}
+            if len(producer.res) != 1 or list(consumer.inputs).count(value) != 1:
+                continue  # joint inlining of several results is not attempted
+            users = {u.operation for u in value.uses}
             others = users - {consumer}
-            value_users = {u.operation for u in value.uses} - {consumer}
+            value_users = others
             if not others:
                 new = _fuse(consumer, index, producer, keep_result=False)  # type: ignore[arg-type]
                 Rewriter.replace_op(consumer, new)
@@ -158,12 +165,11 @@ def _fuse_one(block: Block) -> bool:
                 return True
             if (
                 isinstance(consumer, loop.MapOp)
-                and len(producer.res) == 1
                 and consumer.space_shape() == producer.space_shape()
                 and list(consumer.input_dims()[index]) == list(range(len(consumer.space_shape())))
                 and static_shape(value.type) == consumer.space_shape()
                 and value_users
-                and all(_position(u) > _position(consumer) for u in value_users)
+                and all(_position(u, block) > _position(consumer, block) for u in value_users)
             ):
                 new = _fuse(consumer, index, producer, keep_result=True)
                 old_results = list(consumer.res)

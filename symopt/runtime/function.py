@@ -133,21 +133,35 @@ class _Compiled:
     source: str
     """The module as first built (before the pipeline), as MLIR text."""
     executor: Executor
+    stages: dict[str, str]
+    """The module's text at each compilation stage (see ``Function.ir``)."""
     n_outputs: int
     input_updates: list[int]
     """Input positions whose In(update=...) values follow the outputs."""
 
 
-def _make_executor(module: ModuleOp, mode: str) -> Executor:
-    if mode == "py":
+class _PipelineError(ValueError):
+    pass
+
+
+def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
+    """Run the mode's pipeline on ``module`` and build its executor."""
+    from symopt.passes import expand_pipeline
+
+    try:
+        expand_pipeline(mode.effective_pipeline)
+    except ValueError as e:
+        raise _PipelineError(str(e)) from None
+    if mode.executor == "py":
+        from symopt.passes import run_pipeline
         from symopt.runtime.reference import ReferenceExecutor
 
+        run_pipeline(module, mode.effective_pipeline)
+        module.verify()
         return ReferenceExecutor(module)
-    if mode == "native":
-        from symopt.runtime.native import NativeExecutor
+    from symopt.runtime.native import NativeExecutor
 
-        return NativeExecutor(module)
-    raise ValueError(f"unknown mode {mode!r}; available: 'native', 'py'")
+    return NativeExecutor(module, mode.effective_pipeline)
 
 
 class Function:
@@ -186,6 +200,18 @@ class Function:
     def module(self) -> ModuleOp:
         """The module the executor runs (after the sym pipeline)."""
         return self._compiled.module
+
+    def ir(self, stage: str = "sym") -> str:
+        """The module at a compilation stage, as text to save and replay with
+        ``symopt``: ``"sym"`` (after the sym passes), ``"loop"`` (after fusion),
+        ``"bufferized"``, ``"scf"`` (the last MLIR stage) and ``"llvm"`` (LLVM IR)
+        for native code; ``"sym"`` for the reference executor."""
+        stages = self._compiled.stages
+        if stage not in stages:
+            raise ValueError(
+                f"{self._label()} has no stage {stage!r}; available: {', '.join(stages)}"
+            )
+        return stages[stage]
 
     @property
     def inputs(self) -> list[In]:
@@ -458,8 +484,9 @@ def function(
 ) -> Function:
     """Compile ``outputs`` (and ``updates``) as a function of ``inputs``.
 
-    ``pipeline`` replaces the sym-level pass pipeline (``'sym-opt'`` by default);
-    ``mode`` is ``'py'`` or a ``symopt.Mode``.
+    ``mode`` is ``'native'`` (the default: compiled with LLVM), ``'py'`` (the NumPy
+    reference executor) or a ``symopt.Mode``; ``pipeline`` replaces the pass
+    pipeline (``'cpu'`` for native code, ``'sym-opt'`` for ``'py'``).
 
     >>> import symopt.tensor as T
     >>> x = T.dmatrix('x')
@@ -574,17 +601,15 @@ def function(
 
     module = built.module
     source = str(module)
-    from symopt.passes import run_pipeline
-
     try:
-        run_pipeline(module, chosen.pipeline)
-    except ValueError as e:
-        raise ValueError(f"{label}: invalid pipeline {chosen.pipeline!r}: {e}") from None
-    module.verify()
+        executor = _make_executor(module, chosen)
+    except _PipelineError as e:
+        raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(
         module=module,
         source=source,
-        executor=_make_executor(module, chosen.executor),
+        executor=executor,
+        stages=getattr(executor, "stages", None) or {"sym": str(module)},
         n_outputs=len(out_list),
         input_updates=input_updates,
     )

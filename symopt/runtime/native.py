@@ -98,13 +98,11 @@ class NativeExecutor:
     """Compile a sym module to native code; calling it runs the entry function."""
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu"):
-        from symopt.passes import run_pipeline
-
         sym_func = next(op for op in module.ops if isinstance(op, func.FuncOp))
         self.output_dtypes = [np.dtype(dtype_of(t)) for t in sym_func.function_type.outputs]
         self.output_ranks = [len(static_shape(t)) for t in sym_func.function_type.outputs]
         lowered = module.clone()
-        run_pipeline(lowered, pipeline)
+        self.stages = run_stages(lowered, pipeline)
         lowered.verify()
         f = next(op for op in lowered.ops if isinstance(op, func.FuncOp))
         self.func_name = f.sym_name.data
@@ -127,6 +125,7 @@ class NativeExecutor:
         translation = translate_module(lowered)
         self.checks: list[CheckInfo] = translation.checks[self.func_name]
         self.llvm_ir = str(translation.module)
+        self.stages["llvm"] = self.llvm_ir
         llvm = _llvm()[0]
         parsed = llvm.parse_assembly(self.llvm_ir)
         parsed.verify()
@@ -175,6 +174,39 @@ class NativeExecutor:
         outputs = results[: len(self.output_dtypes)]
         writes = dict(zip(self.writes, results[len(self.output_dtypes) :]))
         return outputs, writes
+
+
+STAGES = ("sym", "loop", "bufferized", "scf", "llvm")
+"""The stages ``Function.ir`` shows for native code."""
+
+
+def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
+    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level)
+    pass by pass; the module's text at each stage: ``sym`` (before
+    ``convert-sym-to-loop``), ``loop`` (after ``loop-fuse``), ``bufferized`` (after
+    ``loop-bufferize``) and ``scf`` (at the end)."""
+    from xdsl.passes import PassPipeline
+    from xdsl.utils.arg_spec import parse_pipeline
+
+    from symopt.dialects.context import sym_context
+    from symopt.passes import available_passes, expand_pipeline
+
+    spec = expand_pipeline(pipeline)
+    names = [p.name for p in parse_pipeline(spec)] if spec else []
+    if "loop-bufferize" not in names:
+        spec = expand_pipeline(f"{spec},lower-cpu" if spec else "lower-cpu")
+    stages: dict[str, str] = {}
+
+    def callback(previous, mod, following) -> None:  # type: ignore[no-untyped-def]
+        if following is not None and following.name == "convert-sym-to-loop":
+            stages["sym"] = str(mod)
+        if previous is not None and previous.name in ("loop-fuse", "loop-bufferize"):
+            stages["loop" if previous.name == "loop-fuse" else "bufferized"] = str(mod)
+
+    PassPipeline.parse_spec(available_passes(), spec, callback).apply(sym_context(), module)
+    stages.setdefault("sym", stages.get("loop", str(module)))
+    stages["scf"] = str(module)
+    return stages
 
 
 def _contiguous(a: np.ndarray) -> np.ndarray:
