@@ -709,7 +709,10 @@ def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.V
 
 def translate_module(module: ModuleOp, name: str = "symopt") -> Translation:
     """LLVM IR for every function of a module at the scf/memref level."""
+    import llvmlite.binding as llvm
+
     ir_module = ir.Module(name=name)
+    ir_module.triple = llvm.get_process_triple()
     tr = Translation(ir_module, [])
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:

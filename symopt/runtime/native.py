@@ -127,8 +127,7 @@ class NativeExecutor:
         self.llvm_ir = str(translation.module)
         self.stages["llvm"] = self.llvm_ir
         llvm = _llvm()[0]
-        parsed = llvm.parse_assembly(self.llvm_ir)
-        parsed.verify()
+        parsed = parse_verified(self.llvm_ir)
         _optimize(llvm, _target_machine(), parsed)
         self.optimized_ir = str(parsed)
         self._parsed = parsed
@@ -222,6 +221,32 @@ def _error(info: CheckInfo, err: np.ndarray) -> Exception:
     values = [int(v) for v in err[1 : 1 + info.nargs]]
     message = info.message.format(*values)
     return IndexError(message) if info.kind == "index" else ValueError(message)
+
+
+def parse_verified(text: str):  # type: ignore[no-untyped-def]
+    """Parse and verify LLVM IR text (LLVM must never see an invalid module: its
+    assertions abort the process)."""
+    llvm = _llvm()[0]
+    try:
+        parsed = llvm.parse_assembly(text)
+        parsed.verify()
+    except RuntimeError as e:
+        raise ValueError(f"invalid LLVM IR: {e}") from None
+    return parsed
+
+
+def optimize_ir(text: str) -> str:
+    """LLVM IR text optimized at O3 for the host CPU."""
+    parsed = parse_verified(text)
+    _optimize(_llvm()[0], _target_machine(), parsed)
+    return str(parsed)
+
+
+def assemble(text: str) -> str:
+    """Host assembly of LLVM IR text, after O3."""
+    parsed = parse_verified(text)
+    _optimize(_llvm()[0], _target_machine(), parsed)
+    return _target_machine().emit_assembly(parsed)
 
 
 def _optimize(llvm, machine, module) -> None:  # type: ignore[no-untyped-def]

@@ -104,7 +104,19 @@ class SymoptMain(xDSLOptMain):
 
             return MLIRTarget
 
+        def llvm():
+            from symopt.lowering.targets import LLVMIRTarget
+
+            return LLVMIRTarget
+
+        def asm():
+            from symopt.lowering.targets import AsmTarget
+
+            return AsmTarget
+
         self.available_targets["mlir"] = mlir
+        self.available_targets["llvm"] = llvm
+        self.available_targets["asm"] = asm
 
     def setup_pipeline(self) -> None:
         from xdsl.utils.arg_spec import parse_pipeline

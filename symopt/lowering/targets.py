@@ -1,0 +1,56 @@
+"""``symopt -t llvm`` and ``symopt -t asm``: LLVM IR and native assembly of a module
+at the scf/memref level (after ``-p cpu``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.utils.exceptions import DiagnosticException
+from xdsl.utils.target import Target
+
+
+def _translate(module: ModuleOp) -> str:
+    from symopt.lowering.llvm import TranslationError, translate_module
+
+    try:
+        return str(translate_module(module).module)
+    except (TranslationError, KeyError) as e:
+        raise DiagnosticException(
+            f"cannot translate to LLVM IR: {e} (lower the module first, e.g. -p cpu)"
+        ) from None
+
+
+@dataclass(frozen=True)
+class LLVMIRTarget(Target):
+    """LLVM IR (verified, unoptimized, or optimized at O3 with ``opt=true``)."""
+
+    name = "llvm"
+    opt: bool = False
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from symopt.runtime.native import optimize_ir
+
+        text = _translate(module)
+        output.write(optimize_ir(text) if self.opt else _verified(text))
+
+
+@dataclass(frozen=True)
+class AsmTarget(Target):
+    """Native assembly for the host CPU, after O3."""
+
+    name = "asm"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from symopt.runtime.native import assemble
+
+        output.write(assemble(_translate(module)))
+
+
+def _verified(text: str) -> str:
+    from symopt.runtime.native import parse_verified
+
+    parse_verified(text)
+    return text
