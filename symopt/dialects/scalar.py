@@ -64,13 +64,16 @@ class ScalarBuilder:
             v = -1 if v else 0  # i1 true is -1 in two's complement
         return self.add(arith.ConstantOp(IntegerAttr(v, t, truncate_bits=True)))
 
-    def cmp(self, predicate: str, a: SSAValue, b: SSAValue) -> SSAValue:
-        """Compare with a NumPy predicate (eq ne lt le gt ge)."""
+    def cmp(
+        self, predicate: str, a: SSAValue, b: SSAValue, unsigned: bool = False
+    ) -> SSAValue:
+        """Compare with a NumPy predicate (eq ne lt le gt ge); ``unsigned`` for the
+        (signless) scalars of an unsigned dtype."""
         t = a.type
         if is_float_type(t):
             code = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
             return self.add(arith.CmpfOp(a, b, code[predicate]))
-        unsigned = is_unsigned(t) or is_bool_type(t)
+        unsigned = unsigned or is_unsigned(t) or is_bool_type(t)
         prefix = "u" if unsigned else "s"
         code = {"eq": "eq", "ne": "ne", "lt": prefix + "lt", "le": prefix + "le",
                 "gt": prefix + "gt", "ge": prefix + "ge"}  # fmt: skip

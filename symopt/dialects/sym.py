@@ -58,6 +58,7 @@ from xdsl.irdl import (
 )
 from xdsl.traits import (
     ConstantLike,
+    HasCanonicalizationPatternsTrait,
     IsTerminator,
     MemoryReadEffect,
     MemoryWriteEffect,
@@ -84,6 +85,20 @@ from symopt.ir.types import (
 )
 
 AnyTensor = base(TensorType)
+
+
+class SymCanonicalization(HasCanonicalizationPatternsTrait):
+    """The canonicalization patterns of a sym op (symopt.dialects.sym_canonicalization):
+    its algebraic rules and constant folding through its NumPy semantics."""
+
+    def get_patterns(self, op: type[Operation]):  # type: ignore[no-untyped-def]
+        from symopt.dialects.sym_canonicalization import patterns_for
+
+        return patterns_for(op)
+
+    @classmethod
+    def get_canonicalization_patterns(cls):  # type: ignore[no-untyped-def]
+        return ()
 
 # ---------------------------------------------------------------------------
 # shape rules shared by several ops
@@ -215,7 +230,7 @@ class UnaryOp(ElementwiseOp, abc.ABC):
     T: ClassVar = VarConstraint("T", AnyTensor)
     x = operand_def(T)
     result = result_def(T)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$x attr-dict `:` type($x)"
 
     FLOAT_ONLY: ClassVar[bool] = False
@@ -297,7 +312,7 @@ class SignOp(UnaryOp):
         (x,) = args
         zero, one = b.const(0, x.type), b.const(1, x.type)
         if dtype_of(self.x.type).startswith(("uint", "bool")):
-            return b.select(b.cmp("gt", x, zero), one, zero)
+            return b.select(b.cmp("ne", x, zero), one, zero)
         minus = b.const(-1, x.type)
         rest = x if is_float(self.x.type) else zero  # keeps NaN
         return b.select(b.cmp("gt", x, zero), one, b.select(b.cmp("lt", x, zero), minus, rest))
@@ -389,7 +404,7 @@ class BinaryOp(ElementwiseOp, abc.ABC):
     lhs = operand_def(AnyTensor)
     rhs = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = (
         "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
     )
@@ -597,7 +612,8 @@ class CmpOp(BinaryOp):
         super().verify_()
 
     def scalar_body(self, b: ScalarBuilder, args: list[SSAValue]) -> SSAValue:
-        return b.cmp(self.predicate.data, *args)
+        unsigned = dtype_of(self.lhs.type).startswith("uint")
+        return b.cmp(self.predicate.data, *args, unsigned=unsigned)
 
     def evaluate(self, *args: np.ndarray) -> tuple[np.ndarray, ...]:
         shape = runtime_broadcast(self, args)
@@ -611,7 +627,7 @@ class TernaryOp(ElementwiseOp, abc.ABC):
     b = operand_def(AnyTensor)
     c = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = (
         "$a `,` $b `,` $c attr-dict `:` functional-type(operands, results)"
     )
@@ -699,7 +715,7 @@ class CastOp(ElementwiseOp):
     name = "sym.cast"
     x = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$x attr-dict `:` type($x) `to` type($result)"
 
     def __init__(self, x: SSAValue, to: str | TensorType):
@@ -798,7 +814,7 @@ class _AxesOp(IRDLOperation, abc.ABC):
     axes = prop_def(DenseArrayBase)
     keepdims = opt_prop_def(UnitAttr)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
 
     def axis_tuple(self) -> tuple[int, ...]:
         return tuple(int(a) for a in self.axes.get_values())
@@ -946,7 +962,7 @@ class DotOp(IRDLOperation):
     lhs = operand_def(AnyTensor)
     rhs = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)"
 
     def __init__(self, lhs: SSAValue, rhs: SSAValue):
@@ -997,7 +1013,7 @@ class DimShuffleOp(IRDLOperation):
     x = operand_def(AnyTensor)
     pattern = prop_def(DenseArrayBase)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = (
         "$x `pattern` `=` qualified($pattern) attr-dict `:` type($x) `->` type($result)"
     )
@@ -1050,7 +1066,7 @@ class ShapeOp(IRDLOperation):
     name = "sym.shape"
     x = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$x attr-dict `:` type($x) `->` type($result)"
 
     def __init__(self, x: SSAValue):
@@ -1085,7 +1101,7 @@ class ReshapeOp(IRDLOperation):
     x = operand_def(AnyTensor)
     shape = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$x `,` $shape attr-dict `:` functional-type(operands, results)"
 
     def __init__(self, x: SSAValue, shape: SSAValue, result_type: TensorType):
@@ -1301,7 +1317,7 @@ class SubtensorOp(_IndexedOp):
     x = operand_def(AnyTensor)
     indices = var_operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
 
     def __init__(
         self,
@@ -1368,7 +1384,7 @@ class _UpdateSubtensorOp(_IndexedOp, abc.ABC):
     y = operand_def(AnyTensor)
     indices = var_operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
 
     def __init__(
         self, x: SSAValue, y: SSAValue, indices: Sequence[SSAValue], spec: Sequence[int]
@@ -1481,7 +1497,7 @@ class ConcatenateOp(IRDLOperation):
     inputs = var_operand_def(AnyTensor)
     axis = prop_def(IntegerAttr[I64])
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = (
         "$inputs `axis` `=` $axis attr-dict `:` functional-type(operands, results)"
     )
@@ -1561,7 +1577,7 @@ class AllocOp(IRDLOperation):
     value = operand_def(AnyTensor)
     shape = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = "$value `,` $shape attr-dict `:` functional-type(operands, results)"
 
     def __init__(self, value: SSAValue, shape: SSAValue, result_type: TensorType):
@@ -1610,7 +1626,7 @@ class ArangeOp(IRDLOperation):
     stop = operand_def(AnyTensor)
     step = operand_def(AnyTensor)
     result = result_def(AnyTensor)
-    traits = traits_def(Pure())
+    traits = traits_def(Pure(), SymCanonicalization())
     assembly_format = (
         "$start `,` $stop `,` $step attr-dict `:` functional-type(operands, results)"
     )

@@ -118,13 +118,31 @@ def expand_pipeline(spec: str) -> str:
     return ",".join(p for p in parts if p)
 
 
+def check_pipeline(spec: str) -> str:
+    """The expanded pass list of ``spec``, or ValueError naming an unknown pass and
+    the closest known names."""
+    import difflib
+
+    from xdsl.utils.arg_spec import parse_pipeline
+
+    expanded = expand_pipeline(spec)
+    known = available_passes()
+    for pass_spec in parse_pipeline(expanded) if expanded else []:
+        if pass_spec.name not in known:
+            names = [*known, *NAMED_PIPELINES]
+            close = difflib.get_close_matches(pass_spec.name, names, n=3, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(f"unknown pass '{pass_spec.name}'{hint}")
+    return expanded
+
+
 def run_pipeline(module, spec: str) -> None:  # type: ignore[no-untyped-def]
     """Parse ``spec`` (named pipelines allowed) and apply it to ``module``."""
     from xdsl.passes import PassPipeline
 
     from symopt.dialects.context import sym_context
 
-    spec = expand_pipeline(spec)
+    spec = check_pipeline(spec)
     if not spec:
         return
     PassPipeline.parse_spec(available_passes(), spec).apply(sym_context(), module)

@@ -144,7 +144,7 @@ def lower_map(op: loop.MapOp) -> list[Operation]:
 _INIT = {"add": 0, "mean": 0, "mul": 1, "and": True, "or": False}
 
 
-def _init(sb: ScalarBuilder, kind: str, t: Attribute) -> SSAValue:
+def _init(sb: ScalarBuilder, kind: str, t: Attribute, unsigned: bool) -> SSAValue:
     if kind in _INIT:
         return sb.const(_INIT[kind], t)
     lowest = kind in ("max", "argmax")
@@ -154,11 +154,15 @@ def _init(sb: ScalarBuilder, kind: str, t: Attribute) -> SSAValue:
     width = t.width.data
     if width == 1:
         return sb.const(not lowest, t)
+    if unsigned:
+        return sb.const(0 if lowest else 2**width - 1, t)
     return sb.const(-(2 ** (width - 1)) if lowest else 2 ** (width - 1) - 1, t)
 
 
-def _combine(sb: ScalarBuilder, kind: str, acc: SSAValue, v: SSAValue) -> SSAValue:
+def _combine(sb: ScalarBuilder, kind: str, acc: SSAValue, v: SSAValue, unsigned: bool) -> SSAValue:
     floating = is_float_type(v.type)
+    if unsigned and kind in ("max", "min"):
+        return sb.named("arith.maxui" if kind == "max" else "arith.minui", acc, v)
     if kind in ("add", "mean"):
         return sb.named("arith.addf" if floating else "arith.addi", acc, v)
     if kind == "mul":
@@ -186,10 +190,11 @@ def lower_reduce(op: loop.ReduceOp) -> list[Operation]:
     out = op.outputs[0]
     value_type = op.body.block.last_op.values[0].type  # type: ignore[union-attr]
     arg = kind in ("argmax", "argmin")
+    unsigned = "unsigned" in op.attributes
 
     def outer(ob: _Builder, outer_ivs: list[SSAValue], _a: list[SSAValue]) -> list[SSAValue]:
         sb = ScalarBuilder()
-        init = [_init(sb, kind, value_type)]
+        init = [_init(sb, kind, value_type, unsigned)]
         if arg:
             i64 = IntegerType(64)
             init += [sb.const(0, i64), sb.const(0, i64)]
@@ -205,10 +210,10 @@ def lower_reduce(op: loop.ReduceOp) -> list[Operation]:
             (v,) = _inline(ib, op.body.block, values, ivs)
             sb = ScalarBuilder()
             if not arg:
-                new = [_combine(sb, kind, acc[0], v)]
+                new = [_combine(sb, kind, acc[0], v, unsigned)]
             else:
                 best, pos, count = acc
-                better = sb.cmp("gt" if kind == "argmax" else "lt", v, best)
+                better = sb.cmp("gt" if kind == "argmax" else "lt", v, best, unsigned=unsigned)
                 if is_float_type(v.type):
                     v_nan = sb.cmp("ne", v, v)
                     best_nan = sb.cmp("ne", best, best)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerType, ModuleOp
+from xdsl.dialects.builtin import IntegerType, ModuleOp, UnitAttr
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
@@ -27,7 +27,7 @@ from xdsl.pattern_rewriter import (
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.ir.types import static_shape
+from symopt.ir.types import dtype_of, static_shape
 
 _REDUCE_KIND = {
     "sum": "add", "prod": "mul", "max": "max", "min": "min",
@@ -101,6 +101,8 @@ class ReduceToLoop(RewritePattern):
             _REDUCE_KIND[op.kind.data], [op.x], op.axis_tuple(), op.keepdims is not None,
             region, op.result.type,
         )  # fmt: skip
+        if dtype_of(op.result.type).startswith("uint"):
+            new.attributes["unsigned"] = UnitAttr()
         rewriter.replace(op, new)
 
 
@@ -115,6 +117,8 @@ class ArgReduceToLoop(RewritePattern):
             op.kind.data, [op.x], op.axis_tuple(), op.keepdims is not None, region,
             op.result.type,
         )  # fmt: skip
+        if dtype_of(op.x.type).startswith("uint"):
+            new.attributes["unsigned"] = UnitAttr()
         rewriter.replace(op, new)
 
 

@@ -812,6 +812,8 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     write_names: list[str] = []
     for name, v in writes:
         buf = mapping[v]
+        if name in global_args and buf not in owned:
+            buf = _update_in_place(e, buf, global_args[name])
         in_place = buf is global_args.get(name)
         if not in_place and (buf not in e.allocated or buf in owned or not is_contiguous(buf.type)):
             buf = e.fresh_copy(buf, v.type)
@@ -830,6 +832,70 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     f.attributes["symopt.globals"] = ArrayAttr([StringAttr(g) for g in globals_read])
     f.attributes["symopt.writes"] = ArrayAttr([StringAttr(w) for w in write_names])
     f.attributes["symopt.inputs"] = IntegerAttr(len(old.args), 64)
+
+
+def _top(op: Operation, ops: Sequence[Operation]) -> int:
+    """Position in the top-level ``ops`` of ``op`` or of its ancestor there."""
+    while True:
+        parent = op.parent_op()
+        if op in ops or parent is None:
+            break
+        op = parent
+    return ops.index(op)
+
+
+def _update_in_place(e: _Emitter, buf: SSAValue, glob: SSAValue) -> SSAValue:
+    """Let the map that computes a shared variable's new value write it straight into
+    the variable's own buffer, when that is safe: the map is the buffer's only
+    writer, it reads the old value only elementwise at the position it writes, no
+    op after it reads the old value, and no check can fail after it (a failed call
+    must leave the shared value untouched). The buffer to return for the write."""
+    ops = e.ops
+    if buf not in e.allocated or not is_contiguous(buf.type):
+        return buf
+    writers = [
+        op for op in _walk_ops(ops)
+        if isinstance(op, (loop.MapOp, loop.ReduceOp, loop.DotOp)) and buf in op.outputs
+    ]
+    if len(writers) != 1 or not isinstance(writers[0], loop.MapOp) or writers[0] not in ops:
+        return buf
+    m = writers[0]
+    if any(_base(v) is buf for op in _walk_ops(ops) if op is not m and not isinstance(op, memref.AllocOp)
+           for v in _used_values(op) if not isinstance(op, loop.ViewOp)):
+        return buf  # also read elsewhere (or written through a view)
+    space = len(_static(buf.type))
+    identity = tuple(range(space))
+    if glob.type != buf.type or any(s == 1 for s in _static(glob.type)):
+        return buf
+    reads = [d for v, d in zip(m.inputs, m.input_dims()) if v is glob]
+    if not reads or any(tuple(d) != identity for d in reads):
+        return buf
+    position = ops.index(m)
+    for op in _walk_ops(ops):
+        if op is m:
+            continue
+        at = _top(op, ops)
+        if at > position and isinstance(op, loop.CheckOp):
+            return buf
+        if at > position and any(_base(v) is glob for v in op.operands):
+            return buf
+    outputs = list(m.outputs)
+    m.operands = [*m.inputs, *[glob if o is buf else o for o in outputs]]
+    alloc = buf.owner
+    assert isinstance(alloc, Operation)
+    ops.remove(alloc)
+    alloc.erase(safe_erase=False)
+    e.allocated.discard(buf)
+    return glob
+
+
+def _walk_ops(ops: Sequence[Operation]) -> list[Operation]:
+    out: list[Operation] = []
+    for op in ops:
+        out.append(op)
+        for region in op.regions:
+            out.extend(region.walk())
+    return out
 
 
 def _base(v: SSAValue) -> SSAValue:

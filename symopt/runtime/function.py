@@ -146,11 +146,13 @@ class _PipelineError(ValueError):
 
 def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
     """Run the mode's pipeline on ``module`` and build its executor."""
-    from symopt.passes import expand_pipeline
+    from xdsl.utils.exceptions import ArgSpecParseError
+
+    from symopt.passes import check_pipeline
 
     try:
-        expand_pipeline(mode.effective_pipeline)
-    except ValueError as e:
+        check_pipeline(mode.effective_pipeline)
+    except (ValueError, ArgSpecParseError) as e:
         raise _PipelineError(str(e)) from None
     if mode.executor == "py":
         from symopt.passes import run_pipeline

@@ -131,6 +131,7 @@ class SymoptMain(xDSLOptMain):
         for spec in specs:
             if spec.name not in self.available_passes:
                 raise _UsageError(_unknown_pass(spec.name, self.available_passes))
+        del specs
         try:
             super().setup_pipeline()
         except (ArgSpecParseError, ValueError, TypeError) as e:
