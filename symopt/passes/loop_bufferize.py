@@ -822,8 +822,9 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
         result_types.append(memref_type(v.type))
         write_names.append(name)
     _insert_deallocs(e.ops, e.allocated - owned)
+    e.ops.append(func.ReturnOp(*results))
+    _reuse_buffers(e.ops)
     block.add_ops(e.ops)
-    block.add_op(func.ReturnOp(*results))
     f.body.detach_block(old)
     f.body.add_block(block)
     from xdsl.dialects.builtin import FunctionType
@@ -919,6 +920,39 @@ def _insert_deallocs(ops: list[Operation], temporaries: set[SSAValue]) -> None:
         last.setdefault(buf, next(i for i, op in enumerate(ops) if buf in op.results))
     for buf, i in sorted(last.items(), key=lambda kv: -kv[1]):
         ops.insert(i + 1, memref.DeallocOp.get(buf))
+
+
+def _reuse_buffers(ops: list[Operation]) -> None:
+    """Let a new buffer take over a dead temporary of the same type and sizes:
+    ``dealloc %a; ...; %b = alloc(same sizes)`` becomes ``...`` with ``%b`` -> ``%a``."""
+    free: dict[tuple[Attribute, tuple[SSAValue, ...]], list[memref.AllocOp]] = {}
+    i = 0
+    while i < len(ops):
+        op = ops[i]
+        if isinstance(op, memref.DeallocOp) and isinstance(op.memref.owner, memref.AllocOp):
+            alloc = op.memref.owner
+            key = (alloc.memref.type, tuple(alloc.dynamic_sizes))
+            free.setdefault(key, []).append(alloc)
+            ops.pop(i)
+            op.erase(safe_erase=False)
+            continue
+        if isinstance(op, memref.AllocOp):
+            key = (op.memref.type, tuple(op.dynamic_sizes))
+            if free.get(key):
+                old = free[key].pop()
+                op.memref.replace_all_uses_with(old.memref)
+                ops.pop(i)
+                op.erase()
+                continue
+        i += 1
+    # buffers still free at the end were dead: free them where they were freed
+    for allocs in free.values():
+        for alloc in allocs:
+            last = max(
+                (k for k, o in enumerate(ops) if any(_base(v) is alloc.memref for v in _used_values(o))),
+                default=ops.index(alloc),
+            )
+            ops.insert(last + 1, memref.DeallocOp.get(alloc.memref))
 
 
 def _used_values(op: Operation) -> list[SSAValue]:
