@@ -31,6 +31,8 @@ _LAZY = {
     "config": "symopt.configparser",
     "grad": "symopt.gradient",
     "Mode": "symopt.runtime.mode",
+    "register_pass": "symopt.passes",
+    "register_dialect": "symopt.dialects.context",
 }
 _SUBMODULES = ("printing", "tensor", "gradient")
 
@@ -39,6 +41,8 @@ __all__ = sorted([*_LAZY, *_SUBMODULES])
 if TYPE_CHECKING:
     from symopt import gradient, printing, tensor
     from symopt.gradient import grad
+    from symopt.dialects.context import register_dialect
+    from symopt.passes import register_pass
     from symopt.runtime.mode import Mode
     from symopt.configparser import config
     from symopt.ir.build import MissingInputError

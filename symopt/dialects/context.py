@@ -3,6 +3,25 @@
 from __future__ import annotations
 
 from xdsl.context import Context
+from xdsl.ir import Dialect
+
+_EXTRA: dict[str, Dialect] = {}
+
+
+def register_dialect(dialect: Dialect) -> Dialect:
+    """Make a dialect available to ``symopt`` (parsing) and to the contexts passes
+    run in."""
+    if not isinstance(dialect, Dialect):
+        raise TypeError(f"register_dialect expects an xdsl Dialect, got {dialect!r}")
+    _EXTRA[dialect.name] = dialect
+    return dialect
+
+
+def registered_dialects() -> dict[str, Dialect]:
+    from symopt.passes import load_plugins
+
+    load_plugins()
+    return dict(_EXTRA)
 
 
 def sym_context() -> Context:
@@ -20,4 +39,7 @@ def sym_context() -> Context:
     ctx = Context()
     for dialect in (Builtin, Func, Arith, Math, Scf, MemRef, Sym, Loop):
         ctx.load_dialect(dialect)
+    for dialect in registered_dialects().values():
+        if dialect.name not in ctx.registered_dialect_names:
+            ctx.load_dialect(dialect)
     return ctx

@@ -323,6 +323,9 @@ class _FunctionTranslator:
         elif name == "math.atan2":
             y, x = self.v(op.operands[0]), self.v(op.operands[1])
             self.values[op.results[0]] = b.call(self.intrinsic("llvm.atan2", y.type, 2), [y, x])
+        elif name == "math.fma":
+            a, m, c = (self.v(v) for v in op.operands)
+            self.values[op.results[0]] = b.call(self.intrinsic("llvm.fma", a.type, 3), [a, m, c])
         elif name == "math.powf":
             x, y = self.v(op.operands[0]), self.v(op.operands[1])
             self.values[op.results[0]] = b.call(self.intrinsic("llvm.pow", x.type, 2), [x, y])

@@ -76,19 +76,68 @@ _BUILTIN: dict[str, PassFactory] = {
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
+_PLUGINS_LOADED = False
 
 
 def register_pass(pass_class: type[ModulePass]) -> type[ModulePass]:
-    """Make a pass available by its ``name`` to ``symopt -p`` and to pipelines."""
+    """Make a pass available by its ``name`` to ``symopt -p``, to named pipelines
+    and to ``function(..., pipeline=...)``. Usable as a class decorator.
+
+    >>> from dataclasses import dataclass
+    >>> from xdsl.passes import ModulePass
+    >>> @register_pass
+    ... @dataclass(frozen=True)
+    ... class NothingPass(ModulePass):
+    ...     name = "nothing"
+    ...     def apply(self, ctx, op): pass
+    >>> "nothing" in available_passes()
+    True
+    """
     if not (isinstance(pass_class, type) and issubclass(pass_class, ModulePass)):
         raise TypeError(f"register_pass expects a ModulePass subclass, got {pass_class!r}")
-    _REGISTERED[pass_class.name] = lambda: pass_class
+    name = getattr(pass_class, "name", None)
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{pass_class.__name__} has no pass name (set `name = \"my-pass\"`)")
+    if name in _BUILTIN or name in NAMED_PIPELINES:
+        raise ValueError(f"the pass name '{name}' is taken by a built-in pass or pipeline")
+    _REGISTERED[name] = lambda: pass_class
     return pass_class
+
+
+def load_plugins() -> None:
+    """Import the installed plugins (entry-point group ``symopt.plugins``) once; each
+    entry point is a module (imported) or a callable (called) that registers passes
+    and dialects."""
+    global _PLUGINS_LOADED
+    if _PLUGINS_LOADED:
+        return
+    _PLUGINS_LOADED = True
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="symopt.plugins"):
+        loaded = entry.load()
+        if callable(loaded):
+            loaded()
 
 
 def available_passes() -> dict[str, PassFactory]:
     """Every pass name symopt knows, mapped to a factory returning its class."""
+    load_plugins()
     return {**_BUILTIN, **_REGISTERED}
+
+
+_SUMMARIES = {
+    "cse": "Common subexpression elimination (xDSL): merges identical pure ops.",
+    "dce": "Dead code elimination (xDSL): removes unused ops without effects.",
+}
+
+
+def pass_summary(name: str) -> str:
+    """The first line of a pass's docstring."""
+    if name in _SUMMARIES:
+        return _SUMMARIES[name]
+    doc = (available_passes()[name]().__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else ""
 
 
 NAMED_PIPELINES: dict[str, str] = {

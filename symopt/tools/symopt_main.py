@@ -91,6 +91,27 @@ class SymoptMain(xDSLOptMain):
     def register_all_dialects(self) -> None:
         for name, factory in _dialect_factories().items():
             self.ctx.register_dialect(name, factory)
+        from symopt.dialects.context import registered_dialects
+
+        for name, dialect in registered_dialects().items():
+            if name not in self.ctx.registered_dialect_names:
+                self.ctx.register_dialect(name, lambda d=dialect: d)
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--load",
+            action="append",
+            default=[],
+            metavar="PLUGIN.py",
+            help="import a Python file that registers passes and dialects "
+            "(symopt.register_pass / symopt.register_dialect) before anything else",
+        )
+        arg_parser.add_argument(
+            "--list-passes",
+            action="store_true",
+            help="list every pass and named pipeline with a one-line summary, and exit",
+        )
 
     def register_all_passes(self) -> None:
         from symopt.passes import available_passes
@@ -132,10 +153,24 @@ class SymoptMain(xDSLOptMain):
             if spec.name not in self.available_passes:
                 raise _UsageError(_unknown_pass(spec.name, self.available_passes))
         del specs
+        self._verify_after = None
         try:
             super().setup_pipeline()
         except (ArgSpecParseError, ValueError, TypeError) as e:
             raise _UsageError(f"invalid pass options in {self.args.passes!r}: {e}") from None
+        inner = self.pipeline.callback
+
+        def callback(previous, module, following) -> None:  # type: ignore[no-untyped-def]
+            try:
+                if inner is not None:
+                    inner(previous, module, following)
+            except DiagnosticException as e:
+                where = f"after pass '{previous.name}'" if previous else "before the first pass"
+                raise DiagnosticException(f"the IR does not verify {where}: {e}") from None
+
+        from dataclasses import replace
+
+        self.pipeline = replace(self.pipeline, callback=callback)
 
     def run(self) -> None:
         try:
@@ -144,6 +179,22 @@ class SymoptMain(xDSLOptMain):
             if not self.args.verify_diagnostics:
                 raise
             print(e)
+
+    def apply_passes(self, prog) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().apply_passes(prog)
+        except (DiagnosticException, ParseError, _UsageError):
+            raise
+        except Exception as e:
+            import os
+            import traceback
+
+            if os.environ.get("SYMOPT_TRACEBACK"):
+                traceback.print_exc()
+            raise _UsageError(
+                f"a pass failed with {type(e).__name__}: {e} "
+                "(set SYMOPT_TRACEBACK=1 to see where)"
+            ) from None
 
 
 class _UsageError(Exception):
@@ -156,8 +207,48 @@ def _unknown_pass(name: str, passes: dict[str, object]) -> str:
     return f"unknown pass '{name}'{hint} (symopt --help lists the passes)"
 
 
+def _preload(argv: Sequence[str]) -> None:
+    """Import the ``--load`` plugins before the passes are registered."""
+    import importlib.util
+
+    for i, arg in enumerate(argv):
+        path = None
+        if arg == "--load" and i + 1 < len(argv):
+            path = argv[i + 1]
+        elif arg.startswith("--load="):
+            path = arg.split("=", 1)[1]
+        if path is None:
+            continue
+        spec = importlib.util.spec_from_file_location(f"symopt_plugin_{i}", path)
+        if spec is None or spec.loader is None:
+            raise _UsageError(f"cannot load plugin {path!r}: not a Python file")
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except FileNotFoundError:
+            raise _UsageError(f"cannot load plugin {path!r}: no such file") from None
+        except Exception as e:  # the plugin's own error, reported in one line
+            raise _UsageError(f"plugin {path!r} failed: {type(e).__name__}: {e}") from None
+
+
+def _list_passes() -> None:
+    from symopt.passes import NAMED_PIPELINES, available_passes, pass_summary
+
+    print("Passes:")
+    for name in sorted(available_passes()):
+        print(f"  {name:<24} {pass_summary(name)}")
+    print("Named pipelines:")
+    for name, spec in NAMED_PIPELINES.items():
+        print(f"  {name:<24} {spec}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        _preload(argv)
+        if "--list-passes" in argv:
+            _list_passes()
+            return 0
         SymoptMain(args=argv).run()
     except _UsageError as e:
         print(f"symopt: error: {e}", file=sys.stderr)

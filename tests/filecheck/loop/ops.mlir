@@ -157,8 +157,8 @@ func.func @reduce_kinds(%x: tensor<?x3xf64>, %b: tensor<?x3xi1>, %i: tensor<?x3x
   func.return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<3xf64>, tensor<?x1xf64>, tensor<f64>, tensor<1x1xf64>, tensor<3xi1>, tensor<?xi1>, tensor<3xf64>, tensor<?xi64>, tensor<1x1xi64>
 }
 
-// A reduction with two inputs and dims maps (a higher-rank dot), and the memref
-// form with outs and keepdims.
+// A reduction with two inputs and dims maps (a higher-rank dot), the memref
+// form with outs and keepdims, and the {unsigned} marker of unsigned integers.
 // CHECK-LABEL: func.func @reduce_dims
 // CHECK-NEXT:    %[[D:.*]] = loop.reduce "add" ins(%a, %b : tensor<2x?x3xf64>, tensor<4x3x5xf64>) dims {{\[}}[0, 1, 4], [2, 4, 3]] axes [4] -> tensor<2x?x4x5xf64> {
 // CHECK-NEXT:    ^{{.*}}(%ai: f64, %bi: f64):
@@ -169,11 +169,16 @@ func.func @reduce_kinds(%x: tensor<?x3xf64>, %b: tensor<?x3xi1>, %i: tensor<?x3x
 // CHECK-NEXT:    ^{{.*}}(%mi: f64):
 // CHECK-NEXT:      loop.yield %mi : f64
 // CHECK-NEXT:    }
-// CHECK-NEXT:    func.return %[[D]] : tensor<2x?x4x5xf64>
+// CHECK-NEXT:    %[[U:.*]] = loop.reduce "max" ins(%u : tensor<?xui8>) axes [0] -> tensor<ui8> attributes {unsigned} {
+// CHECK-NEXT:    ^{{.*}}(%ui: i8):
+// CHECK-NEXT:      loop.yield %ui : i8
+// CHECK-NEXT:    }
+// CHECK-NEXT:    func.return %[[D]], %[[U]] : tensor<2x?x4x5xf64>, tensor<ui8>
 // GENERIC-LABEL: "func.func"() <{sym_name = "reduce_dims"
 // GENERIC:         "loop.reduce"(%a, %b) <{kind = "add", axes = array<i64: 4>, keepdims = false, dims = [array<i64: 0, 1, 4>, array<i64: 2, 4, 3>], operandSegmentSizes = array<i32: 2, 0>}>
 // GENERIC:         "loop.reduce"(%m, %o) <{kind = "max", axes = array<i64: 0>, keepdims = true, dims = [array<i64: 0, 1>], operandSegmentSizes = array<i32: 1, 1>}>
-func.func @reduce_dims(%a: tensor<2x?x3xf64>, %b: tensor<4x3x5xf64>, %m: memref<?x3xf64>, %o: memref<1x3xf64>) -> tensor<2x?x4x5xf64> {
+// GENERIC:         "loop.reduce"(%u) <{kind = "max", axes = array<i64: 0>, keepdims = false, dims = [array<i64: 0>], operandSegmentSizes = array<i32: 1, 0>}> {unsigned} ({
+func.func @reduce_dims(%a: tensor<2x?x3xf64>, %b: tensor<4x3x5xf64>, %m: memref<?x3xf64>, %o: memref<1x3xf64>, %u: tensor<?xui8>) -> (tensor<2x?x4x5xf64>, tensor<ui8>) {
   %0 = loop.reduce "add" ins(%a, %b : tensor<2x?x3xf64>, tensor<4x3x5xf64>) dims [[0, 1, 4], [2, 4, 3]] axes [4] -> tensor<2x?x4x5xf64> {
   ^bb0(%ai: f64, %bi: f64):
     %p = arith.mulf %ai, %bi : f64
@@ -183,7 +188,11 @@ func.func @reduce_dims(%a: tensor<2x?x3xf64>, %b: tensor<4x3x5xf64>, %m: memref<
   ^bb0(%mi: f64):
     loop.yield %mi : f64
   }
-  func.return %0 : tensor<2x?x4x5xf64>
+  %1 = loop.reduce "max" ins(%u : tensor<?xui8>) axes [0] -> tensor<ui8> attributes {unsigned} {
+  ^bb0(%ui: i8):
+    loop.yield %ui : i8
+  }
+  func.return %0, %1 : tensor<2x?x4x5xf64>, tensor<ui8>
 }
 
 // loop.dot: tensor form (every rank combination) and memref form with an out.

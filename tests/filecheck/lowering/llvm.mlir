@@ -55,7 +55,7 @@ func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 
 // The same with a bias row: sym-opt leaves sub + sigmoid, two loops that fusion
 // merges, so there is still one buffer and one loop nest (after the check that
-// %b's length matches %x's rows).
+// %b's length matches the number of columns of %x).
 // MALLOC-LABEL: define i32 @"logistic_bias"
 // MALLOC:       call i8* @"malloc"(i64
 // MALLOC-NOT:   call i8* @"malloc"

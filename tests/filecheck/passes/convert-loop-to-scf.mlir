@@ -329,3 +329,39 @@ func.func @tensor_form(%x: tensor<?xf64>) -> tensor<?xf64> {
   }
   func.return %0 : tensor<?xf64>
 }
+
+// -----
+
+// {unsigned} reductions (of unsigned integers, signless here) start from the
+// unsigned extremes (0, and 255 printed as -1 : i8) and combine / compare
+// unsigned.
+// CHECK-LABEL: func.func @unsigned
+// CHECK:         %[[LO:.*]] = arith.constant 0 : i8
+// CHECK:         scf.for {{.*}} iter_args(%[[A:.*]] = %[[LO]]) -> (i8) {
+// CHECK-NEXT:      %[[V:.*]] = memref.load %x
+// CHECK-NEXT:      arith.maxui %[[A]], %[[V]] : i8
+// CHECK:         %[[HI:.*]] = arith.constant -1 : i8
+// CHECK:         scf.for {{.*}} iter_args(%[[B:.*]] = %[[HI]]) -> (i8) {
+// CHECK-NEXT:      %[[W:.*]] = memref.load %x
+// CHECK-NEXT:      arith.minui %[[B]], %[[W]] : i8
+// CHECK:         %[[LO2:.*]] = arith.constant 0 : i8
+// CHECK:         scf.for {{.*}} iter_args(%[[BEST:.*]] = %[[LO2]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (i8, i64, i64) {
+// CHECK-NEXT:      %[[Y:.*]] = memref.load %x
+// CHECK-NEXT:      arith.cmpi ugt, %[[Y]], %[[BEST]] : i8
+// CHECK-NOT:     arith.maxsi
+// CHECK-NOT:     arith.minsi
+func.func @unsigned(%x: memref<?xi8>, %o: memref<i8>, %p: memref<i8>, %q: memref<i64>) {
+  loop.reduce "max" ins(%x : memref<?xi8>) outs(%o : memref<i8>) axes [0] attributes {unsigned} {
+  ^bb0(%a: i8):
+    loop.yield %a : i8
+  }
+  loop.reduce "min" ins(%x : memref<?xi8>) outs(%p : memref<i8>) axes [0] attributes {unsigned} {
+  ^bb0(%a: i8):
+    loop.yield %a : i8
+  }
+  loop.reduce "argmax" ins(%x : memref<?xi8>) outs(%q : memref<i64>) axes [0] attributes {unsigned} {
+  ^bb0(%a: i8):
+    loop.yield %a : i8
+  }
+  func.return
+}

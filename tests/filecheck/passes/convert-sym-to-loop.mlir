@@ -325,3 +325,21 @@ func.func @left_alone(%x: tensor<?x3xf64>, %k: tensor<i64>) -> (tensor<2xi64>, t
   sym.write @w, %c : tensor<?x3xf64>
   func.return %s, %r, %t : tensor<2xi64>, tensor<3x?xf64>, tensor<2xf64>
 }
+
+// -----
+
+// Reductions of unsigned integers are marked {unsigned} (the loop dialect's
+// scalars are signless): max/min/argmax/argmin compare unsigned later.
+// CHECK-LABEL: func.func @unsigned_reduce
+// CHECK-NEXT:    loop.reduce "max" ins(%u : tensor<?xui8>) axes [0] -> tensor<ui8> attributes {unsigned} {
+// CHECK-NEXT:    ^{{.*}}(%[[A:.*]]: i8):
+// CHECK-NEXT:      loop.yield %[[A]] : i8
+// CHECK-NEXT:    }
+// CHECK-NEXT:    loop.reduce "argmin" ins(%u : tensor<?xui8>) axes [0] -> tensor<i64> attributes {unsigned} {
+// CHECK:         loop.reduce "max" ins(%i : tensor<?xi8>) axes [0] -> tensor<i8> {
+func.func @unsigned_reduce(%u: tensor<?xui8>, %i: tensor<?xi8>) -> (tensor<ui8>, tensor<i64>, tensor<i8>) {
+  %0 = sym.reduce "max" %u axes = array<i64: 0> : tensor<?xui8> -> tensor<ui8>
+  %1 = sym.arg_reduce "argmin" %u axes = array<i64: 0> : tensor<?xui8> -> tensor<i64>
+  %2 = sym.reduce "max" %i axes = array<i64: 0> : tensor<?xi8> -> tensor<i8>
+  func.return %0, %1, %2 : tensor<ui8>, tensor<i64>, tensor<i8>
+}
