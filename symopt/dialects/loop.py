@@ -372,6 +372,17 @@ class ReduceOp(_StructuredOp):
         assert isinstance(last, YieldOp)
         if len(last.values) != 1:
             raise VerifyException(f"'{self.name}' op body must yield one value")
+        result = signless(element_type(self.out_type()))
+        yielded = last.values[0].type
+        if self.kind.data in ("argmax", "argmin"):
+            if result != IntegerType(64):
+                raise VerifyException(
+                    f"'{self.name}' op \"{self.kind.data}\" must produce i64, not {result}"
+                )
+        elif yielded != result:
+            raise VerifyException(
+                f"'{self.name}' op body yields {yielded} for a result of element type {result}"
+            )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -459,6 +470,16 @@ class IndexOp(IRDLOperation):
             parent = parent.parent_op()
         if parent is None:
             raise VerifyException(f"'{self.name}' op must be inside a loop.map or loop.reduce")
+        rank = (
+            len(parent.space_shape())
+            if isinstance(parent, MapOp)
+            else parent.space_rank_of_memrefs()
+        )
+        if self.dim.value.data >= rank:
+            raise VerifyException(
+                f"'{self.name}' op dimension {self.dim.value.data} is outside the "
+                f"{rank}-d iteration space"
+            )
 
 
 @irdl_op_definition
@@ -492,6 +513,14 @@ class DotOp(IRDLOperation):
             raise VerifyException(f"'{self.name}' op supports ranks 1 and 2, got {ranks}")
         if len(self.res) + len(self.outputs) != 1:
             raise VerifyException(f"'{self.name}' op has exactly one result or out")
+        out = (self.res[0] if self.res else self.outputs[0]).type
+        elements = {element_type(self.lhs.type), element_type(self.rhs.type), element_type(out)}
+        expected_rank = ranks[0] + ranks[1] - 2
+        if len(elements) != 1 or len(_shape(out)) != expected_rank:
+            raise VerifyException(
+                f"'{self.name}' op result {out} does not match the product of "
+                f"{self.lhs.type} and {self.rhs.type}"
+            )
 
     def print(self, printer: Printer) -> None:
         printer.print_string(" ")
@@ -663,6 +692,13 @@ class LayoutOp(IRDLOperation):
         op = cls(parser.resolve_operand(name, t))
         op.attributes |= attributes
         return op
+
+    def verify_(self) -> None:
+        rank = len(_shape(self.source.type))
+        if len(self.strides) != rank:
+            raise VerifyException(
+                f"'{self.name}' op has {len(self.strides)} strides for a rank-{rank} buffer"
+            )
 
     def __init__(self, source: SSAValue):
         rank = len(_shape(source.type))

@@ -161,6 +161,8 @@ def _init(sb: ScalarBuilder, kind: str, t: Attribute, unsigned: bool) -> SSAValu
 
 def _combine(sb: ScalarBuilder, kind: str, acc: SSAValue, v: SSAValue, unsigned: bool) -> SSAValue:
     floating = is_float_type(v.type)
+    if v.type == IntegerType(1) and kind in ("max", "min"):
+        return sb.named("arith.ori" if kind == "max" else "arith.andi", acc, v)
     if unsigned and kind in ("max", "min"):
         return sb.named("arith.maxui" if kind == "max" else "arith.minui", acc, v)
     if kind in ("add", "mean"):

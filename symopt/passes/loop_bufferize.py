@@ -371,6 +371,7 @@ class _Lowering:
         new = loop.ReduceOp(
             op.kind.data, ins, axes, keep, region, output=out, dims=op.input_dims()
         )
+        new.attributes |= op.attributes
         e.add(new)
         self.m[op.res[0]] = out
 

@@ -122,10 +122,12 @@ def _fuse(
         block.add_op(loop.YieldOp(*yields))
         return loop.MapOp(inputs, Region(block), results, dims=dims)
     block.add_op(loop.YieldOp(*c_values))
-    return loop.ReduceOp(
+    new = loop.ReduceOp(
         consumer.kind.data, inputs, consumer.axis_tuple(), bool(consumer.keepdims.value.data),
         Region(block), consumer.res[0].type, dims=dims,
     )  # fmt: skip
+    new.attributes |= consumer.attributes
+    return new
 
 
 def _position(op: Operation, block: Block) -> int:

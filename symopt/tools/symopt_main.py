@@ -165,8 +165,11 @@ class SymoptMain(xDSLOptMain):
                 if inner is not None:
                     inner(previous, module, following)
             except DiagnosticException as e:
-                where = f"after pass '{previous.name}'" if previous else "before the first pass"
-                raise DiagnosticException(f"the IR does not verify {where}: {e}") from None
+                if previous is None:
+                    raise  # the input itself is invalid
+                raise DiagnosticException(
+                    f"the IR does not verify after pass '{previous.name}': {e}"
+                ) from None
 
         from dataclasses import replace
 

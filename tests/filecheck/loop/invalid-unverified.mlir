@@ -1,7 +1,5 @@
-// KNOWN GAPS (remove this XFAIL when fixed): invalid loop IR that the verifier
-// accepts and the passes then crash on or lower to invalid IR. Each case should
-// be a verifier error naming the op.
-// XFAIL: *
+// Invalid loop IR that passes used to crash on: each case is a verifier error
+// naming the op.
 // RUN: symopt %s --split-input-file --verify-diagnostics | filecheck %s
 
 // loop.index of a dimension outside the iteration space: convert-loop-to-scf

@@ -177,7 +177,8 @@ func.func @reduce_kinds(%x: tensor<?x3xf64>, %b: tensor<?x3xi1>, %i: tensor<?x3x
 // GENERIC-LABEL: "func.func"() <{sym_name = "reduce_dims"
 // GENERIC:         "loop.reduce"(%a, %b) <{kind = "add", axes = array<i64: 4>, keepdims = false, dims = [array<i64: 0, 1, 4>, array<i64: 2, 4, 3>], operandSegmentSizes = array<i32: 2, 0>}>
 // GENERIC:         "loop.reduce"(%m, %o) <{kind = "max", axes = array<i64: 0>, keepdims = true, dims = [array<i64: 0, 1>], operandSegmentSizes = array<i32: 1, 1>}>
-// GENERIC:         "loop.reduce"(%u) <{kind = "max", axes = array<i64: 0>, keepdims = false, dims = [array<i64: 0>], operandSegmentSizes = array<i32: 1, 0>}> {unsigned} ({
+// GENERIC:         "loop.reduce"(%u) <{kind = "max", axes = array<i64: 0>, keepdims = false, dims = [array<i64: 0>], operandSegmentSizes = array<i32: 1, 0>}> ({
+// GENERIC:         }) {unsigned} : (tensor<?xui8>) -> tensor<ui8>
 func.func @reduce_dims(%a: tensor<2x?x3xf64>, %b: tensor<4x3x5xf64>, %m: memref<?x3xf64>, %o: memref<1x3xf64>, %u: tensor<?xui8>) -> (tensor<2x?x4x5xf64>, tensor<ui8>) {
   %0 = loop.reduce "add" ins(%a, %b : tensor<2x?x3xf64>, tensor<4x3x5xf64>) dims [[0, 1, 4], [2, 4, 3]] axes [4] -> tensor<2x?x4x5xf64> {
   ^bb0(%ai: f64, %bi: f64):
