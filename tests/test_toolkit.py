@@ -99,3 +99,18 @@ def test_cli_reports_a_pass_that_breaks_the_ir(tmp_path):
     assert out.returncode == 1
     assert "does not verify after pass 'break-types'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_saved_module_replays_what_function_did(tmp_path):
+    """symopt saved.mlir -p cpu -t llvm gives the LLVM IR function compiled."""
+    x = T.dmatrix("x")
+    y = T.dvector("y")
+    f = symopt.function([x, y], [T.nnet.sigmoid(T.dot(x, y)), (x * 2).sum(axis=0)])
+    saved = tmp_path / "f.mlir"
+    saved.write_text(symopt.printing.to_mlir(f))
+    scf = _symopt(str(saved), "-p", "cpu")
+    assert scf.returncode == 0, scf.stderr
+    assert scf.stdout.strip() == f.ir("scf").strip()
+    llvm = _symopt(str(saved), "-p", "cpu", "-t", "llvm")
+    assert llvm.returncode == 0, llvm.stderr
+    assert llvm.stdout.strip() == f.ir("llvm").strip()

@@ -161,9 +161,9 @@ def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
         run_pipeline(module, mode.effective_pipeline)
         module.verify()
         return ReferenceExecutor(module)
-    from symopt.runtime.native import NativeExecutor
+    from symopt.runtime.native import compile_native
 
-    return NativeExecutor(module, mode.effective_pipeline)
+    return compile_native(module, mode.effective_pipeline)
 
 
 class Function:

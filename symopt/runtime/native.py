@@ -208,6 +208,23 @@ def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
     return stages
 
 
+_CACHE: dict[tuple[str, str], NativeExecutor] = {}
+_CACHE_SIZE = 256
+
+
+def compile_native(module: ModuleOp, pipeline: str = "cpu") -> NativeExecutor:
+    """A NativeExecutor for ``module``, reused when the same module text was
+    compiled with the same pipeline before in this process."""
+    key = (str(module), pipeline)
+    executor = _CACHE.pop(key, None)
+    if executor is None:
+        executor = NativeExecutor(module, pipeline)
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[key] = executor  # most recently used last
+    return executor
+
+
 def _contiguous(a: np.ndarray) -> np.ndarray:
     return a if a.flags.c_contiguous else a.copy(order="C")
 

@@ -183,6 +183,12 @@ class SymoptMain(xDSLOptMain):
                 raise
             print(e)
 
+    def prepare_input(self):  # type: ignore[no-untyped-def]
+        try:
+            return super().prepare_input()
+        except ValueError as e:
+            raise _UsageError(f"{e} (use -f mlir, or a .mlir file)") from None
+
     def apply_passes(self, prog) -> None:  # type: ignore[no-untyped-def]
         try:
             super().apply_passes(prog)
