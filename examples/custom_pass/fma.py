@@ -73,7 +73,7 @@ class MulAddToFma(RewritePattern):
             if len(types) != 1 or not sym.is_float(op.result.type):
                 continue
             rewriter.replace(op, FmaOp(mul.lhs, mul.rhs, addend))
-            rewriter.erase_op(mul)  # its only use was the sum
+            rewriter.erase(mul)  # its only use was the sum
             return
 
 
