@@ -38,7 +38,15 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     i64,
 )
-from xdsl.ir import Attribute, Dialect, Operation, Region, SSAValue
+from xdsl.ir import (
+    Attribute,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    Region,
+    SSAValue,
+    TypeAttribute,
+)
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.irdl import (
@@ -47,6 +55,7 @@ from xdsl.irdl import (
     ParamAttrConstraint,
     VarConstraint,
     base,
+    irdl_attr_definition,
     irdl_op_definition,
     operand_def,
     opt_prop_def,
@@ -1733,6 +1742,148 @@ class MapIndexOp(IRDLOperation):
 
 
 # ---------------------------------------------------------------------------
+# random numbers drawn on the host
+
+
+@irdl_attr_definition
+class RandomStateType(ParametrizedAttribute, TypeAttribute):
+    """``!sym.random_state``: a NumPy ``RandomState`` (the state of a
+    ``RandomStreams`` stream), a value the host holds and the draws thread through."""
+
+    name = "sym.random_state"
+
+
+RANDOM_DISTRIBUTIONS = (
+    "uniform", "normal", "binomial", "random_integers", "choice", "poisson",
+    "permutation", "multinomial", "shuffle_row_elements",
+)  # fmt: skip
+
+
+def _copy_state(state: np.random.RandomState) -> np.random.RandomState:
+    new = np.random.RandomState()
+    new.set_state(state.get_state())
+    return new
+
+
+@irdl_op_definition
+class RandomOp(IRDLOperation):
+    """``%s1, %x = sym.random "uniform" %s0, %size (%low, %high) : (...) -> ...``.
+
+    A draw from a NumPy ``RandomState``, as Theano's ``RandomStreams`` does it:
+    explicit state in, the advanced state and the sample out (the state operand is
+    never changed). ``size`` is a 1-d int64 tensor; the parameters are tensors that
+    broadcast to it. The runtime draws on the host, before the compiled code runs.
+    """
+
+    name = "sym.random"
+    distribution = prop_def(StringAttr)
+    state = operand_def(RandomStateType)
+    size = operand_def(AnyTensor)
+    params = var_operand_def(AnyTensor)
+    new_state = result_def(RandomStateType)
+    sample = result_def(AnyTensor)
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$distribution $state `,` $size `(` $params `)` attr-dict `:` "
+        "functional-type(operands, results)"
+    )
+
+    def __init__(
+        self,
+        distribution: str,
+        state: SSAValue,
+        size: SSAValue,
+        params: Sequence[SSAValue],
+        sample_type: TensorType,
+    ):
+        super().__init__(
+            operands=[state, size, list(params)],
+            result_types=[RandomStateType(), sample_type],
+            properties={"distribution": StringAttr(distribution)},
+        )
+
+    def verify_(self) -> None:
+        if self.distribution.data not in RANDOM_DISTRIBUTIONS:
+            raise VerifyException(
+                f"'{self.name}' op unknown distribution \"{self.distribution.data}\", "
+                f"expected one of {', '.join(RANDOM_DISTRIBUTIONS)}"
+            )
+        _check_int_vector(self, self.size, "size")
+
+    def evaluate(self, state, size, *params):  # type: ignore[no-untyped-def]
+        rng = _copy_state(state)
+        shape = tuple(int(s) for s in size)
+        dtype = dtype_of(self.sample.type)
+        draw = _DRAW[self.distribution.data]
+        try:
+            value = draw(rng, shape, *params)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"'{self.name}' \"{self.distribution.data}\": {e}") from None
+        value = np.asarray(value).astype(dtype, copy=False)
+        want = static_shape(self.sample.type)
+        if value.ndim != len(want) or any(w is not None and w != v for w, v in zip(want, value.shape)):
+            raise ValueError(
+                f"'{self.name}' \"{self.distribution.data}\" produced shape {value.shape}, "
+                f"{self.sample.type} expected"
+            )
+        return (rng, value)
+
+
+def _ndindex_draw(rng, shape, one):  # type: ignore[no-untyped-def]
+    out = None
+    for index in np.ndindex(*shape):
+        item = np.asarray(one())
+        if out is None:
+            out = np.zeros(shape + item.shape, dtype=item.dtype)
+        out[index] = item
+    return out
+
+
+def _permutation(rng, shape, n):  # type: ignore[no-untyped-def]
+    n = int(n)
+    if not shape:
+        return rng.permutation(n)
+    out = np.zeros(shape + (n,), dtype=np.int64)
+    for index in np.ndindex(*shape):
+        out[index] = rng.permutation(n)
+    return out
+
+
+def _multinomial(rng, shape, n, pvals):  # type: ignore[no-untyped-def]
+    n = np.asarray(n)
+    pvals = np.asarray(pvals)
+    out = np.zeros(shape + pvals.shape[-1:], dtype=np.int64)
+    for index in np.ndindex(*shape):
+        nn = n[index] if n.ndim else n
+        pp = pvals[index] if pvals.ndim > 1 else pvals
+        out[index] = rng.multinomial(int(nn), pp)
+    return out
+
+
+_DRAW = {
+    "uniform": lambda rng, shape, low, high: rng.uniform(low, high, shape),
+    "normal": lambda rng, shape, avg, std: rng.normal(avg, std, shape),
+    "binomial": lambda rng, shape, n, p: rng.binomial(n, p, shape),
+    "random_integers": lambda rng, shape, low, high: rng.randint(low, high + 1, shape),
+    "choice": lambda rng, shape, a, replace, *p: rng.choice(
+        a if a.ndim else int(a), shape, bool(replace), p[0] if p else None
+    ),
+    "poisson": lambda rng, shape, lam: rng.poisson(lam, shape),
+    "permutation": _permutation,
+    "multinomial": _multinomial,
+    "shuffle_row_elements": lambda rng, shape, x: _shuffle_rows(rng, x),
+}
+
+
+def _shuffle_rows(rng, x):  # type: ignore[no-untyped-def]
+    out = np.array(x)
+    n = x.shape[-1]
+    for index in np.ndindex(*x.shape[:-1]):
+        out[index] = x[index][rng.permutation(n)]
+    return out
+
+
+# ---------------------------------------------------------------------------
 # shared variables: module symbols
 
 
@@ -1743,11 +1894,11 @@ class GlobalOp(IRDLOperation):
 
     name = "sym.global"
     sym_name = prop_def(SymbolNameConstraint())
-    type = prop_def(AnyTensor)
+    type = prop_def(AnyTensor | base(RandomStateType))
     traits = traits_def(SymbolOpInterface())
     assembly_format = "$sym_name `:` $type attr-dict"
 
-    def __init__(self, sym_name: str, type: TensorType):
+    def __init__(self, sym_name: str, type: Attribute):
         super().__init__(properties={"sym_name": StringAttr(sym_name), "type": type})
 
 
@@ -1775,7 +1926,7 @@ class ReadOp(IRDLOperation):
 
     name = "sym.read"
     global_name = prop_def(SymbolRefAttr)
-    result = result_def(AnyTensor)
+    result = result_def(AnyTensor | base(RandomStateType))
     traits = traits_def(MemoryReadEffect(), _GlobalUser())
     assembly_format = "$global_name attr-dict `:` type($result)"
 
@@ -1792,7 +1943,7 @@ class WriteOp(IRDLOperation):
 
     name = "sym.write"
     global_name = prop_def(SymbolRefAttr)
-    value = operand_def(AnyTensor)
+    value = operand_def(AnyTensor | base(RandomStateType))
     traits = traits_def(MemoryWriteEffect(), _GlobalUser())
     assembly_format = "$global_name `,` $value attr-dict `:` type($value)"
 
@@ -1813,7 +1964,7 @@ class PlaceholderOp(IRDLOperation):
 
     name = "sym.placeholder"
     label = prop_def(StringAttr)
-    result = result_def(AnyTensor)
+    result = result_def(AnyTensor | base(RandomStateType))
     traits = traits_def(MemoryReadEffect())
     assembly_format = "$label attr-dict `:` type($result)"
 
@@ -1833,8 +1984,8 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
-        YieldOp, MapIndexOp,
+        YieldOp, MapIndexOp, RandomOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
-    [],
+    [RandomStateType],
 )

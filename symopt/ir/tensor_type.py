@@ -225,3 +225,34 @@ def _floatx() -> str:
     from symopt.configparser import config
 
     return config.floatX
+
+
+class RandomStateType:
+    """The type of a shared NumPy ``RandomState`` (``!sym.random_state`` in the IR)."""
+
+    ndim = 0
+    dtype = "random_state"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomStateType)
+
+    def __hash__(self) -> int:
+        return hash("RandomStateType")
+
+    def __repr__(self) -> str:
+        return "RandomStateType"
+
+    def to_mlir(self):  # type: ignore[no-untyped-def]
+        from symopt.dialects.sym import RandomStateType as MLIRRandomState
+
+        return MLIRRandomState()
+
+    def is_compatible(self, other: object) -> bool:
+        return self == other
+
+    def filter(self, data: object, strict: bool = False, allow_downcast=None, what: str = "value"):  # type: ignore[no-untyped-def]
+        if not isinstance(data, np.random.RandomState):
+            raise TypeError(
+                f"{what}: expected a numpy.random.RandomState, got {type(data).__name__}"
+            )
+        return data

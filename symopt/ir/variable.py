@@ -67,7 +67,13 @@ class Variable:
 
     @property
     def type(self) -> TensorType:
-        return TensorType.from_mlir(self.value.type)  # type: ignore[arg-type]
+        from xdsl.dialects.builtin import TensorType as MLIRTensorType
+
+        if not isinstance(self.value.type, MLIRTensorType):
+            from symopt.ir.tensor_type import RandomStateType
+
+            return RandomStateType()  # type: ignore[return-value]
+        return TensorType.from_mlir(self.value.type)
 
     @property
     def dtype(self) -> str:

@@ -291,11 +291,12 @@ class Function:
         # alias an output, an input or another variable's storage
         if self._writes_enabled:
             taken = [*outputs, *arrays]
-            taken += [v for s, v in storage.items() if s not in writes]
+            taken += [v for s, v in storage.items() if s not in writes and isinstance(v, np.ndarray)]
             for symbol, value in writes.items():
-                if _aliases(value, taken):
+                if isinstance(value, np.ndarray) and _aliases(value, taken):
                     value = value.copy()
-                taken.append(value)
+                if isinstance(value, np.ndarray):
+                    taken.append(value)
                 self._globals[symbol]._commit(value)
             for pos, value in zip(self._compiled.input_updates, input_updates):
                 if _aliases(value, taken):
@@ -372,7 +373,7 @@ def _fresh(
 ) -> list[np.ndarray]:
     """Copy outputs that share memory with an input, a shared value or an earlier
     output (the executor may return views), so the caller owns every array."""
-    others = [*inputs, *storage.values()]
+    others = [*inputs, *(v for v in storage.values() if isinstance(v, np.ndarray))]
     out: list[np.ndarray] = []
     for value in outputs:
         if any(np.may_share_memory(value, o) for o in others):
@@ -431,6 +432,7 @@ def _check_given(key: object, value: object) -> tuple[Variable, Variable]:
 
 
 def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]:
+    from symopt.ir.tensor_type import RandomStateType
     from symopt.tensor.basic import as_tensor_variable
 
     if not isinstance(key, SharedVariable):
@@ -438,6 +440,15 @@ def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]
             f"updates: the first element of each pair must be a shared variable, got "
             f"{key!r} ({type(key).__name__})"
         )
+    if isinstance(key._declared, RandomStateType) or (
+        isinstance(value, Variable) and isinstance(value.type, RandomStateType)
+    ):
+        if not isinstance(value, Variable) or value.type != key._declared:
+            raise TypeError(
+                f"updates: the random state {key!r} can only be updated with a random "
+                f"state (a draw's new state), got {value!r}"
+            )
+        return key, value
     if not isinstance(value, Variable):
         try:
             value = as_tensor_variable(value)
@@ -470,6 +481,50 @@ def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]
             f"incompatible static shape {got!r}"
         )
     return key, value
+
+
+def _default_updates(
+    outputs: Sequence[object],
+    updates: Sequence[tuple[SharedVariable, Variable]],
+    no_default_updates: bool | Sequence[SharedVariable],
+    givens: Sequence[tuple[object, object]],
+    label: str,
+) -> list[tuple[SharedVariable, Variable]]:
+    """The default updates (random streams' advanced states) of the shared
+    variables the outputs and updates use, unless explicitly updated or excluded."""
+    from symopt.ir.build import shared_of
+    from symopt.ir.graph import topological_ops
+
+    if no_default_updates is True:
+        return []
+    excluded: set[int] = set()
+    if no_default_updates not in (False, None):
+        if not isinstance(no_default_updates, (list, tuple, set)):
+            raise TypeError(
+                f"{label}: no_default_updates must be a bool or a list of shared variables"
+            )
+        excluded = {id(v) for v in no_default_updates}
+    explicit = {id(k) for k, _ in updates}
+    roots = [o.value for o in outputs if isinstance(o, Variable)]
+    roots += [v.value for _, v in updates]
+    roots += [v.value for _, v in givens if isinstance(v, Variable)]
+    extra: list[tuple[SharedVariable, Variable]] = []
+    seen: set[int] = set()
+    while roots:
+        values = {v for op in topological_ops(roots, lambda v: False) for v in op.operands}
+        values |= set(roots)
+        roots = []
+        for value in values:
+            var = shared_of(value)
+            if var is None or id(var) in seen:
+                continue
+            seen.add(id(var))
+            update = getattr(var, "default_update", None)
+            if update is None or id(var) in explicit or id(var) in excluded:
+                continue
+            extra.append((var, update))  # type: ignore[arg-type]
+            roots.append(update.value)
+    return extra
 
 
 def function(
@@ -552,6 +607,9 @@ def function(
             raise TypeError(f"{label}: output {i} must be a symbolic variable, got {o!r}")
 
     update_pairs = [_check_update(k, v) for k, v in _pairs(updates, "updates")]
+    update_pairs += _default_updates(
+        out_list, update_pairs, no_default_updates, _pairs(givens, "givens"), label
+    )
     targets = [id(k) for k, _ in update_pairs]
     if len(set(targets)) != len(targets):
         dup = next(k for k, _ in update_pairs if targets.count(id(k)) > 1)

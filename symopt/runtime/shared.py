@@ -25,7 +25,7 @@ class SharedVariable(Variable):
     5
     """
 
-    __slots__ = ("_storage", "strict", "allow_downcast", "_declared")
+    __slots__ = ("_storage", "strict", "allow_downcast", "_declared", "default_update")
 
     def __init__(
         self,
@@ -39,6 +39,9 @@ class SharedVariable(Variable):
         super().__init__(op.results[0], name)
         op.shared_variable = self  # type: ignore[attr-defined]
         self._declared = type
+        self.default_update: Variable | None = None
+        """An update ``function`` applies when no explicit update of this variable is
+        given (unless ``no_default_updates``), as random streams' states use."""
         self.strict = strict
         self.allow_downcast = allow_downcast
         self._storage = type.filter(value, strict=False, allow_downcast=True, what=self._what())
@@ -72,6 +75,46 @@ class SharedVariable(Variable):
         self._storage = value
 
 
+class RandomStateSharedVariable(SharedVariable):
+    """A shared NumPy ``RandomState`` (the state of a random stream).
+
+    ``get_value`` returns a copy unless ``borrow=True``; ``set_value`` takes a
+    ``RandomState`` (copied unless ``borrow=True``) and rejects anything else.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, value: np.random.RandomState, name: str | None = None, borrow: bool = False):
+        from symopt.ir.tensor_type import RandomStateType
+
+        t = RandomStateType()
+        op = PlaceholderOp(name or "", t.to_mlir())
+        Variable.__init__(self, op.results[0], name)
+        op.shared_variable = self  # type: ignore[attr-defined]
+        self._declared = t  # type: ignore[assignment]
+        self.default_update = None
+        self.strict = False
+        self.allow_downcast = None
+        self._storage = value if borrow else _copy_rng(value)  # type: ignore[assignment]
+
+    def get_value(self, borrow: bool = False, return_internal_type: bool = False):  # type: ignore[override]
+        return self._storage if borrow else _copy_rng(self._storage)  # type: ignore[arg-type]
+
+    def set_value(self, new_value: object, borrow: bool = False) -> None:
+        if not isinstance(new_value, np.random.RandomState):
+            raise TypeError(
+                f"set_value of {self._what()}: expected a numpy.random.RandomState, got "
+                f"{type(new_value).__name__}"
+            )
+        self._storage = new_value if borrow else _copy_rng(new_value)  # type: ignore[assignment]
+
+
+def _copy_rng(rng: np.random.RandomState) -> np.random.RandomState:
+    copy = np.random.RandomState()
+    copy.set_state(rng.get_state())
+    return copy
+
+
 def shared(
     value: object,
     name: str | None = None,
@@ -95,6 +138,8 @@ def shared(
     """
     if isinstance(value, Variable):
         raise TypeError(f"shared: {value!r} is symbolic; shared variables hold values")
+    if isinstance(value, np.random.RandomState):
+        return RandomStateSharedVariable(value, name, borrow)
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"shared: cannot make a shared tensor from {value!r}")
     if isinstance(value, np.ndarray):
