@@ -1884,6 +1884,102 @@ def _shuffle_rows(rng, x):  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------------------
+# MRG31k3p: a counter-free generator in pure integer arithmetic
+
+MRG_M1 = 2147483647  # 2^31 - 1
+MRG_M2 = 2147462579  # 2^31 - 21069
+MRG_NORM64 = 4.656612873077392578125e-10  # 1 / 2^31
+MRG_NORM32 = np.float32(4.6566126e-10)  # the largest such that float32(x * M1) < 1
+
+
+def mrg_step(state: np.ndarray) -> np.ndarray:
+    """Advance MRG31k3p states (rows of 6 int32, updated in place); the raw outputs
+    ``x11 - x21 (mod M1)`` in (0, M1], as int64."""
+    x11, x12, x13, x21, x22, x23 = (state[:, k].astype(np.int32) for k in range(6))
+    with np.errstate(over="ignore"):
+        m1, m2 = np.int32(MRG_M1), np.int32(MRG_M2)
+        y1 = ((x12 & 511) << 22) + (x12 >> 9) + ((x13 & 16777215) << 7) + (x13 >> 24)
+        y1 = np.where((y1 < 0) | (y1 >= m1), y1 - m1, y1).astype(np.int32)
+        y1 = (y1 + x13).astype(np.int32)
+        y1 = np.where((y1 < 0) | (y1 >= m1), y1 - m1, y1).astype(np.int32)
+        x13, x12, x11 = x12, x11, y1
+        z1 = ((x21 & 65535) << 15) + np.int32(21069) * (x21 >> 16)
+        z1 = np.where((z1 < 0) | (z1 >= m2), z1 - m2, z1).astype(np.int32)
+        z2 = ((x23 & 65535) << 15) + np.int32(21069) * (x23 >> 16)
+        z2 = np.where((z2 < 0) | (z2 >= m2), z2 - m2, z2).astype(np.int32)
+        z2 = (z2 + x23).astype(np.int32)
+        z2 = np.where((z2 < 0) | (z2 >= m2), z2 - m2, z2).astype(np.int32)
+        z2 = (z2 + z1).astype(np.int32)
+        z2 = np.where((z2 < 0) | (z2 >= m2), z2 - m2, z2).astype(np.int32)
+        x23, x22, x21 = x22, x21, z2
+    for k, v in enumerate((x11, x12, x13, x21, x22, x23)):
+        state[:, k] = v
+    diff = x11.astype(np.int64) - x21.astype(np.int64)
+    return np.where(x11 <= x21, diff + MRG_M1, diff)
+
+
+@irdl_op_definition
+class MrgUniformOp(IRDLOperation):
+    """``%s1, %u = sym.mrg_uniform %s0, %size : (tensor<?x6xi32>, tensor<2xi64>) -> (tensor<?x6xi32>, tensor<?x?xf64>)``.
+
+    Uniform draws in (0, 1) from MRG31k3p streams (L'Ecuyer), as Theano's
+    ``mrg_uniform``: one stream per row of the state, element ``i`` (in C order)
+    comes from stream ``i % n_streams``, each stream advancing once per element it
+    gives. Explicit state in, the advanced state and the sample out; float64 maps
+    ``x`` to ``x / 2^31``, float32 to ``float(x) * 4.6566126e-10``.
+    """
+
+    name = "sym.mrg_uniform"
+    state = operand_def(AnyTensor)
+    size = operand_def(AnyTensor)
+    new_state = result_def(AnyTensor)
+    sample = result_def(AnyTensor)
+    traits = traits_def(Pure())
+    assembly_format = "$state `,` $size attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, state: SSAValue, size: SSAValue, sample_type: TensorType):
+        super().__init__(operands=[state, size], result_types=[state.type, sample_type])
+
+    def verify_(self) -> None:
+        st = static_shape(self.state.type)
+        if dtype_of(self.state.type) != "int32" or len(st) != 2 or st[1] not in (6, None):
+            raise VerifyException(
+                f"'{self.name}' op state must be an n x 6 int32 tensor, got {self.state.type}"
+            )
+        if self.new_state.type != self.state.type:
+            raise VerifyException(f"'{self.name}' op new state type differs from the state's")
+        if _check_int_vector(self, self.size, "size") != len(static_shape(self.sample.type)):
+            raise VerifyException(
+                f"'{self.name}' op size {self.size.type} does not give the sample's rank"
+            )
+        if dtype_of(self.sample.type) not in ("float32", "float64"):
+            raise VerifyException(f"'{self.name}' op samples float32 or float64, not {self.sample.type}")
+
+    def evaluate(self, state: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, ...]:
+        shape = tuple(int(s) for s in size)
+        n = int(np.prod(shape, dtype=np.int64))
+        if any(s < 0 for s in shape):
+            raise ValueError(f"'{self.name}': negative size in {shape}")
+        if n > MRG_M1:
+            raise ValueError(f"'{self.name}' does not support more than 2**31 - 1 samples")
+        if state.ndim != 2 or state.shape[1] != 6 or state.shape[0] == 0:
+            raise ValueError(f"'{self.name}': the state must be n x 6 with n > 0, got {state.shape}")
+        new = state.astype(np.int32, copy=True)
+        ns = new.shape[0]
+        raw = np.zeros(n, dtype=np.int64)
+        for start in range(0, n, ns):
+            count = min(ns, n - start)
+            rows = new[:count].copy()
+            raw[start : start + count] = mrg_step(rows)
+            new[:count] = rows
+        if dtype_of(self.sample.type) == "float32":
+            sample = raw.astype(np.float32) * MRG_NORM32
+        else:
+            sample = raw * MRG_NORM64
+        return (new, sample.reshape(shape).astype(dtype_of(self.sample.type)))
+
+
+# ---------------------------------------------------------------------------
 # shared variables: module symbols
 
 
@@ -1984,7 +2080,7 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
-        YieldOp, MapIndexOp, RandomOp,
+        YieldOp, MapIndexOp, RandomOp, MrgUniformOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
     [RandomStateType],
