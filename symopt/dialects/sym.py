@@ -1955,6 +1955,51 @@ class MrgUniformOp(IRDLOperation):
         if dtype_of(self.sample.type) not in ("float32", "float64"):
             raise VerifyException(f"'{self.name}' op samples float32 or float64, not {self.sample.type}")
 
+    @staticmethod
+    def scalar_step(
+        b: ScalarBuilder, x: Sequence[SSAValue]
+    ) -> tuple[list[SSAValue], SSAValue]:
+        """The same step as ``mrg_step`` on six i32 scalars, as arith ops: the new
+        state and the raw output in (0, M1]."""
+        i32 = x[0].type
+        c = lambda v: b.const(v, i32)  # noqa: E731
+
+        def wrap(y: SSAValue, m: int) -> SSAValue:
+            bad = b.named(
+                "arith.ori", b.cmp("lt", y, c(0)), b.cmp("ge", y, c(m))
+            )
+            return b.select(bad, b.named("arith.subi", y, c(m)), y)
+
+        x11, x12, x13, x21, x22, x23 = x
+        t1 = b.named("arith.shli", b.named("arith.andi", x12, c(511)), c(22))
+        t2 = b.named("arith.shrsi", x12, c(9))
+        t3 = b.named("arith.shli", b.named("arith.andi", x13, c(16777215)), c(7))
+        t4 = b.named("arith.shrsi", x13, c(24))
+        y1 = b.named("arith.addi", b.named("arith.addi", t1, t2), b.named("arith.addi", t3, t4))
+        y1 = wrap(y1, MRG_M1)
+        y1 = wrap(b.named("arith.addi", y1, x13), MRG_M1)
+
+        def half(v: SSAValue) -> SSAValue:
+            low = b.named("arith.shli", b.named("arith.andi", v, c(65535)), c(15))
+            high = b.named("arith.muli", c(21069), b.named("arith.shrsi", v, c(16)))
+            return wrap(b.named("arith.addi", low, high), MRG_M2)
+
+        z1 = half(x21)
+        z2 = half(x23)
+        z2 = wrap(b.named("arith.addi", z2, x23), MRG_M2)
+        z2 = wrap(b.named("arith.addi", z2, z1), MRG_M2)
+        new = [y1, x11, x12, z2, x21, x22]
+        diff = b.named("arith.subi", y1, z2)
+        raw = b.select(b.cmp("le", y1, z2), b.named("arith.addi", diff, c(MRG_M1)), diff)
+        return new, raw
+
+    def scalar_sample(self, b: ScalarBuilder, raw: SSAValue) -> SSAValue:
+        """The float of a raw output, as ``evaluate`` computes it."""
+        t = self.sample.type.element_type  # type: ignore[attr-defined]
+        value = b.convert(raw, t)
+        norm = float(MRG_NORM32) if dtype_of(self.sample.type) == "float32" else MRG_NORM64
+        return b.named("arith.mulf", value, b.const(norm, t))
+
     def evaluate(self, state: np.ndarray, size: np.ndarray) -> tuple[np.ndarray, ...]:
         shape = tuple(int(s) for s in size)
         n = int(np.prod(shape, dtype=np.int64))

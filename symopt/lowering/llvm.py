@@ -138,6 +138,9 @@ _INT_BINARY = {
     "arith.andi": "and_",
     "arith.ori": "or_",
     "arith.xori": "xor",
+    "arith.shli": "shl",
+    "arith.shrsi": "ashr",
+    "arith.shrui": "lshr",
 }
 _FCMP = {
     "oeq": "==", "one": "!=", "olt": "<", "ole": "<=", "ogt": ">", "oge": ">=",

@@ -340,6 +340,8 @@ class _Lowering:
             self.arange(op)
         elif isinstance(op, sym.MapIndexOp):
             self.map_index(op)
+        elif isinstance(op, sym.MrgUniformOp):
+            self.mrg_uniform(op)
         else:
             raise BufferizeError(f"the native compiler cannot lower '{op.name}' yet")
 
@@ -675,6 +677,55 @@ class _Lowering:
         start_buf, step_buf = self.m[op.start], self.m[op.step]
         e.add(loop.MapOp([start_buf, step_buf], region, outputs=[out], dims=[[], []]))
         self.m[op.result] = out
+
+    def mrg_uniform(self, op: sym.MrgUniformOp) -> None:
+        """One loop per stream over the elements it gives (``i = j + k * n_streams``),
+        carrying the six state words; the state after the draw is a new buffer."""
+        e = self.e
+        state = self.m[op.state]
+        rank = len(_static(op.sample.type))
+        sizes = self._load_ints(self.m[op.size], rank)
+        n = e.idx(1)
+        for s in sizes:
+            e.check(e.cmpi("sge", s, e.idx(0)), "mrg_uniform: negative size {0}", [s])
+            n = e.muli(n, s)
+        e.check(
+            e.cmpi("sle", n, e.idx(sym.MRG_M1)),
+            "mrg_uniform does not support more than 2**31 - 1 samples ({0} asked)", [n],
+        )
+        streams = e.dim(state, 0)
+        e.check(e.cmpi("sgt", streams, e.idx(0)), "mrg_uniform: the state has no stream")
+        e.check_equal(e.dim(state, 1), e.idx(6), "mrg_uniform: the state has {0} columns, {1} expected")
+        new_state = e.fresh_copy(state, op.state.type)
+        sample = e.alloc(op.sample.type, sizes)
+        flat_t = TensorType(op.sample.type.element_type, [DYNAMIC_INDEX])  # type: ignore[attr-defined]
+        flat = e.view(sample, e.idx(0), [n], [e.idx(1)], flat_t)
+
+        outer = Block(arg_types=[INDEX])
+        j = outer.args[0]
+        body = _Emitter(self.b)
+        words = [body.add(memref.LoadOp.get(new_state, [j, body.idx(k)])) for k in range(6)]
+        left = body.maxi(body.subi(n, j), body.idx(0))
+        count = body.divsi(body.addi(left, body.subi(streams, body.idx(1))), streams)
+        inner = Block(arg_types=[INDEX] + [w.type for w in words])
+        sb = ScalarBuilder()
+        new, raw = sym.MrgUniformOp.scalar_step(sb, list(inner.args[1:]))
+        value = op.scalar_sample(sb, raw)
+        inner.add_ops(sb.ops)
+        offset = arith.MuliOp(inner.args[0], streams)
+        position = arith.AddiOp(j, offset.result)
+        inner.add_ops([offset, position])
+        inner.add_op(memref.StoreOp.get(value, flat, [position.result]))
+        inner.add_op(scf.YieldOp(*new))
+        loop_op = scf.ForOp(body.idx(0), count, body.idx(1), words, inner)
+        body.add(loop_op)
+        for k, word in enumerate(loop_op.results):
+            body.add(memref.StoreOp.get(word, new_state, [j, body.idx(k)]))
+        body.add(scf.YieldOp())
+        outer.add_ops(body.ops)
+        e.add(scf.ForOp(e.idx(0), streams, e.idx(1), [], outer))
+        self.m[op.new_state] = new_state
+        self.m[op.sample] = sample
 
     def map_index(self, op: sym.MapIndexOp) -> None:
         """Iteration 0 runs first (its item's sizes give the result's), then a loop
