@@ -2024,6 +2024,53 @@ class MrgUniformOp(IRDLOperation):
         return (new, sample.reshape(shape).astype(dtype_of(self.sample.type)))
 
 
+@irdl_op_definition
+class MultinomialFromUniformOp(IRDLOperation):
+    """``%z = sym.multinomial_from_uniform %pvals, %unis, %n : (...) -> tensor<?x?xi64>``.
+
+    Counts of ``n`` draws per row of ``pvals`` (rows x outcomes), draw ``c`` of row
+    ``r`` using ``unis[c * rows + r]``: it falls in the first outcome whose cumulative
+    probability (summed in float64) exceeds it (Theano's ``MultinomialFromUniform``).
+    """
+
+    name = "sym.multinomial_from_uniform"
+    pvals = operand_def(AnyTensor)
+    unis = operand_def(AnyTensor)
+    n = operand_def(AnyTensor)
+    result = result_def(AnyTensor)
+    traits = traits_def(Pure())
+    assembly_format = "$pvals `,` $unis `,` $n attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, pvals: SSAValue, unis: SSAValue, n: SSAValue, dtype: str):
+        shape = static_shape(pvals.type)
+        super().__init__(operands=[pvals, unis, n], result_types=[tensor_type(dtype, shape)])
+
+    def verify_(self) -> None:
+        if len(static_shape(self.pvals.type)) != 2 or not is_float(self.pvals.type):
+            raise VerifyException(f"'{self.name}' op pvals must be a float matrix, got {self.pvals.type}")
+        if len(static_shape(self.unis.type)) != 1 or not is_float(self.unis.type):
+            raise VerifyException(f"'{self.name}' op unis must be a float vector, got {self.unis.type}")
+        if self.n.type != tensor_type("int64", ()):
+            raise VerifyException(f"'{self.name}' op n must be tensor<i64>, got {self.n.type}")
+
+    def evaluate(self, pvals: np.ndarray, unis: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, ...]:
+        rows, outcomes = pvals.shape
+        count = int(n)
+        if unis.shape[0] != rows * count:
+            raise ValueError(
+                f"'{self.name}': {unis.shape[0]} uniforms for {rows} rows x {count} draws"
+            )
+        out = np.zeros(pvals.shape, dtype=dtype_of(self.result.type))
+        cumsum = np.cumsum(pvals.astype(np.float64), axis=1)
+        for c in range(count):
+            u = unis[c * rows : (c + 1) * rows].astype(np.float64)
+            above = cumsum > u[:, None]
+            hit = above.any(axis=1)
+            first = np.argmax(above, axis=1)
+            out[np.nonzero(hit)[0], first[hit]] += 1
+        return (out,)
+
+
 # ---------------------------------------------------------------------------
 # shared variables: module symbols
 
@@ -2125,7 +2172,7 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
-        YieldOp, MapIndexOp, RandomOp, MrgUniformOp,
+        YieldOp, MapIndexOp, RandomOp, MrgUniformOp, MultinomialFromUniformOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
     [RandomStateType],

@@ -29,6 +29,8 @@ from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
     DenseIntOrFPElementsAttr,
+    Float64Type,
+    FloatAttr,
     IndexType,
     IntegerAttr,
     IntegerType,
@@ -342,6 +344,8 @@ class _Lowering:
             self.map_index(op)
         elif isinstance(op, sym.MrgUniformOp):
             self.mrg_uniform(op)
+        elif isinstance(op, sym.MultinomialFromUniformOp):
+            self.multinomial_from_uniform(op)
         else:
             raise BufferizeError(f"the native compiler cannot lower '{op.name}' yet")
 
@@ -727,6 +731,61 @@ class _Lowering:
         self.m[op.new_state] = new_state
         self.m[op.sample] = sample
 
+    def multinomial_from_uniform(self, op: sym.MultinomialFromUniformOp) -> None:
+        """Loops over draws and rows; an inner loop over outcomes carries the
+        float64 cumulative sum and whether the draw has landed."""
+        e = self.e
+        pvals, unis = self.m[op.pvals], self.m[op.unis]
+        count = e.to_index(e.add(memref.LoadOp.get(self.m[op.n], [])))
+        rows, outcomes = e.dim(pvals, 0), e.dim(pvals, 1)
+        e.check_equal(
+            e.dim(unis, 0), e.muli(rows, count),
+            "multinomial: {0} uniforms for {1} draws (rows x n)",
+        )
+        out = e.alloc(op.result.type, [rows, outcomes])
+        zero_region, zero_block = loop.new_body([])
+        zsb = ScalarBuilder()
+        zero_value = zsb.const(0, signless(op.result.type.element_type))  # type: ignore[attr-defined]
+        zero_block.add_ops(zsb.ops)
+        zero_block.add_op(loop.YieldOp(zero_value))
+        e.add(loop.MapOp([], zero_region, outputs=[out]))
+        f64 = Float64Type()
+        out_elem = signless(op.result.type.element_type)  # type: ignore[attr-defined]
+
+        draw = Block(arg_types=[INDEX])
+        row = Block(arg_types=[INDEX])
+        inner = Block(arg_types=[INDEX, f64, IntegerType(1)])
+        c, r = draw.args[0], row.args[0]
+        m, cum, done = inner.args
+        sb = ScalarBuilder()
+        p = sb.add(memref.LoadOp.get(pvals, [r, m]))
+        total = sb.named("arith.addf", cum, sb.convert(p, f64))
+        old_count = sb.add(memref.LoadOp.get(out, [r, m]))
+        # u is loaded in the row loop, before the outcome loop
+        offset = arith.MuliOp(c, rows)
+        position = arith.AddiOp(offset.result, r)
+        u_load = memref.LoadOp.get(unis, [position.result])
+        u64 = ScalarBuilder()
+        u_value = u64.convert(u_load.results[0], f64)
+        hit = sb.named(
+            "arith.andi", sb.cmp("gt", total, u_value),
+            sb.named("arith.xori", done, sb.const(True, IntegerType(1))),
+        )
+        new_count = sb.named("arith.addi", old_count, sb.convert(hit, out_elem))
+        inner.add_ops(sb.ops)
+        inner.add_op(memref.StoreOp.get(new_count, out, [r, m]))
+        inner.add_op(scf.YieldOp(total, sb_or(inner, done, hit)))
+        zero = arith.ConstantOp(FloatAttr(0.0, f64))
+        false = arith.ConstantOp(IntegerAttr(0, IntegerType(1)))
+        start, step = arith.ConstantOp(IntegerAttr(0, INDEX)), arith.ConstantOp(IntegerAttr(1, INDEX))
+        row.add_ops([offset, position, u_load, *u64.ops, zero, false, start, step])
+        row.add_op(scf.ForOp(start.result, outcomes, step.result, [zero.result, false.result], inner))
+        row.add_op(scf.YieldOp())
+        d_start, d_step = arith.ConstantOp(IntegerAttr(0, INDEX)), arith.ConstantOp(IntegerAttr(1, INDEX))
+        draw.add_ops([d_start, d_step, scf.ForOp(d_start.result, rows, d_step.result, [], row), scf.YieldOp()])
+        e.add(scf.ForOp(e.idx(0), count, e.idx(1), [], draw))
+        self.m[op.result] = out
+
     def map_index(self, op: sym.MapIndexOp) -> None:
         """Iteration 0 runs first (its item's sizes give the result's), then a loop
         over the others copies each item into its row after checking its sizes."""
@@ -885,6 +944,13 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     f.attributes["symopt.globals"] = ArrayAttr([StringAttr(g) for g in globals_read])
     f.attributes["symopt.writes"] = ArrayAttr([StringAttr(w) for w in write_names])
     f.attributes["symopt.inputs"] = IntegerAttr(len(old.args), 64)
+
+
+def sb_or(block: Block, a: SSAValue, b: SSAValue) -> SSAValue:
+    """``a | b`` appended to ``block`` (before its terminator is added)."""
+    op = arith.OrIOp(a, b)
+    block.add_op(op)
+    return op.result
 
 
 def _top(op: Operation, ops: Sequence[Operation]) -> int:

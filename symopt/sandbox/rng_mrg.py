@@ -172,6 +172,24 @@ class MRG_RandomStreams:  # noqa: N801 - Theano's name
         x = self.uniform(size=size, nstreams=nstreams)
         return basic.cast(x < basic.as_tensor_variable(p), dtype)
 
+    def multinomial(self, size=None, n=1, pvals=None, ndim=None, dtype="int64", nstreams=None) -> Variable:  # type: ignore[no-untyped-def]
+        """Counts of ``n`` draws from each row of the matrix ``pvals`` (rows x
+        outcomes), from ``rows * n`` uniforms."""
+        if pvals is None:
+            raise TypeError("You have to specify pvals")
+        if size is not None:
+            raise ValueError("MRG_RandomStreams.multinomial does not use the size argument")
+        if ndim is not None:
+            raise ValueError("MRG_RandomStreams.multinomial does not use the ndim argument")
+        p = basic.as_tensor_variable(pvals)
+        if p.ndim != 2:
+            raise NotImplementedError("MRG_RandomStreams.multinomial only implemented for pvals.ndim = 2")
+        count = basic.cast(basic.as_tensor_variable(n), "int64")
+        rows = basic.shape(p)[0]
+        unis = self.uniform(basic.stack([rows * count]), ndim=1, nstreams=nstreams)
+        op = sym.MultinomialFromUniformOp(p.value, unis.value, count.value, canonical_dtype(dtype))
+        return basic.apply(op)
+
     def normal(self, size, avg=0.0, std=1.0, ndim=None, dtype=None, nstreams=None) -> Variable:  # type: ignore[no-untyped-def]
         """Gaussian draws by Box-Muller on an even number of uniforms: the first half
         gives the radii, the second the angles; ``r cos`` then ``r sin``."""
