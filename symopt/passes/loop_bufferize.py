@@ -44,6 +44,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.utils.exceptions import DiagnosticException
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
@@ -869,6 +870,11 @@ class LoopBufferizePass(ModulePass):
     name = "loop-bufferize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        if any(isinstance(o, sym.RandomOp) for o in op.walk()):
+            raise DiagnosticException(
+                "loop-bufferize: sym.random draws run on the host; the runtime splits "
+                "them off before lowering (a module for -p cpu must not contain them)"
+            )
         b = _Bufferizer(op)
         for f in [o for o in op.ops if isinstance(o, func.FuncOp)]:
             _bufferize_func(b, f)
