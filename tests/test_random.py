@@ -210,3 +210,16 @@ def test_distribution_statistics(make, mean, var):
     value = function([], make(RandomStreams(seed=7)))()
     assert abs(value.mean() - mean) < 5 * np.sqrt(var / value.size)
     assert abs(value.var() - var) < 0.1 * var
+
+
+def test_statistics_of_the_discrete_draws():
+    srng = RandomStreams(seed=13)
+    choice = srng.choice((20000,), a=5)
+    perm = srng.permutation((50,), n=6)
+    multi = srng.multinomial((400,), n=20, pvals=[0.1, 0.3, 0.6])
+    c, p, m = function([], [choice, perm, multi])()
+    assert set(np.unique(c)) == set(range(5))
+    assert np.abs(np.bincount(c) / c.size - 0.2).max() < 0.02
+    assert_array_equal(np.sort(p, axis=1), np.tile(np.arange(6), (50, 1)))
+    assert_array_equal(m.sum(axis=1), np.full(400, 20))
+    assert_allclose(m.mean(axis=0) / 20, [0.1, 0.3, 0.6], atol=0.02)
