@@ -75,12 +75,7 @@ def element_type(t: Attribute) -> Attribute:
     return t.element_type
 
 
-def _shape(t: Attribute) -> tuple[int | None, ...]:
-    if isinstance(t, MemRefType):
-        from xdsl.dialects.builtin import DYNAMIC_INDEX
-
-        return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
-    return static_shape(t)
+_shape = static_shape
 
 
 def identity_dims(rank: int) -> list[int]:

@@ -21,6 +21,7 @@ from xdsl.dialects.builtin import (
     Float32Type,
     Float64Type,
     IntegerType,
+    MemRefType,
     Signedness,
     TensorType,
 )
@@ -90,8 +91,8 @@ def tensor_type(dtype: object, shape: Sequence[int | None]) -> TensorType:
 
 
 def static_shape(t: Attribute) -> StaticShape:
-    """The shape of a tensor type with ``None`` for each dynamic size."""
-    assert isinstance(t, TensorType), t
+    """The shape of a tensor or memref type with ``None`` for each dynamic size."""
+    assert isinstance(t, (TensorType, MemRefType)), t
     return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
 
 

@@ -30,13 +30,12 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from symopt.dialects import loop
 from symopt.dialects.scalar import ScalarBuilder, is_float_type
+from symopt.ir.types import static_shape
 
 INDEX = IndexType()
 
 
-def _static(t: Attribute) -> tuple[int | None, ...]:
-    assert isinstance(t, MemRefType), t
-    return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
+_static = static_shape
 
 
 class _Builder:

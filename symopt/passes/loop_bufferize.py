@@ -64,10 +64,7 @@ def memref_type(t: Attribute, strided: bool = False) -> MemRefType:
     return MemRefType(signless(t.element_type), shape, layout)
 
 
-def _static(t: Attribute) -> tuple[int | None, ...]:
-    if isinstance(t, MemRefType):
-        return tuple(None if d == DYNAMIC_INDEX else d for d in t.get_shape())
-    return static_shape(t)
+_static = static_shape
 
 
 def is_contiguous(t: Attribute) -> bool:
