@@ -888,7 +888,8 @@ class ReduceOp(_AxesOp):
                 f"'{self.name}' \"{self.kind.data}\" of an empty dimension "
                 f"(shape {args[0].shape})"
             )
-        out = fn(args[0], **kwargs)  # type: ignore[operator]
+        with np.errstate(all="ignore"):
+            out = fn(args[0], **kwargs)  # type: ignore[operator]
         return (np.asarray(out).astype(dtype_of(self.result.type), copy=False),)
 
 
