@@ -10,7 +10,7 @@ import symopt
 import symopt.tensor as T
 
 
-def _logistic_regression(rng: np.random.RandomState):
+def _logistic_regression(rng: np.random.RandomState, mode: str = "native"):
     x = T.dmatrix("x")
     y = T.dvector("y")
     w = symopt.shared(rng.randn(784), name="w")
@@ -20,7 +20,7 @@ def _logistic_regression(rng: np.random.RandomState):
     cost = xent.mean() + 0.01 * (w**2).sum()
     gw, gb = T.grad(cost, [w, b])
     train = symopt.function(
-        [x, y], [p_1 > 0.5, xent], updates=((w, w - 0.1 * gw), (b, b - 0.1 * gb))
+        [x, y], [p_1 > 0.5, xent], updates=((w, w - 0.1 * gw), (b, b - 0.1 * gb)), mode=mode
     )
     return train, w, b
 
@@ -44,18 +44,7 @@ def test_in_place_matches_reference():
     rng = np.random.RandomState(1)
     X, Y = rng.randn(50, 784), rng.randint(0, 2, 50)
     train, w, b = _logistic_regression(np.random.RandomState(3))
-    rng2 = np.random.RandomState(3)
-    x = T.dmatrix("x")
-    y = T.dvector("y")
-    w_ref = symopt.shared(rng2.randn(784), name="w")
-    b_ref = symopt.shared(0.0, name="b")
-    p_1 = 1 / (1 + T.exp(-T.dot(x, w_ref) - b_ref))
-    xent = -y * T.log(p_1) - (1 - y) * T.log(1 - p_1)
-    cost = xent.mean() + 0.01 * (w_ref**2).sum()
-    gw, gb = T.grad(cost, [w_ref, b_ref])
-    ref = symopt.function(
-        [x, y], xent, updates=((w_ref, w_ref - 0.1 * gw), (b_ref, b_ref - 0.1 * gb)), mode="py"
-    )
+    ref, w_ref, b_ref = _logistic_regression(np.random.RandomState(3), mode="py")
     for _ in range(5):
         train(X, Y)
         ref(X, Y)
