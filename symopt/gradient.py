@@ -204,11 +204,10 @@ def grad(
 
 def _true_ancestors(roots: list[SSAValue], constants: set[SSAValue]) -> set[SSAValue]:
     """The values whose elements the ``roots`` are computed from (Theano's connection
-    patterns): the walk stops at ``constants`` and skips the operands that only give
-    sizes or positions: the operand of ``sym.shape``, indices, and the shape
-    operands of ``sym.reshape`` and ``sym.alloc`` (so ``fill``'s model too)."""
-    from symopt.dialects import sym
-
+    patterns): the walk stops at ``constants`` and follows only the operands an op
+    declares as carrying values (``VALUE_OPERANDS``: not the operand of
+    ``sym.shape``, not indices, not the shape operands of ``sym.reshape`` and
+    ``sym.alloc``, so ``fill``'s model neither)."""
     seen: set[SSAValue] = set()
     stack = list(roots)
     while stack:
@@ -217,14 +216,13 @@ def _true_ancestors(roots: list[SSAValue], constants: set[SSAValue]) -> set[SSAV
             continue
         seen.add(v)
         owner = v.owner
-        if v in constants or not isinstance(owner, Operation) or isinstance(owner, sym.ShapeOp):
+        if v in constants or not isinstance(owner, Operation):
             continue
-        if isinstance(owner, (sym.SubtensorOp, sym.ReshapeOp, sym.AllocOp)):
-            stack.append(owner.operands[0])
-        elif isinstance(owner, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
-            stack.extend(owner.operands[:2])
-        else:
+        value_operands = getattr(type(owner), "VALUE_OPERANDS", None)
+        if value_operands is None:
             stack.extend(operand_values(owner))
+        else:
+            stack.extend(owner.operands[i] for i in value_operands)
     return seen
 
 

@@ -1074,6 +1074,9 @@ class ShapeOp(IRDLOperation):
     """``%s = sym.shape %x : tensor<?x?xf64> -> tensor<2xi64>``: the sizes of ``x``."""
 
     name = "sym.shape"
+    VALUE_OPERANDS: ClassVar[tuple[int, ...]] = ()
+    """Operands whose elements the result depends on (for gradients' connection
+    patterns): none, a shape only reads sizes."""
     x = operand_def(AnyTensor)
     result = result_def(AnyTensor)
     traits = traits_def(Pure(), SymCanonicalization())
@@ -1108,6 +1111,7 @@ class ReshapeOp(IRDLOperation):
     """
 
     name = "sym.reshape"
+    VALUE_OPERANDS: ClassVar[tuple[int, ...]] = (0,)
     x = operand_def(AnyTensor)
     shape = operand_def(AnyTensor)
     result = result_def(AnyTensor)
@@ -1324,6 +1328,7 @@ class SubtensorOp(_IndexedOp):
     """
 
     name = "sym.subtensor"
+    VALUE_OPERANDS: ClassVar[tuple[int, ...]] = (0,)
     x = operand_def(AnyTensor)
     indices = var_operand_def(AnyTensor)
     result = result_def(AnyTensor)
@@ -1390,6 +1395,7 @@ class SubtensorOp(_IndexedOp):
 
 
 class _UpdateSubtensorOp(_IndexedOp, abc.ABC):
+    VALUE_OPERANDS: ClassVar[tuple[int, ...]] = (0, 1)
     x = operand_def(AnyTensor)
     y = operand_def(AnyTensor)
     indices = var_operand_def(AnyTensor)
@@ -1584,6 +1590,7 @@ class AllocOp(IRDLOperation):
     """
 
     name = "sym.alloc"
+    VALUE_OPERANDS: ClassVar[tuple[int, ...]] = (0,)
     value = operand_def(AnyTensor)
     shape = operand_def(AnyTensor)
     result = result_def(AnyTensor)
