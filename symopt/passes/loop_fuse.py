@@ -155,7 +155,6 @@ def _fuse_one(block: Block) -> bool:
                 continue  # joint inlining of several results is not attempted
             users = {u.operation for u in value.uses}
             others = users - {consumer}
-            value_users = others
             if not others:
                 new = _fuse(consumer, index, producer, keep_result=False)  # type: ignore[arg-type]
                 Rewriter.replace_op(consumer, new)
@@ -170,8 +169,8 @@ def _fuse_one(block: Block) -> bool:
                 and consumer.space_shape() == producer.space_shape()
                 and list(consumer.input_dims()[index]) == list(range(len(consumer.space_shape())))
                 and static_shape(value.type) == consumer.space_shape()
-                and value_users
-                and all(_position(u, block) > _position(consumer, block) for u in value_users)
+                and others
+                and all(_position(u, block) > _position(consumer, block) for u in others)
             ):
                 new = _fuse(consumer, index, producer, keep_result=True)
                 old_results = list(consumer.res)
