@@ -22,7 +22,7 @@ import numpy as np
 from xdsl.ir import Operation, SSAValue
 
 from symopt.ir.graph import depends_on, operand_values, topological_ops
-from symopt.ir.types import FLOAT_DTYPES, static_shape
+from symopt.dialects.types import FLOAT_DTYPES, static_shape
 from symopt.ir.variable import Variable
 
 GradRule = Callable[

@@ -12,7 +12,7 @@ from xdsl.parser import Parser
 import symopt
 import symopt.tensor as T
 from symopt.dialects import sym
-from symopt.ir.types import dense_from_numpy, numpy_from_dense
+from symopt.dialects.types import dense_from_numpy, numpy_from_dense
 
 
 def _context() -> Context:

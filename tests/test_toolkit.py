@@ -80,7 +80,7 @@ def test_cli_reports_a_pass_that_breaks_the_ir(tmp_path):
         "from xdsl.passes import ModulePass\n"
         "import symopt\n"
         "from symopt.dialects import sym\n"
-        "from symopt.ir.types import tensor_type\n"
+        "from symopt.dialects.types import tensor_type\n"
         "@symopt.register_pass\n"
         "@dataclass(frozen=True)\n"
         "class Breaker(ModulePass):\n"

@@ -61,7 +61,7 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from symopt.dialects.scalar import signless
-from symopt.ir.types import static_shape
+from symopt.dialects.types import static_shape
 
 REDUCE_KINDS = ("add", "mul", "max", "min", "and", "or", "mean", "argmax", "argmin")
 

@@ -80,7 +80,7 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from symopt.dialects.scalar import ScalarBuilder
-from symopt.ir.types import (
+from symopt.dialects.types import (
     dense_from_numpy,
     dtype_of,
     format_shape,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from xdsl.dialects.builtin import TensorType as MLIRTensorType
 
-from symopt.ir.types import (
+from symopt.dialects.types import (
     canonical_dtype,
     dtype_of,
     format_shape,

@@ -29,7 +29,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from symopt.dialects import loop
 from symopt.dialects.scalar import ScalarBuilder, is_float_type
-from symopt.ir.types import static_shape
+from symopt.dialects.types import static_shape
 
 INDEX = IndexType()
 

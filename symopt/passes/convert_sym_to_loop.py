@@ -27,7 +27,7 @@ from xdsl.pattern_rewriter import (
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.ir.types import dtype_of, static_shape
+from symopt.dialects.types import dtype_of, static_shape
 
 _REDUCE_KIND = {
     "sum": "add", "prod": "mul", "max": "max", "min": "min",

@@ -48,7 +48,7 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.ir.types import static_shape
+from symopt.dialects.types import static_shape
 
 INDEX = IndexType()
 

@@ -29,7 +29,7 @@ from xdsl.rewriter import Rewriter
 
 from symopt.dialects import loop
 from symopt.dialects.scalar import signless
-from symopt.ir.types import static_shape
+from symopt.dialects.types import static_shape
 
 CHEAP_OPS = 3
 """A producer body of at most this many ops, none of them math.*, is cheap."""

@@ -21,7 +21,7 @@ import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
 
-from symopt.ir.types import dtype_of, static_shape
+from symopt.dialects.types import dtype_of, static_shape
 from symopt.lowering.llvm import CheckInfo, translate_module
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)

@@ -22,7 +22,7 @@ from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Block, Operation, SSAValue
 
 from symopt.dialects import sym
-from symopt.ir.types import dtype_of, static_shape
+from symopt.dialects.types import dtype_of, static_shape
 
 
 def entry_function(module: ModuleOp, name: str | None = None) -> func.FuncOp:

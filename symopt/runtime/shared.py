@@ -6,7 +6,7 @@ import numpy as np
 
 from symopt.dialects.sym import PlaceholderOp
 from symopt.ir.tensor_type import TensorType
-from symopt.ir.types import canonical_dtype
+from symopt.dialects.types import canonical_dtype
 from symopt.ir.variable import Variable
 
 

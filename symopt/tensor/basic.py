@@ -20,7 +20,7 @@ from xdsl.utils.exceptions import VerifyException
 from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.ir.tensor_type import TensorType
-from symopt.ir.types import FLOAT_DTYPES, canonical_dtype, tensor_type
+from symopt.dialects.types import FLOAT_DTYPES, canonical_dtype, tensor_type
 from symopt.ir.variable import Variable, detach_uses
 
 # ---------------------------------------------------------------------------

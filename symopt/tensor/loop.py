@@ -8,7 +8,7 @@ from xdsl.ir import Block, Region
 
 from symopt.dialects import sym
 from symopt.ir.graph import depends_on, topological_ops
-from symopt.ir.types import tensor_type
+from symopt.dialects.types import tensor_type
 from symopt.ir.variable import Variable
 
 

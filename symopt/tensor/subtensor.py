@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 
 from symopt.dialects import sym
-from symopt.ir.types import FLOAT_DTYPES
+from symopt.dialects.types import FLOAT_DTYPES
 from symopt.ir.variable import Variable
 
 
