@@ -32,6 +32,8 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     StringAttr,
+    SymbolNameConstraint,
+    SymbolRefAttr,
     TensorType,
     i64,
 )
@@ -51,7 +53,7 @@ from xdsl.irdl import (
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import (
-    HasParent,
+    SymbolOpInterface,
     IsTerminator,
     MemoryReadEffect,
     MemoryWriteEffect,
@@ -419,11 +421,12 @@ class ReduceOp(_StructuredOp):
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """``loop.yield %a, %b : f64, f64``: the scalars one iteration produces."""
+    """``loop.yield %a, %b : f64, f64``: the scalars one iteration of a map or reduce
+    produces (or the tensor one iteration of a ``loop.generate`` produces)."""
 
     name = "loop.yield"
     values = var_operand_def()
-    traits = traits_def(IsTerminator(), Pure(), HasParent(MapOp, ReduceOp))
+    traits = traits_def(IsTerminator(), Pure())
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
     def __init__(self, *values: SSAValue):
@@ -700,7 +703,353 @@ class LayoutOp(IRDLOperation):
         super().__init__(operands=[source], result_types=[IndexType(), [IndexType()] * rank])
 
 
-Loop = Dialect("loop", [MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp], [])
+# ---------------------------------------------------------------------------
+# Structural ops on tensors: what ``convert-sym-to-loop`` makes of sym's shape,
+# indexing, constant-building and random ops. ``loop-bufferize`` turns each into
+# views of existing buffers (dimshuffle, slice, reshape of a contiguous buffer) or
+# into allocations written by loops.
+
+SLICE_NONE = -(2**63)
+"""In a slice spec: the bound is absent (``x[:5]`` has no start)."""
+SLICE_DYNAMIC = -(2**63) + 1
+"""In a slice spec: the value is the next dynamic index operand."""
+
+def _ranked(v: SSAValue, what: str, op: IRDLOperation) -> tuple[int | None, ...]:
+    if not shaped(v.type):
+        raise VerifyException(f"'{op.name}' op {what} must be a tensor or memref, got {v.type}")
+    return _shape(v.type)
+
+
+class _SpecOp(IRDLOperation):
+    """Shared part of ``loop.slice`` and ``loop.update``: a basic-indexing spec.
+
+    ``spec`` holds four integers per indexed leading dimension, ``(kind, start,
+    stop, step)``: kind 0 is a single index (``start``), kind 1 a slice.
+    ``SLICE_NONE`` marks an absent bound, ``SLICE_DYNAMIC`` the next ``indices``
+    operand (a 0-d i64 tensor before bufferization, a memref after)."""
+
+    spec = prop_def(DenseArrayBase)
+
+    def entries(self) -> list[tuple[int, int, int, int]]:
+        values = [int(v) for v in self.spec.get_values()]
+        return [tuple(values[i : i + 4]) for i in range(0, len(values), 4)]  # type: ignore[misc]
+
+    def _verify_spec(self, rank: int, n_indices: int) -> None:
+        values = [int(v) for v in self.spec.get_values()]
+        if len(values) % 4 or len(values) // 4 > rank:
+            raise VerifyException(f"'{self.name}' op spec does not fit a rank-{rank} operand")
+        if sum(v == SLICE_DYNAMIC for v in values) != n_indices:
+            raise VerifyException(
+                f"'{self.name}' op spec names {sum(v == SLICE_DYNAMIC for v in values)} "
+                f"dynamic indices but {n_indices} are given"
+            )
+
+    def region_rank(self, rank: int) -> int:
+        return rank - sum(1 for e in self.entries() if e[0] == 0)
+
+
+@irdl_op_definition
+class SliceOp(_SpecOp):
+    """``%r = loop.slice %x[%i] {spec = array<i64: ...>} : (...) -> tensor<?xf64>``:
+    NumPy basic indexing of the leading dimensions (a view after bufferization)."""
+
+    name = "loop.slice"
+    x = operand_def()
+    indices = var_operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$x `[` $indices `]` `spec` $spec attr-dict `:` functional-type(operands, results)"
+    )
+
+    def __init__(self, x: SSAValue, indices: Sequence[SSAValue], spec: Sequence[int], result_type: Attribute):
+        super().__init__(
+            operands=[x, list(indices)], result_types=[result_type],
+            properties={"spec": DenseArrayBase.from_list(i64, list(spec))},
+        )  # fmt: skip
+
+    def verify_(self) -> None:
+        rank = len(_ranked(self.x, "the operand", self))
+        self._verify_spec(rank, len(self.indices))
+        if len(_ranked(self.result, "the result", self)) != self.region_rank(rank):
+            raise VerifyException(f"'{self.name}' op result rank does not match the spec")
+
+
+@irdl_op_definition
+class UpdateOp(_SpecOp):
+    """``%r = loop.update "inc" %x[%i], %y {spec = ...} : (...) -> tensor<...>``: a
+    copy of ``x`` whose indexed region is set to (``"set"``) or incremented by
+    (``"inc"``) ``y``, which broadcasts where it has a static size 1."""
+
+    name = "loop.update"
+    kind = prop_def(StringAttr)
+    x = operand_def()
+    y = operand_def()
+    indices = var_operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$kind $x `[` $indices `]` `,` $y `spec` $spec attr-dict `:` "
+        "functional-type(operands, results)"
+    )
+
+    def __init__(
+        self, kind: str, x: SSAValue, y: SSAValue, indices: Sequence[SSAValue],
+        spec: Sequence[int],
+    ):  # fmt: skip
+        super().__init__(
+            operands=[x, y, list(indices)], result_types=[x.type],
+            properties={"kind": StringAttr(kind), "spec": DenseArrayBase.from_list(i64, list(spec))},
+        )  # fmt: skip
+
+    def verify_(self) -> None:
+        if self.kind.data not in ("inc", "set"):
+            raise VerifyException(f"'{self.name}' op kind must be \"inc\" or \"set\"")
+        rank = len(_ranked(self.x, "the operand", self))
+        self._verify_spec(rank, len(self.indices))
+        if len(_ranked(self.y, "the value", self)) != self.region_rank(rank):
+            raise VerifyException(f"'{self.name}' op value rank does not match the region")
+
+
+@irdl_op_definition
+class DimShuffleOp(IRDLOperation):
+    """``%r = loop.dimshuffle %x [1, -1, 0] : tensor<?x?xf64> -> tensor<?x1x?xf64>``:
+    Theano's dimshuffle (``-1`` inserts a size-1 dimension; dimensions left out have
+    size 1). A layout change only: fused into the loops that read it, a strided view
+    of the buffer otherwise."""
+
+    name = "loop.dimshuffle"
+    x = operand_def()
+    pattern = prop_def(DenseArrayBase)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$x $pattern attr-dict `:` type($x) `->` type($result)"
+
+    def __init__(self, x: SSAValue, pattern: Sequence[int], result_type: Attribute):
+        super().__init__(
+            operands=[x], result_types=[result_type],
+            properties={"pattern": DenseArrayBase.from_list(i64, list(pattern))},
+        )  # fmt: skip
+
+    def pattern_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.pattern.get_values())
+
+    def dims(self) -> list[int]:
+        """The ``dims`` map of the operand in the result's space (see loop.map)."""
+        pattern = self.pattern_tuple()
+        return [pattern.index(k) if k in pattern else -1 for k in range(len(_shape(self.x.type)))]
+
+    def verify_(self) -> None:
+        rank = len(_ranked(self.x, "the operand", self))
+        pattern = self.pattern_tuple()
+        kept = [p for p in pattern if p != -1]
+        if len(set(kept)) != len(kept) or any(not -1 <= p < rank for p in pattern):
+            raise VerifyException(f"'{self.name}' op invalid pattern {list(pattern)}")
+        if len(_ranked(self.result, "the result", self)) != len(pattern):
+            raise VerifyException(f"'{self.name}' op result rank differs from the pattern's")
+
+
+@irdl_op_definition
+class ShapeOp(IRDLOperation):
+    """``%s = loop.shape %x : tensor<?x?xf64> -> tensor<2xi64>``: the sizes of ``x``."""
+
+    name = "loop.shape"
+    x = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$x attr-dict `:` type($x) `->` type($result)"
+
+    def __init__(self, x: SSAValue, result_type: Attribute):
+        super().__init__(operands=[x], result_types=[result_type])
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """``%r = loop.reshape %x, %shape : (...) -> tensor<?x4xf64>``: C-order reshape
+    (one entry of ``shape`` may be -1); a view of a contiguous buffer."""
+
+    name = "loop.reshape"
+    x = operand_def()
+    shape = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$x `,` $shape attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, x: SSAValue, shape: SSAValue, result_type: Attribute):
+        super().__init__(operands=[x, shape], result_types=[result_type])
+
+
+@irdl_op_definition
+class ConcatOp(IRDLOperation):
+    """``%r = loop.concat %a, %b axis 0 : (...) -> tensor<?xf64>``: join along ``axis``."""
+
+    name = "loop.concat"
+    inputs = var_operand_def()
+    axis = prop_def(IntegerAttr)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$inputs `axis` $axis attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, inputs: Sequence[SSAValue], axis: int, result_type: Attribute):
+        super().__init__(
+            operands=[list(inputs)], result_types=[result_type],
+            properties={"axis": IntegerAttr(axis, i64)},
+        )  # fmt: skip
+
+
+@irdl_op_definition
+class BroadcastOp(IRDLOperation):
+    """``%r = loop.broadcast %v, %shape : (tensor<1xf64>, tensor<1xi64>) -> tensor<?xf64>``:
+    a new tensor of the given shape filled by broadcasting ``v`` (Theano's alloc)."""
+
+    name = "loop.broadcast"
+    value = operand_def()
+    shape = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$value `,` $shape attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, value: SSAValue, shape: SSAValue, result_type: Attribute):
+        super().__init__(operands=[value, shape], result_types=[result_type])
+
+
+@irdl_op_definition
+class RangeOp(IRDLOperation):
+    """``%r = loop.range %start, %stop, %step : (...) -> tensor<?xi64>``: NumPy's arange."""
+
+    name = "loop.range"
+    start = operand_def()
+    stop = operand_def()
+    step = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$start `,` $stop `,` $step attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, start: SSAValue, stop: SSAValue, step: SSAValue, result_type: Attribute):
+        super().__init__(operands=[start, stop, step], result_types=[result_type])
+
+
+@irdl_op_definition
+class GenerateOp(IRDLOperation):
+    """``%r = loop.generate %n : tensor<i64> -> tensor<?x3xf64> { ^bb0(%i: tensor<i64>): ... loop.yield %v : tensor<3xf64> }``.
+
+    Runs the body for ``i = 0 .. n-1`` and stacks the yielded tensors along a new
+    leading dimension (iteration 0 runs first; its item's sizes are the rows')."""
+
+    name = "loop.generate"
+    n = operand_def()
+    result = result_def()
+    body = region_def("single_block")
+    traits = traits_def(RecursiveMemoryEffect())
+    assembly_format = "$n attr-dict `:` type($n) `->` type($result) $body"
+
+    def __init__(self, n: SSAValue, body: Region, result_type: Attribute):
+        super().__init__(operands=[n], result_types=[result_type], regions=[body])
+
+    def verify_(self) -> None:
+        last = self.body.block.last_op
+        if not isinstance(last, YieldOp) or len(last.values) != 1:
+            raise VerifyException(f"'{self.name}' op body must end with a loop.yield of one tensor")
+
+
+@irdl_op_definition
+class MrgUniformOp(IRDLOperation):
+    """``%s1, %u = loop.mrg_uniform %s0, %size : (...) -> (...)``: MRG31k3p draws (see
+    ``sym.mrg_uniform``), one loop per stream carrying its six state words."""
+
+    name = "loop.mrg_uniform"
+    state = operand_def()
+    size = operand_def()
+    new_state = result_def()
+    sample = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$state `,` $size attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, state: SSAValue, size: SSAValue, sample_type: Attribute):
+        super().__init__(operands=[state, size], result_types=[state.type, sample_type])
+
+
+@irdl_op_definition
+class MultinomialOp(IRDLOperation):
+    """``%r = loop.multinomial %pvals, %unis, %n : (...) -> tensor<?x?xf64>``: counts of
+    ``n`` draws per row of ``pvals`` from the uniforms (see
+    ``sym.multinomial_from_uniform``)."""
+
+    name = "loop.multinomial"
+    pvals = operand_def()
+    unis = operand_def()
+    n = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$pvals `,` $unis `,` $n attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, pvals: SSAValue, unis: SSAValue, n: SSAValue, result_type: Attribute):
+        super().__init__(operands=[pvals, unis, n], result_types=[result_type])
+
+
+# ---------------------------------------------------------------------------
+# Shared variables
+
+
+@irdl_op_definition
+class GlobalOp(IRDLOperation):
+    """``loop.global @w : tensor<?xf64>``: a shared variable the function reads or
+    writes; ``loop-abi`` turns its reads and writes into arguments and results."""
+
+    name = "loop.global"
+    sym_name = prop_def(SymbolNameConstraint())
+    type = prop_def(Attribute)
+    traits = traits_def(SymbolOpInterface())
+    assembly_format = "$sym_name `:` $type attr-dict"
+
+    def __init__(self, sym_name: str, type: Attribute):
+        super().__init__(properties={"sym_name": StringAttr(sym_name), "type": type})
+
+
+@irdl_op_definition
+class ReadOp(IRDLOperation):
+    """``%w = loop.read @w : tensor<?xf64>`` (or a memref: the variable's own buffer):
+    a shared variable's value at the start of the call."""
+
+    name = "loop.read"
+    global_name = prop_def(SymbolRefAttr)
+    result = result_def()
+    traits = traits_def(MemoryReadEffect())
+    assembly_format = "$global_name attr-dict `:` type($result)"
+
+    def __init__(self, global_name: str, type: Attribute):
+        super().__init__(
+            result_types=[type], properties={"global_name": SymbolRefAttr(global_name)}
+        )
+
+
+@irdl_op_definition
+class WriteOp(IRDLOperation):
+    """``loop.write @w, %v : tensor<?xf64>``: a shared variable's new value, committed
+    by the caller after the call succeeds. After bufferization ``%v`` is a buffer the
+    caller takes over, or the variable's own buffer updated in place."""
+
+    name = "loop.write"
+    global_name = prop_def(SymbolRefAttr)
+    value = operand_def()
+    traits = traits_def(MemoryWriteEffect())
+    assembly_format = "$global_name `,` $value attr-dict `:` type($value)"
+
+    def __init__(self, global_name: str, value: SSAValue):
+        super().__init__(
+            operands=[value], properties={"global_name": SymbolRefAttr(global_name)}
+        )
+
+
+Loop = Dialect(
+    "loop",
+    [
+        MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp,
+        SliceOp, UpdateOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
+        RangeOp, GenerateOp, MrgUniformOp, MultinomialOp, GlobalOp, ReadOp, WriteOp,
+    ],  # fmt: skip
+    [],
+)
 
 
 def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
@@ -709,15 +1058,9 @@ def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
 
 
 __all__ = [
-    "CheckOp",
-    "DotOp",
-    "LayoutOp",
-    "ViewOp",
-    "IndexOp",
-    "Loop",
-    "MapOp",
-    "REDUCE_KINDS",
-    "ReduceOp",
-    "YieldOp",
+    "BroadcastOp", "CheckOp", "ConcatOp", "DimShuffleOp", "DotOp", "GenerateOp",
+    "GlobalOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp",
+    "REDUCE_KINDS", "RangeOp", "ReadOp", "ReduceOp", "ReshapeOp", "SLICE_DYNAMIC",
+    "SLICE_NONE", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
     "new_body",
-]
+]  # fmt: skip

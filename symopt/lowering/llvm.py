@@ -7,11 +7,13 @@ llvmlite's IR builder. A memref is kept as a descriptor of LLVM values (data
 pointer, offset, sizes, strides); static sizes and strides are constants, so the
 loops over contiguous buffers are unit-stride and vectorize.
 
-The entry point of a translated function ``@f`` is ``i32 @f(i64* io, i64* err)``:
-``io`` holds, for each argument and then each result, the data pointer followed by
-the sizes (arguments are read, results written). A failed ``loop.check`` stores
-its number (1-based, in program order) and its values in ``err``, frees the
-buffers allocated so far and returns the number; success returns 0.
+The entry point follows the calling convention that ``loop-abi`` records on the
+function (``symopt.abi``, read here and nowhere else in this module): ``i32 @f(i64*
+io, i64* err)``, where ``io`` holds, for each argument and then each result, the
+data pointer followed by the sizes (arguments are read, results written). A failed
+``loop.check`` stores its code and its values in ``err`` and jumps to one shared
+exit that frees the buffers allocated so far and returns the code; success
+returns 0.
 """
 
 from __future__ import annotations
@@ -197,6 +199,13 @@ class _FunctionTranslator:
 
     def translate(self) -> None:
         name = self.f.sym_name.data
+        record = self.f.attributes.get("symopt.abi")
+        if record is None:
+            raise TranslationError(
+                f"@{name} has no calling-convention record (symopt.abi); run loop-abi"
+            )
+        arg_shapes = [_record_shape(a) for a in record.data["args"].data]  # type: ignore[attr-defined]
+        self.result_shapes = [_record_shape(r) for r in record.data["results"].data]  # type: ignore[attr-defined]
         fn = ir.Function(
             self.tr.module, ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer()]),
             name=name,
@@ -208,23 +217,32 @@ class _FunctionTranslator:
         self.entry_builder = ir.IRBuilder(entry)  # allocas and slot initialization
         self.b = ir.IRBuilder(start)
         self.io, self.err = fn.args
+        self.fail = fn.append_basic_block("fail")
         block = self.f.body.block
+        if len(arg_shapes) != len(block.args):
+            raise TranslationError(f"@{name}: the calling-convention record does not match the arguments")
         pos = 0
-        for arg in block.args:
+        for arg, shape in zip(block.args, arg_shapes):
             t = arg.type
-            if not isinstance(t, MemRefType):
-                raise TranslationError(f"entry arguments must be memrefs, got {t}")
+            if not isinstance(t, MemRefType) or len(shape) != len(t.get_shape()):
+                raise TranslationError(f"entry arguments must be memrefs as recorded, got {t}")
             data = self.b.load(self.b.gep(self.io, [self.const_i64(pos)]))
             ptr = self.b.inttoptr(data, storage_type(t.element_type).as_pointer())
             sizes = []
-            for k, s in enumerate(t.get_shape()):
+            for k, s in enumerate(shape):
                 word = self.b.load(self.b.gep(self.io, [self.const_i64(pos + 1 + k)]))
-                sizes.append(word if s == DYNAMIC_INDEX else self.const_i64(s))
+                sizes.append(word if s == -1 else self.const_i64(s))
             pos += 1 + len(sizes)
             self.descs[arg] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(self.b, sizes), t.element_type)
         self.result_pos = pos
         self.block(block)
         self.entry_builder.branch(start)
+        # the one exit of failed checks: free what was allocated, return the code
+        fb = ir.IRBuilder(self.fail)
+        free = self.declare("free", ir.VoidType(), [I8P])
+        for slot in self.slots.values():
+            fb.call(free, [fb.load(slot)])
+        fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
         self.tr.checks[name] = self.checks
 
     def block(self, block: Block) -> list[ir.Value] | None:
@@ -472,7 +490,8 @@ class _FunctionTranslator:
     def check(self, op: loop.CheckOp) -> None:
         b = self.b
         self.checks.append(CheckInfo(op.message.data, op.kind.data, len(op.args)))
-        code = len(self.checks)
+        code_attr = op.attributes.get("code")
+        code = code_attr.value.data if isinstance(code_attr, IntegerAttr) else len(self.checks)  # type: ignore[union-attr]
         ok_block = b.append_basic_block(f"check{code}.ok")
         fail_block = b.append_basic_block(f"check{code}.fail")
         b.cbranch(self.v(op.condition), ok_block, fail_block)
@@ -481,10 +500,7 @@ class _FunctionTranslator:
         for k, a in enumerate(op.args):
             value = _resize_int(b, self.v(a), I64, signed=True)
             b.store(value, b.gep(self.err, [self.const_i64(1 + k)]))
-        free = self.declare("free", ir.VoidType(), [I8P])
-        for slot in self.slots.values():
-            b.call(free, [b.load(slot)])
-        b.ret(ir.Constant(ir.IntType(32), code))
+        b.branch(self.fail)
         b.position_at_end(ok_block)
 
     def ret(self, op: func.ReturnOp) -> None:
@@ -602,9 +618,93 @@ class _FunctionTranslator:
         bb.ret(result)
         return fn
 
+    def _strided_copy(self, base: ir.Value, sizes: Sequence[ir.Value], strides: Sequence[ir.Value], elem: ir.Type) -> ir.Value:
+        """A malloc'ed C-order copy of a strided 1-d or 2-d operand (the caller frees it)."""
+        b = self.b
+        count = self.const_i64(1)
+        for n in sizes:
+            count = _mul(b, count, n)
+        nbytes = _mul(b, count, self.const_i64(_fbytes(elem)))
+        nbytes = b.select(b.icmp_signed("==", nbytes, self.const_i64(0)), self.const_i64(1), nbytes)
+        raw = b.call(self.declare("malloc", I8P, [I64]), [nbytes])
+        tmp = b.bitcast(raw, elem.as_pointer())
+        rows = sizes[0] if len(sizes) == 2 else self.const_i64(1)
+        cols = sizes[-1]
+        row_stride = strides[0] if len(sizes) == 2 else self.const_i64(0)
+        col_stride = strides[-1]
+
+        def counted(n: ir.Value, body) -> None:  # type: ignore[no-untyped-def]
+            pre = b.block
+            head = b.append_basic_block("copy.head")
+            loop_b = b.append_basic_block("copy.body")
+            done = b.append_basic_block("copy.done")
+            b.branch(head)
+            b.position_at_end(head)
+            iv = b.phi(I64)
+            iv.add_incoming(self.const_i64(0), pre)
+            b.cbranch(b.icmp_signed("<", iv, n), loop_b, done)
+            b.position_at_end(loop_b)
+            body(iv)
+            iv.add_incoming(b.add(iv, self.const_i64(1)), b.block)
+            b.branch(head)
+            b.position_at_end(done)
+
+        def row(i: ir.Value) -> None:
+            def col(j: ir.Value) -> None:
+                src = b.gep(base, [b.add(b.mul(i, row_stride), b.mul(j, col_stride))])
+                dst = b.gep(tmp, [b.add(b.mul(i, cols), j)])
+                b.store(b.load(src), dst)
+
+            counted(cols, col)
+
+        counted(rows, row)
+        return tmp
+
+    def _blas_operand(self, d: Desc, elem: ir.Type, temps: list[ir.Value]) -> tuple[ir.Value, ir.Value, ir.Value]:
+        """How BLAS addresses a strided operand: (pointer, row-major?, leading
+        dimension or increment). Row-major (unit column stride) and column-major
+        (unit row stride) matrices and vectors of positive stride are used where
+        they lie; anything else (broadcast, negative or two non-unit strides) is
+        copied first, and the copy freed after the call."""
+        b = self.b
+        base = b.gep(d.ptr, [d.offset])
+        one = self.const_i64(1)
+
+        def at_least_one(v: ir.Value) -> ir.Value:
+            return b.select(b.icmp_signed("<", v, one), one, v)
+
+        if len(d.sizes) == 1:
+            (s,) = d.strides
+            if isinstance(s, ir.Constant) and s.constant >= 1:
+                return base, ir.Constant(I1, 1), s
+            ok = b.icmp_signed(">=", s, one)
+            ld_ok, row_ok = s, ir.Constant(I1, 1)
+            ld_copy = one
+        else:
+            (n0, n1), (s0, s1) = d.sizes, d.strides
+            if _is_one(s1) and _same(s0, n1):  # C order
+                return base, ir.Constant(I1, 1), at_least_one(n1)
+            if _is_one(s0) and _same(s1, n0):  # Fortran order (a transposed C-order buffer)
+                return base, ir.Constant(I1, 0), at_least_one(n0)
+            row_ok = b.and_(b.icmp_signed("==", s1, one), b.icmp_signed(">=", s0, at_least_one(n1)))
+            col_ok = b.and_(b.icmp_signed("==", s0, one), b.icmp_signed(">=", s1, at_least_one(n0)))
+            ok = b.or_(row_ok, col_ok)
+            ld_ok = b.select(row_ok, s0, s1)
+            ld_copy = at_least_one(n1)
+        if isinstance(ok, ir.Constant) and ok.constant:
+            return base, row_ok, ld_ok
+        slot = self.entry_builder.alloca(elem.as_pointer())
+        b.store(base, slot)
+        with b.if_then(b.not_(ok)):
+            b.store(self._strided_copy(base, d.sizes, d.strides, elem), slot)
+        ptr = b.load(slot)
+        temps.append(b.select(ok, ir.Constant(elem.as_pointer(), None), ptr))
+        return ptr, b.or_(row_ok, b.not_(ok)), b.select(ok, ld_ok, ld_copy)
+
     def blas_dot(self, op: loop.DotOp) -> None:
-        """A float ``loop.dot`` on contiguous C-order buffers as a BLAS gemm/gemv call
-        (row-major data seen as the transposed column-major matrix)."""
+        """A float ``loop.dot`` as a BLAS gemm/gemv call on the operands where they
+        lie: a row-major buffer is the transposed column-major matrix, so a
+        transposed view is just the other trans flag (see ``_blas_operand``)."""
         b = self.b
         a, x, out = self.descs[op.lhs], self.descs[op.rhs], self.descs[op.outputs[0]]
         elem = storage_type(a.element)
@@ -623,40 +723,56 @@ class _FunctionTranslator:
         def i32(v: ir.Value) -> ir.Value:
             return cell(b.trunc(v, I32), I32)
 
-        def char(c: str) -> ir.Value:
-            return cell(ir.Constant(I8, ord(c)), I8)
+        def trans(row_major: ir.Value, if_row: str, if_col: str) -> ir.Value:
+            return cell(b.select(row_major, ir.Constant(I8, ord(if_row)), ir.Constant(I8, ord(if_col))), I8)
 
         one = cell(ir.Constant(elem, 1.0), elem)
         zero = cell(ir.Constant(elem, 0.0), elem)
-        pa = b.gep(a.ptr, [a.offset])
-        px = b.gep(x.ptr, [x.offset])
         po = b.gep(out.ptr, [out.offset])
+        temps: list[ir.Value] = []
 
         def at_least_one(v: ir.Value) -> ir.Value:
             return b.select(b.icmp_signed("<", v, self.const_i64(1)), self.const_i64(1), v)
 
+        # the column-major view of C (m x n, row-major) is C^T = B^T A^T
         if ra == 2 and rx == 2:
             m, k, n = a.sizes[0], a.sizes[1], x.sizes[1]
+            pa, a_row, lda = self._blas_operand(a, elem, temps)
+            px, x_row, ldx = self._blas_operand(x, elem, temps)
             fn = self.declare(f"symopt_{prefix}gemm", ir.VoidType(),
                               [I8P, I8P, i32p, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
-            args = [char("N"), char("N"), i32(n), i32(m), i32(k), one, px, i32(at_least_one(n)),
-                    pa, i32(at_least_one(k)), zero, po, i32(at_least_one(n))]  # fmt: skip
+            args = [trans(x_row, "N", "T"), trans(a_row, "N", "T"), i32(n), i32(m), i32(k), one,
+                    px, i32(ldx), pa, i32(lda), zero, po, i32(at_least_one(n))]  # fmt: skip
             empty = [m, n]
         else:
             fn = self.declare(f"symopt_{prefix}gemv", ir.VoidType(),
                               [I8P, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
-            inc = i32(self.const_i64(1))
-            if ra == 2:  # (m, k) . (k,) : y = A x, A row-major = (A^T) column-major
+            inc_out = i32(self.const_i64(1))
+            if ra == 2:  # (m, k) . (k,): y = A x
                 m, k = a.sizes
-                args = [char("T"), i32(k), i32(m), one, pa, i32(at_least_one(k)), px, inc, zero, po, inc]
+                pa, a_row, lda = self._blas_operand(a, elem, temps)
+                px, _, incx = self._blas_operand(x, elem, temps)
+                # row-major A is (A^T) column-major: y = (A^T)^T x
+                rows = b.select(a_row, k, m)
+                cols = b.select(a_row, m, k)
+                args = [trans(a_row, "T", "N"), i32(rows), i32(cols), one, pa, i32(lda), px,
+                        i32(incx), zero, po, inc_out]  # fmt: skip
                 empty = [m]
-            elif rx == 2:  # (k,) . (k, n) : y = B^T x
+            elif rx == 2:  # (k,) . (k, n): y = B^T x
                 k, n = x.sizes
-                args = [char("N"), i32(n), i32(k), one, px, i32(at_least_one(n)), pa, inc, zero, po, inc]
+                px, x_row, ldx = self._blas_operand(x, elem, temps)
+                pa, _, inca = self._blas_operand(a, elem, temps)
+                rows = b.select(x_row, n, k)
+                cols = b.select(x_row, k, n)
+                args = [trans(x_row, "N", "T"), i32(rows), i32(cols), one, px, i32(ldx), pa,
+                        i32(inca), zero, po, inc_out]  # fmt: skip
                 empty = [n]
-            else:  # (k,) . (k,) as a 1 x k matrix times a vector
+            else:  # (k,) . (k,): a 1 x k matrix (column stride inc_a) times a vector
                 k = a.sizes[0]
-                args = [char("N"), i32(self.const_i64(1)), i32(k), one, pa, inc, px, inc, zero, po, inc]
+                pa, _, inca = self._blas_operand(a, elem, temps)
+                px, _, incx = self._blas_operand(x, elem, temps)
+                args = [cell(ir.Constant(I8, ord("N")), I8), i32(self.const_i64(1)), i32(k), one, pa,
+                        i32(inca), px, i32(incx), zero, po, inc_out]  # fmt: skip
                 empty = []
         # BLAS leaves out untouched when k == 0; NumPy gives zeros
         count = self.const_i64(1)
@@ -665,11 +781,30 @@ class _FunctionTranslator:
         is_empty = b.icmp_signed("==", k, self.const_i64(0))
         with b.if_else(is_empty) as (then, otherwise):
             with then:
-                nbytes = _mul(b, count, self.const_i64(elem.width // 8 if isinstance(elem, ir.IntType) else _fbytes(elem)))
+                nbytes = _mul(b, count, self.const_i64(_fbytes(elem)))
                 memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
                 b.call(memset, [b.bitcast(po, I8P), ir.Constant(I8, 0), nbytes, ir.Constant(I1, 0)])
             with otherwise:
                 b.call(fn, args)
+        free = self.declare("free", ir.VoidType(), [I8P])
+        for t in temps:
+            b.call(free, [b.bitcast(t, I8P)])
+
+
+def _is_one(v: ir.Value) -> bool:
+    return isinstance(v, ir.Constant) and v.constant == 1
+
+
+def _same(x: ir.Value, y: ir.Value) -> bool:
+    """Whether two index values are known to be equal without running the code."""
+    if x is y:
+        return True
+    return isinstance(x, ir.Constant) and isinstance(y, ir.Constant) and x.constant == y.constant
+
+
+def _record_shape(entry: Attribute) -> list[int]:
+    """The static shape (-1 where dynamic) of an argument or result record."""
+    return [int(v) for v in entry.data["shape"].get_values()]  # type: ignore[attr-defined]
 
 
 def _fbytes(t: ir.Type) -> int:

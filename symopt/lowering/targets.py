@@ -31,7 +31,7 @@ class LLVMIRTarget(Target):
     opt: bool = False
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        from symopt.runtime.native import optimize_ir
+        from symopt.lowering.machine import optimize_ir
 
         text = _translate(module)
         output.write(optimize_ir(text) if self.opt else _verified(text))
@@ -44,13 +44,13 @@ class AsmTarget(Target):
     name = "asm"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
-        from symopt.runtime.native import assemble
+        from symopt.lowering.machine import assemble
 
         output.write(assemble(_translate(module)))
 
 
 def _verified(text: str) -> str:
-    from symopt.runtime.native import parse_verified
+    from symopt.lowering.machine import parse_verified
 
     parse_verified(text)
     return text

@@ -58,6 +58,30 @@ def _loop_bufferize() -> type[ModulePass]:
     return LoopBufferizePass
 
 
+def _sym_split_host() -> type[ModulePass]:
+    from symopt.passes.sym_split_host import SymSplitHostPass
+
+    return SymSplitHostPass
+
+
+def _loop_inplace() -> type[ModulePass]:
+    from symopt.passes.loop_inplace import LoopInplacePass
+
+    return LoopInplacePass
+
+
+def _loop_abi() -> type[ModulePass]:
+    from symopt.passes.loop_abi import LoopAbiPass
+
+    return LoopAbiPass
+
+
+def _loop_dealloc() -> type[ModulePass]:
+    from symopt.passes.loop_dealloc import LoopDeallocPass
+
+    return LoopDeallocPass
+
+
 def _convert_loop_to_scf() -> type[ModulePass]:
     from symopt.passes.convert_loop_to_scf import ConvertLoopToScfPass
 
@@ -69,9 +93,13 @@ _BUILTIN: dict[str, PassFactory] = {
     "cse": _cse,
     "dce": _dce,
     "sym-stabilize": _sym_stabilize,
+    "sym-split-host": _sym_split_host,
     "convert-sym-to-loop": _convert_sym_to_loop,
     "loop-fuse": _loop_fuse,
     "loop-bufferize": _loop_bufferize,
+    "loop-inplace": _loop_inplace,
+    "loop-abi": _loop_abi,
+    "loop-dealloc": _loop_dealloc,
     "convert-loop-to-scf": _convert_loop_to_scf,
 }
 
@@ -142,8 +170,8 @@ def pass_summary(name: str) -> str:
 
 NAMED_PIPELINES: dict[str, str] = {
     "sym-opt": "canonicalize,sym-stabilize,cse,dce",
-    "lower-cpu": "convert-sym-to-loop,dce,loop-fuse,cse,dce,loop-bufferize,"
-    "convert-loop-to-scf,canonicalize,cse",
+    "lower-cpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
+    "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf,canonicalize,cse",
     "cpu": "sym-opt,lower-cpu",
 }
 """Names that stand for a whole pipeline inside a ``-p`` list."""

@@ -1,11 +1,16 @@
-"""``convert-sym-to-loop``: the computing sym ops become structured loops.
+"""``convert-sym-to-loop``: every sym op becomes a loop-level op on tensors.
 
 Elementwise ops become ``loop.map`` with the op's scalar counterpart as body (a splat
-constant operand becomes a scalar constant in the body), ``sym.dimshuffle`` a
-``loop.map`` copy whose ``dims`` map holds the permutation (so fusion can fold it
-into its consumer), ``sym.reduce``/``sym.arg_reduce`` ``loop.reduce``, and
-``sym.dot`` on ranks 1 and 2 ``loop.dot``. The other sym ops (shapes, indexing,
-constants, shared variables) are left for ``loop-bufferize``.
+constant operand becomes a scalar constant in the body), ``sym.reduce``/
+``sym.arg_reduce`` ``loop.reduce``, and ``sym.dot`` on ranks 1 and 2 ``loop.dot``
+(higher ranks a ``loop.reduce``). The structural ops become their loop-level
+counterparts: ``sym.dimshuffle`` ``loop.dimshuffle`` (a layout change that
+``loop-fuse`` folds into the loops reading it), ``sym.subtensor`` ``loop.slice``,
+``sym.inc_subtensor``/``sym.set_subtensor`` ``loop.update``, ``sym.reshape``,
+``sym.shape``, ``sym.concatenate``, ``sym.alloc`` (``loop.broadcast``),
+``sym.arange`` (``loop.range``), ``sym.map_index`` (``loop.generate``), the MRG ops,
+``sym.constant`` a builtin ``arith.constant`` of tensor type, and shared variables
+``loop.global``/``loop.read``/``loop.write``.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from xdsl.context import Context
-from xdsl.dialects.builtin import IntegerType, ModuleOp, UnitAttr
-from xdsl.ir import SSAValue
+from xdsl.dialects import arith, func
+from xdsl.dialects.builtin import FloatAttr, IntegerAttr, IntegerType, ModuleOp, UnitAttr
+from xdsl.ir import Operation, SSAValue
+from xdsl.utils.exceptions import DiagnosticException
 from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
     PatternRewriter,
@@ -27,7 +35,7 @@ from xdsl.pattern_rewriter import (
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.dialects.types import dtype_of, static_shape
+from symopt.dialects.types import dtype_of, numpy_from_dense, static_shape
 
 _REDUCE_KIND = {
     "sum": "add", "prod": "mul", "max": "max", "min": "min",
@@ -37,9 +45,12 @@ _REDUCE_KIND = {
 
 def _splat(value: SSAValue) -> np.generic | None:
     owner = value.owner
-    if not isinstance(owner, sym.ConstantOp):
+    if isinstance(owner, sym.ConstantOp):
+        data = owner.to_numpy()
+    elif isinstance(owner, arith.ConstantOp) and not isinstance(owner.value, (IntegerAttr, FloatAttr)):
+        data = numpy_from_dense(owner.value)  # type: ignore[arg-type]
+    else:
         return None
-    data = owner.to_numpy()
     if data.size == 0 or not np.all(data == data.reshape(-1)[0]):
         return None
     return data.reshape(-1)[0]
@@ -71,18 +82,58 @@ class ElementwiseToMap(RewritePattern):
         rewriter.replace(op, loop.MapOp(inputs, region, [op.results[0].type]))
 
 
-class DimShuffleToMap(RewritePattern):
-    """``sym.dimshuffle`` -> a ``loop.map`` copy reading its input through the
-    permutation (dropped size-1 dimensions read index 0)."""
+class StructuralToLoop(RewritePattern):
+    """The shape, indexing, constant and random sym ops -> their loop counterparts."""
 
-    @op_type_rewrite_pattern
-    def match_and_rewrite(self, op: sym.DimShuffleOp, rewriter: PatternRewriter) -> None:
-        pattern = op.pattern_tuple()
-        rank = len(static_shape(op.x.type))
-        dims = [pattern.index(k) if k in pattern else -1 for k in range(rank)]
-        region, block = loop.new_body([signless(op.x.type.element_type)])  # type: ignore[attr-defined]
-        block.add_op(loop.YieldOp(block.args[0]))
-        rewriter.replace(op, loop.MapOp([op.x], region, [op.result.type], dims=[dims]))
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        new = _structural(op)
+        if new is not None:
+            rewriter.replace(op, new)
+
+
+def _structural(op: Operation) -> Operation | None:
+    if isinstance(op, sym.DimShuffleOp):
+        return loop.DimShuffleOp(op.x, op.pattern_tuple(), op.result.type)
+    if isinstance(op, sym.SubtensorOp):
+        return loop.SliceOp(op.x, op.indices, _spec(op), op.result.type)
+    if isinstance(op, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
+        kind = "inc" if isinstance(op, sym.IncSubtensorOp) else "set"
+        return loop.UpdateOp(kind, op.x, op.y, op.indices, _spec(op))
+    if isinstance(op, sym.ShapeOp):
+        return loop.ShapeOp(op.x, op.result.type)
+    if isinstance(op, sym.ReshapeOp):
+        return loop.ReshapeOp(op.x, op.shape, op.result.type)
+    if isinstance(op, sym.ConcatenateOp):
+        return loop.ConcatOp(op.inputs, op.axis.value.data, op.result.type)
+    if isinstance(op, sym.AllocOp):
+        return loop.BroadcastOp(op.value, op.shape, op.result.type)
+    if isinstance(op, sym.ArangeOp):
+        return loop.RangeOp(op.start, op.stop, op.step, op.result.type)
+    if isinstance(op, sym.ConstantOp):
+        return arith.ConstantOp(op.value, op.result.type)
+    if isinstance(op, sym.MrgUniformOp):
+        new = loop.MrgUniformOp(op.state, op.size, op.sample.type)
+        new.attributes |= op.attributes
+        return new
+    if isinstance(op, sym.MultinomialFromUniformOp):
+        return loop.MultinomialOp(op.pvals, op.unis, op.n, op.result.type)
+    if isinstance(op, sym.MapIndexOp):
+        body = op.detach_region(op.body)
+        return loop.GenerateOp(op.n, body, op.result.type)
+    if isinstance(op, sym.YieldOp):
+        return loop.YieldOp(op.value)
+    if isinstance(op, sym.ReadOp):
+        return loop.ReadOp(op.global_name.string_value(), op.result.type)
+    if isinstance(op, sym.WriteOp):
+        return loop.WriteOp(op.global_name.string_value(), op.value)
+    return None
+
+
+def _spec(op: sym.SubtensorOp | sym.IncSubtensorOp | sym.SetSubtensorOp) -> list[int]:
+    values = [int(v) for v in op.spec.get_values()]
+    # sym's markers for absent and dynamic bounds are loop's
+    assert sym.SUBTENSOR_NONE == loop.SLICE_NONE and sym.SUBTENSOR_DYNAMIC == loop.SLICE_DYNAMIC
+    return values
 
 
 class ReduceToLoop(RewritePattern):
@@ -157,12 +208,14 @@ class DotToLoop(RewritePattern):
 
 @dataclass(frozen=True)
 class ConvertSymToLoopPass(ModulePass):
-    """Lower sym's computing ops to the loop dialect.
+    """Lower every sym op to the loop dialect, on tensors.
 
-    Input: sym IR (tensors, value semantics).
-    Output: elementwise ops, dimshuffles, reductions and dots as ``loop.map``/
-    ``loop.reduce``/``loop.dot`` on tensors (dots of higher rank as reductions), one loop op per sym op
-    (``loop-fuse`` merges them); other sym ops unchanged.
+    Input: sym IR (tensors, value semantics), host draws split off (``sym-split-host``;
+    a nested host module is left alone).
+    Output: no sym op in the module's functions: ``loop.map``/``loop.reduce``/
+    ``loop.dot`` (one loop op per computing sym op; ``loop-fuse`` merges them), the
+    structural loop ops, ``arith.constant`` tensors, and ``loop.global``/``loop.read``/
+    ``loop.write`` for shared variables.
     Invariants: types and values unchanged; splat constants used only by
     elementwise ops become dead (run ``dce``).
     """
@@ -170,9 +223,20 @@ class ConvertSymToLoopPass(ModulePass):
     name = "convert-sym-to-loop"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(
+        walker = PatternRewriteWalker(
             GreedyRewritePatternApplier(
-                [ElementwiseToMap(), DimShuffleToMap(), ReduceToLoop(), ArgReduceToLoop(), DotToLoop()]
+                [ElementwiseToMap(), ReduceToLoop(), ArgReduceToLoop(), DotToLoop(), StructuralToLoop()]
             ),
             apply_recursively=False,
-        ).rewrite_module(op)
+        )
+        for top in list(op.ops):
+            if isinstance(top, sym.GlobalOp):
+                Rewriter.replace_op(top, loop.GlobalOp(top.sym_name.data, top.type))
+            elif isinstance(top, func.FuncOp):
+                for inner in top.walk():
+                    if isinstance(inner, sym.RandomOp):
+                        raise DiagnosticException(
+                            f"convert-sym-to-loop: '{inner.name}' draws on the host; run "
+                            "sym-split-host first (the cpu pipeline does)"
+                        )
+                walker.rewrite_region(top.body)

@@ -1,20 +1,21 @@
 """``loop-bufferize``: tensors become buffers (memrefs).
 
-Every tensor value gets a buffer: loop ops write into freshly allocated ``outs``
-buffers, slices, transposes, broadcasts and reshapes of contiguous buffers are
-``loop.view``s of existing buffers (no copy), and the remaining sym ops (shapes,
-constants, concatenation, allocation, ranges, subtensor updates, index loops)
-become allocations, views and ``loop.map`` copies. Sizes are computed from the
-inputs' sizes with ``arith`` on ``index`` values, and every size the sym semantics
+Every tensor value gets a buffer. Loop ops write into newly allocated ``outs``
+buffers; layout-only ops become ``loop.view``s of existing buffers, with no copy:
+``loop.dimshuffle`` (a permutation of strides, stride 0 or dropped for size-1
+dimensions), ``loop.slice`` (offset and strides of the indexed region) and
+``loop.reshape`` of a contiguous buffer. The other structural ops (shapes,
+constants, concatenation, broadcasting, ranges, region updates, ``loop.generate``,
+the MRG draws) become allocations written by loops. Sizes are computed from the
+operands' sizes with ``arith`` on ``index`` values, and every size the semantics
 requires to agree is checked by a ``loop.check`` before the loop that needs it.
 
-The function's signature changes to buffers: the inputs, then one argument per
-shared variable it reads (``symopt.globals`` lists their symbols); it returns the
-outputs, then one buffer per shared variable it writes (``symopt.writes``). Every
-returned buffer is a fresh allocation the caller takes over; a write may instead
-return the shared variable's own buffer, updated in place, when nothing after the
-update reads the old value and no check can fail after it. Buffers that are not
-returned are freed after their last use.
+This pass does nothing else, as MLIR's one-shot bufferization: the function's
+arguments become buffers, ``loop.read``/``loop.write`` of shared variables read and
+write buffers (the variable's own buffer, and the buffer holding its new value),
+``func.return`` returns buffers, possibly views or arguments. Where the results
+are copied, which updates are made in place, and when temporaries are freed are
+the jobs of ``loop-inplace``, ``loop-abi`` and ``loop-dealloc``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
     DenseIntOrFPElementsAttr,
+    DictionaryAttr,
     Float64Type,
     FloatAttr,
     IndexType,
@@ -36,6 +38,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    FunctionType,
     NoneAttr,
     StridedLayoutAttr,
     StringAttr,
@@ -48,7 +51,7 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.dialects.types import static_shape
+from symopt.dialects.types import dtype_of, numpy_from_dense, static_shape
 
 INDEX = IndexType()
 
@@ -314,9 +317,9 @@ class _Lowering:
             self.reduce(op)
         elif isinstance(op, loop.DotOp):
             self.dot(op)
-        elif isinstance(op, sym.ConstantOp):
+        elif isinstance(op, arith.ConstantOp) and isinstance(op.result.type, TensorType):
             self.constant(op)
-        elif isinstance(op, sym.ShapeOp):
+        elif isinstance(op, loop.ShapeOp):
             src = m[op.x]
             rank = len(_static(src.type))
             buf = e.alloc(op.result.type, [])
@@ -324,26 +327,32 @@ class _Lowering:
                 size = e.add(arith.IndexCastOp(e.dim(src, k), IntegerType(64)))
                 e.add(memref.StoreOp.get(size, buf, [e.idx(k)]))
             m[op.result] = buf
-        elif isinstance(op, sym.ReshapeOp):
+        elif isinstance(op, loop.ReshapeOp):
             self.reshape(op)
-        elif isinstance(op, sym.SubtensorOp):
+        elif isinstance(op, loop.DimShuffleOp):
+            self.dimshuffle(op)
+        elif isinstance(op, loop.SliceOp):
             src = m[op.x]
             offset, sizes, strides = self.region(op, src, [m[i] for i in op.indices])
             m[op.result] = e.view(src, offset, sizes, strides, op.result.type)
-        elif isinstance(op, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
+        elif isinstance(op, loop.UpdateOp):
             self.update_subtensor(op)
-        elif isinstance(op, sym.ConcatenateOp):
+        elif isinstance(op, loop.ConcatOp):
             self.concatenate(op)
-        elif isinstance(op, sym.AllocOp):
+        elif isinstance(op, loop.BroadcastOp):
             self.alloc(op)
-        elif isinstance(op, sym.ArangeOp):
+        elif isinstance(op, loop.RangeOp):
             self.arange(op)
-        elif isinstance(op, sym.MapIndexOp):
+        elif isinstance(op, loop.GenerateOp):
             self.map_index(op)
-        elif isinstance(op, sym.MrgUniformOp):
+        elif isinstance(op, loop.MrgUniformOp):
             self.mrg_uniform(op)
-        elif isinstance(op, sym.MultinomialFromUniformOp):
+        elif isinstance(op, loop.MultinomialOp):
             self.multinomial_from_uniform(op)
+        elif isinstance(op, loop.ReadOp):
+            m[op.result] = e.add(loop.ReadOp(op.global_name.string_value(), memref_type(op.result.type)))
+        elif isinstance(op, loop.WriteOp):
+            e.add(loop.WriteOp(op.global_name.string_value(), m[op.value]))
         else:
             raise BufferizeError(f"the native compiler cannot lower '{op.name}' yet")
 
@@ -394,9 +403,9 @@ class _Lowering:
         e.add(loop.DotOp(a, b, output=out))
         self.m[op.res[0]] = out
 
-    def constant(self, op: sym.ConstantOp) -> None:
+    def constant(self, op: arith.ConstantOp) -> None:
         e = self.e
-        data = op.to_numpy()
+        data = numpy_from_dense(op.value)  # type: ignore[arg-type]
         t = op.result.type
         if data.size and np.all(data == data.reshape(-1)[0]):
             buf = e.alloc(t, [e.idx(s) for s in data.shape])
@@ -426,7 +435,17 @@ class _Lowering:
             e.to_index(e.add(memref.LoadOp.get(shape_buf, [e.idx(k)]))) for k in range(n)
         ]
 
-    def reshape(self, op: sym.ReshapeOp) -> None:
+    def dimshuffle(self, op: loop.DimShuffleOp) -> None:
+        """A view: kept dimensions keep their stride, new ones get stride 0."""
+        e = self.e
+        src = self.m[op.x]
+        offset, strides = e.layout(src)
+        sizes = e.dims(src)
+        new_sizes = [e.idx(1) if p == -1 else sizes[p] for p in op.pattern_tuple()]
+        new_strides = [e.idx(0) if p == -1 else strides[p] for p in op.pattern_tuple()]
+        self.m[op.result] = e.view(src, offset, new_sizes, new_strides, op.result.type)
+
+    def reshape(self, op: loop.ReshapeOp) -> None:
         e = self.e
         src = self.m[op.x]
         out_static = _static(op.result.type)
@@ -461,7 +480,7 @@ class _Lowering:
         self.m[op.result] = e.view(src, e.idx(0), sizes, strides, op.result.type)
 
     def region(
-        self, op: sym.SubtensorOp | sym.IncSubtensorOp | sym.SetSubtensorOp, src: SSAValue,
+        self, op: loop.SliceOp | loop.UpdateOp, src: SSAValue,
         dynamic: list[SSAValue],
     ) -> tuple[SSAValue, list[SSAValue], list[SSAValue]]:
         """Offset, sizes and strides of the region a subtensor spec selects."""
@@ -469,9 +488,9 @@ class _Lowering:
         dyn = iter(dynamic)
 
         def part(v: int) -> SSAValue | None:
-            if v == sym.SUBTENSOR_NONE:
+            if v == loop.SLICE_NONE:
                 return None
-            if v == sym.SUBTENSOR_DYNAMIC:
+            if v == loop.SLICE_DYNAMIC:
                 return e.to_index(e.add(memref.LoadOp.get(next(dyn), [])))
             return e.idx(v)
 
@@ -545,7 +564,7 @@ class _Lowering:
         is_pos = e.cmpi("sgt", step, zero)
         return e.select(is_pos, pos_len, neg_len), e.select(is_pos, pos_first, neg_first)
 
-    def update_subtensor(self, op: sym.IncSubtensorOp | sym.SetSubtensorOp) -> None:
+    def update_subtensor(self, op: loop.UpdateOp) -> None:
         e = self.e
         out = e.fresh_copy(self.m[op.x], op.x.type)
         offset, sizes, strides = self.region(op, out, [self.m[i] for i in op.indices])
@@ -559,11 +578,11 @@ class _Lowering:
             if ys != 1:
                 e.check_equal(
                     e.dim(y, k), s,
-                    f"shape mismatch in {op.name}: the value has size {{0}} in dimension "
+                    f"shape mismatch in {_origin(op)}: the value has size {{0}} in dimension "
                     f"{k}, the region {{1}}",
                 )
         elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
-        if isinstance(op, sym.SetSubtensorOp):
+        if op.kind.data == "set":
             e.copy_map(y, target)
         else:
             region, block = loop.new_body([elem, elem])
@@ -578,7 +597,7 @@ class _Lowering:
             e.add(loop.MapOp([target, y], region, outputs=[target]))
         self.m[op.result] = out
 
-    def concatenate(self, op: sym.ConcatenateOp) -> None:
+    def concatenate(self, op: loop.ConcatOp) -> None:
         e = self.e
         axis = op.axis.value.data
         ins = [self.m[v] for v in op.inputs]
@@ -607,7 +626,7 @@ class _Lowering:
             start = e.addi(start, vs[axis])
         self.m[op.result] = out
 
-    def alloc(self, op: sym.AllocOp) -> None:
+    def alloc(self, op: loop.BroadcastOp) -> None:
         e = self.e
         rank = len(_static(op.result.type))
         sizes = self._load_ints(self.m[op.shape], rank)
@@ -634,7 +653,7 @@ class _Lowering:
         e.copy_map(source, out)
         self.m[op.result] = out
 
-    def arange(self, op: sym.ArangeOp) -> None:
+    def arange(self, op: loop.RangeOp) -> None:
         e = self.e
         elem = signless(op.result.type.element_type)  # type: ignore[attr-defined]
         start, stop, step = (e.add(memref.LoadOp.get(self.m[v], [])) for v in op.operands)
@@ -680,7 +699,7 @@ class _Lowering:
         e.add(loop.MapOp([start_buf, step_buf], region, outputs=[out], dims=[[], []]))
         self.m[op.result] = out
 
-    def mrg_uniform(self, op: sym.MrgUniformOp) -> None:
+    def mrg_uniform(self, op: loop.MrgUniformOp) -> None:
         """One loop per stream over the elements it gives (``i = j + k * n_streams``),
         carrying the six state words; the state after the draw is a new buffer."""
         e = self.e
@@ -712,7 +731,7 @@ class _Lowering:
         inner = Block(arg_types=[INDEX] + [w.type for w in words])
         sb = ScalarBuilder()
         new, raw = sym.MrgUniformOp.scalar_step(sb, list(inner.args[1:]))
-        value = op.scalar_sample(sb, raw)
+        value = sym.MrgUniformOp.scalar_sample(op, sb, raw)  # type: ignore[arg-type]
         inner.add_ops(sb.ops)
         offset = arith.MuliOp(inner.args[0], streams)
         position = arith.AddiOp(j, offset.result)
@@ -729,7 +748,7 @@ class _Lowering:
         self.m[op.new_state] = new_state
         self.m[op.sample] = sample
 
-    def multinomial_from_uniform(self, op: sym.MultinomialFromUniformOp) -> None:
+    def multinomial_from_uniform(self, op: loop.MultinomialOp) -> None:
         """Loops over draws and rows; an inner loop over outcomes carries the
         float64 cumulative sum and whether the draw has landed."""
         e = self.e
@@ -784,13 +803,13 @@ class _Lowering:
         e.add(scf.ForOp(e.idx(0), count, e.idx(1), [], draw))
         self.m[op.result] = out
 
-    def map_index(self, op: sym.MapIndexOp) -> None:
+    def map_index(self, op: loop.GenerateOp) -> None:
         """Iteration 0 runs first (its item's sizes give the result's), then a loop
         over the others copies each item into its row after checking its sizes."""
         e = self.e
         n = e.to_index(e.add(memref.LoadOp.get(self.m[op.n], [])))
         e.check(e.cmpi("sge", n, e.idx(0)), "map_index: negative trip count {0}", [n])
-        item_type = op.body.block.last_op.value.type  # type: ignore[union-attr]
+        item_type = op.body.block.last_op.values[0].type  # type: ignore[union-attr]
         out_type = memref_type(op.result.type)
         item_static = _static(item_type)
 
@@ -803,7 +822,6 @@ class _Lowering:
         sizes0 = full.dims(item0)
         out = full.alloc(op.result.type, [n, *sizes0])
         self._store_row(full, out, item0, full.idx(0), op.result.type)
-        full.ops += [memref.DeallocOp.get(item0)] if item0 in full.allocated else []
         body = _Emitter(self.b)
         loop_block = Block(arg_types=[INDEX])
         item = self._body(body, op, loop_block.args[0])
@@ -814,8 +832,6 @@ class _Lowering:
                 "yielded {1}",
             )
         self._store_row(body, out, item, loop_block.args[0], op.result.type)
-        if item in body.allocated:
-            body.ops.append(memref.DeallocOp.get(item))
         loop_block.add_ops(body.ops)
         loop_block.add_op(scf.YieldOp())
         full.add(scf.ForOp(full.idx(1), n, full.idx(1), [], loop_block))
@@ -826,22 +842,17 @@ class _Lowering:
         e.allocated.add(result)
         self.m[op.result] = result
 
-    def _body(self, e: _Emitter, op: sym.MapIndexOp, index: SSAValue) -> SSAValue:
-        """Lower the loop body into ``e`` for one index; the item's buffer. The body's
-        other temporaries are freed after their last use."""
+    def _body(self, e: _Emitter, op: loop.GenerateOp, index: SSAValue) -> SSAValue:
+        """Lower the loop body into ``e`` for one index; the item's buffer (possibly a
+        view)."""
         i_buf = e.alloc(TensorType(IntegerType(64), []), [])
         e.add(memref.StoreOp.get(e.add(arith.IndexCastOp(index, IntegerType(64))), i_buf, []))
         block = op.body.block
         mapping = dict(self.m)
         mapping[block.args[0]] = i_buf
         inner = _Lowering(self.b, e, mapping)
-        inner.run([o for o in block.ops if not isinstance(o, sym.YieldOp)])
-        item = mapping[block.last_op.value]  # type: ignore[union-attr]
-        if item not in e.allocated:
-            item = e.fresh_copy(item, block.last_op.value.type)  # type: ignore[union-attr]
-        keep = {item}
-        _insert_deallocs(e.ops, e.allocated - keep)
-        return item
+        inner.run([o for o in block.ops if not isinstance(o, loop.YieldOp)])
+        return mapping[block.last_op.values[0]]  # type: ignore[union-attr]
 
     def _store_row(self, e: _Emitter, out: SSAValue, item: SSAValue, i: SSAValue, t: Attribute) -> None:
         offset, strides = e.layout(out)
@@ -853,174 +864,78 @@ class _Lowering:
 
 @dataclass(frozen=True)
 class LoopBufferizePass(ModulePass):
-    """Give every tensor a buffer; see the module docstring for the conventions.
+    """Give every tensor a buffer; layout-only ops become views.
 
     Input: tensor-level loop IR (after ``convert-sym-to-loop`` and ``loop-fuse``).
-    Output: the same function on memrefs: ``memref.alloc``/``memref.dealloc``,
-    ``loop.view``, ``loop.check`` and memref-form ``loop.map``/``loop.reduce``/
-    ``loop.dot``; no tensor values remain. ``sym.global``s are replaced by the
-    ``symopt.globals`` / ``symopt.writes`` attributes of the function.
-    Invariants: the function computes the same values; every check of the sym
+    Output: the same functions on memrefs: ``memref.alloc``, ``loop.view``,
+    ``loop.check`` and memref-form ``loop.map``/``loop.reduce``/``loop.dot``; function
+    arguments and results (with their ``symopt.dtype``) and ``loop.read``/
+    ``loop.write`` on memrefs (``loop.global`` keeps the variable's tensor type).
+    No tensor value remains; nothing is freed and no result is copied yet.
+    Invariants: the functions compute the same values; every check of the
     semantics (sizes, indices) happens before the loop that relies on it.
     """
 
     name = "loop-bufferize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        if any(isinstance(o, sym.RandomOp) for o in op.walk()):
-            raise DiagnosticException(
-                "loop-bufferize: sym.random draws run on the host; the runtime splits "
-                "them off before lowering (a module for -p cpu must not contain them)"
-            )
         b = _Bufferizer(op)
-        for f in [o for o in op.ops if isinstance(o, func.FuncOp)]:
-            _bufferize_func(b, f)
-        for g in [o for o in op.ops if isinstance(o, sym.GlobalOp)]:
-            op.body.block.erase_op(g)
+        for top in list(op.ops):
+            if isinstance(top, func.FuncOp) and top.body.blocks:
+                _bufferize_func(b, top)
+            elif isinstance(top, sym.GlobalOp):
+                raise DiagnosticException(
+                    "loop-bufferize: the module still has sym ops; run convert-sym-to-loop first"
+                )
 
 
 def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
     old = f.body.block
-    globals_read: list[str] = []
-    global_types: dict[str, Attribute] = {}
-    for o in f.body.walk():
-        if isinstance(o, sym.ReadOp):
-            name = o.global_name.string_value()
-            if name not in globals_read:
-                globals_read.append(name)
-                global_types[name] = o.result.type
-    arg_types = [memref_type(a.type) for a in old.args] + [
-        memref_type(global_types[g]) for g in globals_read
-    ]
+    arg_types = [memref_type(a.type) if isinstance(a.type, TensorType) else a.type for a in old.args]
     block = Block(arg_types=arg_types)
     for new, a in zip(block.args, old.args):
         new.name_hint = a.name_hint
     mapping: dict[SSAValue, SSAValue] = dict(zip(old.args, block.args))
-    global_args = dict(zip(globals_read, block.args[len(old.args) :]))
-    for g, a in global_args.items():
-        a.name_hint = g
     e = _Emitter(b)
     lowering = _Lowering(b, e, mapping)
-    writes: list[tuple[str, SSAValue]] = []
     returned: list[SSAValue] = []
     for o in list(old.ops):
-        if isinstance(o, sym.ReadOp):
-            mapping[o.result] = global_args[o.global_name.string_value()]
-        elif isinstance(o, sym.WriteOp):
-            writes.append((o.global_name.string_value(), o.value))
-        elif isinstance(o, func.ReturnOp):
-            returned = list(o.arguments)
+        if isinstance(o, func.ReturnOp):
+            returned = [mapping[v] for v in o.arguments]
+        elif o.dialect_name() == "sym":
+            raise DiagnosticException(
+                f"loop-bufferize: '{o.name}' is a sym op; run convert-sym-to-loop first"
+            )
         else:
             lowering.lower(o)
-
-    owned: set[SSAValue] = set()
-    results: list[SSAValue] = []
-    result_types: list[Attribute] = []
-    for v in returned:
-        buf = mapping[v]
-        if buf not in e.allocated or buf in owned or not is_contiguous(buf.type):
-            buf = e.fresh_copy(buf, v.type)
-        owned.add(buf)
-        results.append(buf)
-        result_types.append(buf.type)
-    write_names: list[str] = []
-    for name, v in writes:
-        buf = mapping[v]
-        if name in global_args and buf not in owned:
-            buf = _update_in_place(e, buf, global_args[name])
-        in_place = buf is global_args.get(name)
-        if not in_place and (buf not in e.allocated or buf in owned or not is_contiguous(buf.type)):
-            buf = e.fresh_copy(buf, v.type)
-        owned.add(buf)
-        results.append(buf)
-        result_types.append(memref_type(v.type))
-        write_names.append(name)
-    _insert_deallocs(e.ops, e.allocated - owned)
-    e.ops.append(func.ReturnOp(*results))
-    _reuse_buffers(e.ops)
+    e.ops.append(func.ReturnOp(*returned))
     block.add_ops(e.ops)
     f.body.detach_block(old)
     f.body.add_block(block)
-    from xdsl.dialects.builtin import FunctionType
-
-    f.function_type = FunctionType.from_lists(arg_types, result_types)
-    f.attributes["symopt.globals"] = ArrayAttr([StringAttr(g) for g in globals_read])
-    f.attributes["symopt.writes"] = ArrayAttr([StringAttr(w) for w in write_names])
-    f.attributes["symopt.inputs"] = IntegerAttr(len(old.args), 64)
-
-
-def sb_or(block: Block, a: SSAValue, b: SSAValue) -> SSAValue:
-    """``a | b`` appended to ``block`` (before its terminator is added)."""
-    op = arith.OrIOp(a, b)
-    block.add_op(op)
-    return op.result
+    tensor_type = f.function_type
+    f.function_type = FunctionType.from_lists(arg_types, [v.type for v in returned])
+    # buffers have signless elements: the dtypes (uint8 or int8?) go with them
+    f.arg_attrs = _dtype_attrs(tensor_type.inputs.data, f.arg_attrs)
+    f.res_attrs = _dtype_attrs(tensor_type.outputs.data, f.res_attrs)
 
 
-def _top(op: Operation, ops: Sequence[Operation]) -> int:
-    """Position in the top-level ``ops`` of ``op`` or of its ancestor there."""
-    while True:
-        parent = op.parent_op()
-        if op in ops or parent is None:
-            break
-        op = parent
-    return ops.index(op)
+DTYPE_ATTR = "symopt.dtype"
+"""Argument and result attribute: the NumPy dtype of a buffer's elements."""
 
 
-def _update_in_place(e: _Emitter, buf: SSAValue, glob: SSAValue) -> SSAValue:
-    """Let the map that computes a shared variable's new value write it straight into
-    the variable's own buffer, when that is safe: the map is the buffer's only
-    writer, it reads the old value only elementwise at the position it writes, no
-    op after it reads the old value, and no check can fail after it (a failed call
-    must leave the shared value untouched). The buffer to return for the write."""
-    ops = e.ops
-    if buf not in e.allocated or not is_contiguous(buf.type):
-        return buf
-    writers = [
-        op for op in _walk_ops(ops)
-        if isinstance(op, (loop.MapOp, loop.ReduceOp, loop.DotOp)) and buf in op.outputs
-    ]
-    if len(writers) != 1 or not isinstance(writers[0], loop.MapOp) or writers[0] not in ops:
-        return buf
-    m = writers[0]
-    if any(_base(v) is buf for op in _walk_ops(ops) if op is not m and not isinstance(op, memref.AllocOp)
-           for v in _used_values(op) if not isinstance(op, loop.ViewOp)):
-        return buf  # also read elsewhere (or written through a view)
-    space = len(_static(buf.type))
-    identity = tuple(range(space))
-    if glob.type != buf.type or any(s == 1 for s in _static(glob.type)):
-        return buf
-    reads = [d for v, d in zip(m.inputs, m.input_dims()) if v is glob]
-    if not reads or any(tuple(d) != identity for d in reads):
-        return buf
-    position = ops.index(m)
-    for op in _walk_ops(ops):
-        if op is m:
-            continue
-        at = _top(op, ops)
-        if at > position and isinstance(op, loop.CheckOp):
-            return buf
-        if at > position and any(_base(v) is glob for v in op.operands):
-            return buf
-    outputs = list(m.outputs)
-    m.operands = [*m.inputs, *[glob if o is buf else o for o in outputs]]
-    alloc = buf.owner
-    assert isinstance(alloc, Operation)
-    ops.remove(alloc)
-    alloc.erase(safe_erase=False)
-    e.allocated.discard(buf)
-    return glob
+def _dtype_attrs(types: Sequence[Attribute], old: ArrayAttr | None) -> ArrayAttr:
+    dicts = list(old.data) if old is not None else [DictionaryAttr({}) for _ in types]
+    out = []
+    for t, d in zip(types, dicts):
+        entries = dict(d.data)
+        if isinstance(t, TensorType):
+            entries[DTYPE_ATTR] = StringAttr(dtype_of(t))
+        out.append(DictionaryAttr(entries))
+    return ArrayAttr(out)
 
 
-def _walk_ops(ops: Sequence[Operation]) -> list[Operation]:
-    out: list[Operation] = []
-    for op in ops:
-        out.append(op)
-        for region in op.regions:
-            out.extend(region.walk())
-    return out
-
-
-def _base(v: SSAValue) -> SSAValue:
+def buffer_base(v: SSAValue) -> SSAValue:
+    """The buffer a value views (itself unless it is a ``loop.view`` result)."""
     owner = v.owner
     while isinstance(owner, loop.ViewOp):
         v = owner.source
@@ -1028,55 +943,8 @@ def _base(v: SSAValue) -> SSAValue:
     return v
 
 
-def _insert_deallocs(ops: list[Operation], temporaries: set[SSAValue]) -> None:
-    """Free each temporary buffer right after the last op that uses it (or a view
-    of it)."""
-    last: dict[SSAValue, int] = {}
-    for i, op in enumerate(ops):
-        for v in _used_values(op):
-            base = _base(v)
-            if base in temporaries:
-                last[base] = i
-    for buf in temporaries:
-        last.setdefault(buf, next(i for i, op in enumerate(ops) if buf in op.results))
-    for buf, i in sorted(last.items(), key=lambda kv: -kv[1]):
-        ops.insert(i + 1, memref.DeallocOp.get(buf))
-
-
-def _reuse_buffers(ops: list[Operation]) -> None:
-    """Let a new buffer take over a dead temporary of the same type and sizes:
-    ``dealloc %a; ...; %b = alloc(same sizes)`` becomes ``...`` with ``%b`` -> ``%a``."""
-    free: dict[tuple[Attribute, tuple[SSAValue, ...]], list[memref.AllocOp]] = {}
-    i = 0
-    while i < len(ops):
-        op = ops[i]
-        if isinstance(op, memref.DeallocOp) and isinstance(op.memref.owner, memref.AllocOp):
-            alloc = op.memref.owner
-            key = (alloc.memref.type, tuple(alloc.dynamic_sizes))
-            free.setdefault(key, []).append(alloc)
-            ops.pop(i)
-            op.erase(safe_erase=False)
-            continue
-        if isinstance(op, memref.AllocOp):
-            key = (op.memref.type, tuple(op.dynamic_sizes))
-            if free.get(key):
-                old = free[key].pop()
-                op.memref.replace_all_uses_with(old.memref)
-                ops.pop(i)
-                op.erase()
-                continue
-        i += 1
-    # buffers still free at the end were dead: free them where they were freed
-    for allocs in free.values():
-        for alloc in allocs:
-            last = max(
-                (k for k, o in enumerate(ops) if any(_base(v) is alloc.memref for v in _used_values(o))),
-                default=ops.index(alloc),
-            )
-            ops.insert(last + 1, memref.DeallocOp.get(alloc.memref))
-
-
-def _used_values(op: Operation) -> list[SSAValue]:
+def used_values(op: Operation) -> list[SSAValue]:
+    """The operands of ``op`` and of every op nested in it."""
     values = list(op.operands)
     for region in op.regions:
         for inner in region.walk():
@@ -1084,3 +952,8 @@ def _used_values(op: Operation) -> list[SSAValue]:
     return values
 
 
+def sb_or(block: Block, a: SSAValue, b: SSAValue) -> SSAValue:
+    """``a | b`` appended to ``block`` (before its terminator is added)."""
+    op = arith.OrIOp(a, b)
+    block.add_op(op)
+    return op.result

@@ -161,11 +161,8 @@ def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
         run_pipeline(module, mode.effective_pipeline)
         module.verify()
         return ReferenceExecutor(module)
-    from symopt.runtime.hybrid import HybridExecutor, has_host_ops
     from symopt.runtime.native import compile_native
 
-    if has_host_ops(module):
-        return HybridExecutor(module, mode.effective_pipeline)
     return compile_native(module, mode.effective_pipeline)
 
 

@@ -1,11 +1,14 @@
 """The native executor: a module compiled to machine code with LLVM (llvmlite).
 
 ``NativeExecutor(module)`` runs the ``cpu`` pipeline on a copy of the sym module,
-translates the result to LLVM IR, verifies it (this LLVM aborts the process on
-invalid IR, so nothing unverified reaches code generation), optimizes it at O3 for
-the host CPU and JIT-compiles it. A call packs the arrays' data pointers and sizes
-into one int64 array, calls the entry point once, and wraps the returned buffers
-as NumPy arrays that free them when they are collected.
+translates the result to LLVM IR, verifies and optimizes it at O3 for the host CPU
+and JIT-compiles it. Everything it needs to call the code comes from the calling
+convention that ``loop-abi`` recorded on the function (``symopt.abi``): the role,
+dtype and rank of each argument and result, and the messages of the checks. A call
+packs the arrays' data pointers and sizes into one int64 array, calls the entry
+point once, and wraps the returned buffers as NumPy arrays that free them when they
+are collected. When the pipeline split host draws off (``sym-split-host``), the
+host module runs first, with the reference executor, and its samples are passed on.
 """
 
 from __future__ import annotations
@@ -19,44 +22,29 @@ from functools import lru_cache
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ArrayAttr, ModuleOp, StringAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
 
-from symopt.dialects.types import dtype_of, static_shape
-from symopt.lowering.llvm import CheckInfo, translate_module
+from symopt.lowering.llvm import translate_module
+from symopt.lowering.machine import llvm, optimize, parse_verified, target_machine
+from symopt.passes.loop_abi import read_abi
+from symopt.passes.sym_split_host import HOST_ATTR
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 
 
 @lru_cache(maxsize=1)
-def _llvm():  # type: ignore[no-untyped-def]
-    """Initialize LLVM once: native target, host CPU, runtime symbols."""
-    import llvmlite.binding as llvm
-
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    _bind_symbols(llvm)
-    return llvm, llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
-
-
-def _target_machine():  # type: ignore[no-untyped-def]
-    """A target machine for the host CPU (a JIT engine takes ownership of one, so
-    each compilation gets its own)."""
-    llvm, cpu, features = _llvm()
-    target = llvm.Target.from_default_triple()
-    return target.create_target_machine(
-        cpu=cpu, features=features, opt=3, codemodel="jitdefault"
-    )
-
-
-def _bind_symbols(llvm) -> None:  # type: ignore[no-untyped-def]
+def _linked():  # type: ignore[no-untyped-def]
+    """llvmlite, with the symbols compiled code calls bound: malloc/free, libm, BLAS."""
+    binding = llvm()
     libc = ctypes.CDLL(None)
     for name in ("malloc", "free"):
-        llvm.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
+        binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
     for name in ("log1p", "expm1", "log1pf", "expm1f"):
-        llvm.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
-    llvm.load_library_permanently(libm_name) if libm_name else None
+        binding.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
+    if libm_name:
+        binding.load_library_permanently(libm_name)
     from scipy.linalg import cython_blas
 
     get_name = ctypes.pythonapi.PyCapsule_GetName
@@ -67,14 +55,13 @@ def _bind_symbols(llvm) -> None:  # type: ignore[no-untyped-def]
     get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
     for name in ("dgemm", "sgemm", "dgemv", "sgemv"):
         capsule = cython_blas.__pyx_capi__[name]  # type: ignore[attr-defined]
-        llvm.add_symbol(f"symopt_{name}", get_pointer(capsule, get_name(capsule)))
+        binding.add_symbol(f"symopt_{name}", get_pointer(capsule, get_name(capsule)))
+    return binding
 
 
-def _free_address() -> int:
-    return ctypes.cast(ctypes.CDLL(None).free, ctypes.c_void_p).value  # type: ignore[return-value]
-
-
-_FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(_free_address())
+_FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(
+    ctypes.cast(ctypes.CDLL(None).free, ctypes.c_void_p).value
+)
 
 
 def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
@@ -85,105 +72,140 @@ def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
 
 
-@dataclass
-class CompiledModule:
-    """The stages of one compiled function, kept for introspection."""
+@dataclass(frozen=True)
+class Slot:
+    """One argument or result of the compiled entry point, from the ABI record."""
 
-    scf: ModuleOp
-    llvm_ir: str
-    assembly: str | None
+    role: str
+    name: str
+    dtype: np.dtype
+    rank: int
+
+    @classmethod
+    def of(cls, entry: DictionaryAttr) -> Slot:
+        d = entry.data
+        return cls(
+            d["role"].data,  # type: ignore[attr-defined]
+            d["name"].data,  # type: ignore[attr-defined]
+            np.dtype(d["dtype"].data),  # type: ignore[attr-defined]
+            len(d["shape"].get_values()),  # type: ignore[attr-defined]
+        )
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    message: str
+    kind: str
+    nargs: int
 
 
 class NativeExecutor:
     """Compile a sym module to native code; calling it runs the entry function."""
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu"):
-        sym_func = next(op for op in module.ops if isinstance(op, func.FuncOp))
-        self.output_dtypes = [np.dtype(dtype_of(t)) for t in sym_func.function_type.outputs]
-        self.output_ranks = [len(static_shape(t)) for t in sym_func.function_type.outputs]
         lowered = module.clone()
         self.stages = run_stages(lowered, pipeline)
         lowered.verify()
-        f = next(op for op in lowered.ops if isinstance(op, func.FuncOp))
+        self.host = None
+        for op in lowered.ops:
+            if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
+                from symopt.runtime.reference import ReferenceExecutor
+
+                host = op.clone()
+                host.attributes.pop(HOST_ATTR)
+                self.host = ReferenceExecutor(host)
+        funcs = [op for op in lowered.ops if isinstance(op, func.FuncOp)]
+        if len(funcs) != 1:
+            raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
+        f = funcs[0]
         self.func_name = f.sym_name.data
-        self.globals = _strings(f.attributes["symopt.globals"])
-        self.writes = _strings(f.attributes["symopt.writes"])
-        n_inputs = f.attributes["symopt.inputs"].value.data  # type: ignore[attr-defined]
-        global_types = {}
-        for op in module.ops:
-            if type(op).__name__ == "GlobalOp" and op.name == "sym.global":
-                global_types[op.sym_name.data] = op.type  # type: ignore[attr-defined]
-        arg_ranks = [len(static_shape(a.type)) for a in sym_func.body.block.args]
-        arg_ranks += [len(static_shape(global_types[g])) for g in self.globals]
-        self.n_inputs = n_inputs
-        self.write_dtypes = [np.dtype(dtype_of(global_types[w])) for w in self.writes]
-        self.write_ranks = [len(static_shape(global_types[w])) for w in self.writes]
-        self.arg_ranks = arg_ranks
-        self.result_ranks = self.output_ranks + self.write_ranks
+        record = read_abi(f)
+        self.args = [Slot.of(e) for e in _entries(record, "args")]
+        self.results = [Slot.of(e) for e in _entries(record, "results")]
+        self.errors = [
+            CheckRecord(e.data["message"].data, e.data["kind"].data, e.data["nargs"].value.data)  # type: ignore[attr-defined]
+            for e in _entries(record, "errors")
+        ]
+        self.err_words = record.data["err_words"].value.data  # type: ignore[attr-defined]
+        self.n_inputs = sum(1 for a in self.args if a.role == "input")
         self.scf = lowered
 
-        translation = translate_module(lowered)
-        self.checks: list[CheckInfo] = translation.checks[self.func_name]
-        self.llvm_ir = str(translation.module)
+        self.llvm_ir = str(translate_module(lowered).module)
         self.stages["llvm"] = self.llvm_ir
-        llvm = _llvm()[0]
+        binding = _linked()
         parsed = parse_verified(self.llvm_ir)
-        _optimize(llvm, _target_machine(), parsed)
+        machine = target_machine()
+        optimize(parsed, machine)
         self.optimized_ir = str(parsed)
         self._parsed = parsed
-        engine = llvm.create_mcjit_compiler(parsed, _target_machine())
+        engine = binding.create_mcjit_compiler(parsed, target_machine())
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
-        self._words = sum(1 + r for r in arg_ranks) + sum(1 + r for r in self.result_ranks)
-        self._err = np.zeros(16, dtype=np.int64)
+        self._words = sum(1 + s.rank for s in self.args) + sum(1 + s.rank for s in self.results)
+        self._err = np.zeros(max(self.err_words, 1), dtype=np.int64)
 
     def assembly(self) -> str:
-        return _target_machine().emit_assembly(self._parsed)
+        return target_machine().emit_assembly(self._parsed)
 
     def __call__(
-        self, args: Sequence[np.ndarray], globals_: Mapping[str, np.ndarray]
-    ) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
-        arrays = [_contiguous(a) for a in args] + [_contiguous(globals_[g]) for g in self.globals]
+        self, args: Sequence[np.ndarray], globals_: Mapping[str, object]
+    ) -> tuple[list[np.ndarray], dict[str, object]]:
+        host_writes: dict[str, object] = {}
+        values = list(args)
+        if self.host is not None:
+            samples, host_writes = self.host(args, globals_)  # type: ignore[arg-type]
+            values += samples
+        arrays: list[np.ndarray] = []
+        inputs = iter(values)
+        for slot in self.args:
+            a = globals_[slot.name] if slot.role == "shared" else next(inputs)
+            arrays.append(a if a.flags.c_contiguous else a.copy(order="C"))  # type: ignore[union-attr]
         io = np.empty(self._words, dtype=np.int64)
         pos = 0
         for a in arrays:
             io[pos] = a.ctypes.data
             io[pos + 1 : pos + 1 + a.ndim] = a.shape
             pos += 1 + a.ndim
-        result_pos = pos
         err = self._err
         status = self._entry(io.ctypes.data, err.ctypes.data)
         if status != 0:
-            raise _error(self.checks[status - 1], err)
+            raise _error(self.errors[status - 1], err)
+        storage = {s.name: a for s, a in zip(self.args, arrays) if s.role == "shared"}
         outputs: list[np.ndarray] = []
-        pos = result_pos
-        storage = {g: a for g, a in zip(self.globals, arrays[len(args) :])}
-        results: list[np.ndarray] = []
-        dtypes = self.output_dtypes + self.write_dtypes
-        names = [None] * len(self.output_dtypes) + self.writes
-        for rank, dtype, name in zip(self.result_ranks, dtypes, names):
+        writes: dict[str, object] = dict(host_writes)
+        for slot in self.results:
             address = int(io[pos])
-            shape = tuple(int(s) for s in io[pos + 1 : pos + 1 + rank])
-            pos += 1 + rank
-            if name is not None and name in storage and storage[name].ctypes.data == address:
-                results.append(storage[name])  # updated in place
+            shape = tuple(int(s) for s in io[pos + 1 : pos + 1 + slot.rank])
+            pos += 1 + slot.rank
+            if slot.role == "inplace":
+                writes[slot.name] = storage[slot.name]
+            elif slot.role == "shared":
+                writes[slot.name] = _owned_array(address, shape, slot.dtype)
             else:
-                results.append(_owned_array(address, shape, dtype))
-        outputs = results[: len(self.output_dtypes)]
-        writes = dict(zip(self.writes, results[len(self.output_dtypes) :]))
+                outputs.append(_owned_array(address, shape, slot.dtype))
         return outputs, writes
 
 
-STAGES = ("sym", "loop", "bufferized", "scf", "llvm")
-"""The stages ``Function.ir`` shows for native code."""
+def _entries(record: DictionaryAttr, key: str) -> list[DictionaryAttr]:
+    value = record.data[key]
+    assert isinstance(value, ArrayAttr)
+    return list(value.data)  # type: ignore[arg-type]
+
+
+STAGE_AFTER = {
+    "sym-split-host": "sym",
+    "loop-fuse": "loop",
+    "loop-dealloc": "bufferized",
+}
+"""The ``Function.ir`` stage each pass's output is (the final module is ``scf``)."""
 
 
 def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
-    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level)
-    pass by pass; the module's text at each stage: ``sym`` (before
-    ``convert-sym-to-loop``), ``loop`` (after ``loop-fuse``), ``bufferized`` (after
-    ``loop-bufferize``) and ``scf`` (at the end)."""
+    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level);
+    the module's text at each stage: ``sym`` (before ``convert-sym-to-loop``),
+    ``loop`` (after ``loop-fuse``), ``bufferized`` (after ``loop-dealloc``) and
+    ``scf`` (at the end)."""
     from xdsl.passes import PassPipeline
     from xdsl.utils.arg_spec import parse_pipeline
 
@@ -199,8 +221,8 @@ def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
     def callback(previous, mod, following) -> None:  # type: ignore[no-untyped-def]
         if following is not None and following.name == "convert-sym-to-loop":
             stages["sym"] = str(mod)
-        if previous is not None and previous.name in ("loop-fuse", "loop-bufferize"):
-            stages["loop" if previous.name == "loop-fuse" else "bufferized"] = str(mod)
+        if previous is not None and previous.name in STAGE_AFTER and previous.name != "sym-split-host":
+            stages[STAGE_AFTER[previous.name]] = str(mod)
 
     PassPipeline.parse_spec(available_passes(), spec, callback).apply(sym_context(), module)
     stages.setdefault("sym", stages.get("loop", str(module)))
@@ -225,55 +247,7 @@ def compile_native(module: ModuleOp, pipeline: str = "cpu") -> NativeExecutor:
     return executor
 
 
-def _contiguous(a: np.ndarray) -> np.ndarray:
-    return a if a.flags.c_contiguous else a.copy(order="C")
-
-
-def _strings(attr: object) -> list[str]:
-    assert isinstance(attr, ArrayAttr)
-    return [s.data for s in attr.data if isinstance(s, StringAttr)]
-
-
-def _error(info: CheckInfo, err: np.ndarray) -> Exception:
+def _error(info: CheckRecord, err: np.ndarray) -> Exception:
     values = [int(v) for v in err[1 : 1 + info.nargs]]
     message = info.message.format(*values)
     return IndexError(message) if info.kind == "index" else ValueError(message)
-
-
-def parse_verified(text: str):  # type: ignore[no-untyped-def]
-    """Parse and verify LLVM IR text (LLVM must never see an invalid module: its
-    assertions abort the process)."""
-    llvm = _llvm()[0]
-    try:
-        parsed = llvm.parse_assembly(text)
-        parsed.verify()
-    except RuntimeError as e:
-        raise ValueError(f"invalid LLVM IR: {e}") from None
-    return parsed
-
-
-def optimize_ir(text: str) -> str:
-    """LLVM IR text optimized at O3 for the host CPU."""
-    parsed = parse_verified(text)
-    _optimize(_llvm()[0], _target_machine(), parsed)
-    return str(parsed)
-
-
-def assemble(text: str) -> str:
-    """Host assembly of LLVM IR text, after O3."""
-    parsed = parse_verified(text)
-    _optimize(_llvm()[0], _target_machine(), parsed)
-    return _target_machine().emit_assembly(parsed)
-
-
-def _optimize(llvm, machine, module) -> None:  # type: ignore[no-untyped-def]
-    pto = llvm.create_pipeline_tuning_options(speed_level=3)
-    pto.loop_vectorization = True
-    pto.slp_vectorization = True
-    pto.loop_unrolling = True
-    builder = llvm.create_pass_builder(machine, pto)
-    manager = builder.getModulePassManager()
-    manager.run(module, builder)
-
-
-

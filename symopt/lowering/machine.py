@@ -1,0 +1,76 @@
+"""LLVM IR text to checked, optimized LLVM modules and host assembly (llvmlite).
+
+LLVM aborts the whole process on invalid IR (its assertions are on), so every
+module is parsed and verified here before anything else touches it. These helpers
+produce code; running it (the JIT engine and the symbols it links against) is the
+runtime's job.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def llvm():  # type: ignore[no-untyped-def]
+    """llvmlite's binding layer, initialized once for the host target."""
+    import llvmlite.binding as binding
+
+    binding.initialize_native_target()
+    binding.initialize_native_asmprinter()
+    return binding
+
+
+@lru_cache(maxsize=1)
+def host_cpu() -> tuple[str, str]:
+    """The host CPU's name and features, as LLVM names them."""
+    binding = llvm()
+    return binding.get_host_cpu_name(), binding.get_host_cpu_features().flatten()
+
+
+def target_machine():  # type: ignore[no-untyped-def]
+    """A target machine for the host CPU at O3 (a JIT engine takes ownership of one,
+    so each compilation gets its own)."""
+    binding = llvm()
+    cpu, features = host_cpu()
+    target = binding.Target.from_default_triple()
+    return target.create_target_machine(
+        cpu=cpu, features=features, opt=3, codemodel="jitdefault"
+    )
+
+
+def parse_verified(text: str):  # type: ignore[no-untyped-def]
+    """Parse and verify LLVM IR text; ValueError if LLVM rejects it."""
+    binding = llvm()
+    try:
+        parsed = binding.parse_assembly(text)
+        parsed.verify()
+    except RuntimeError as e:
+        raise ValueError(f"invalid LLVM IR: {e}") from None
+    return parsed
+
+
+def optimize(module, machine=None) -> None:  # type: ignore[no-untyped-def]
+    """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module."""
+    binding = llvm()
+    pto = binding.create_pipeline_tuning_options(speed_level=3)
+    pto.loop_vectorization = True
+    pto.slp_vectorization = True
+    pto.loop_unrolling = True
+    builder = binding.create_pass_builder(machine or target_machine(), pto)
+    builder.getModulePassManager().run(module, builder)
+
+
+def optimize_ir(text: str) -> str:
+    """LLVM IR text optimized at O3 for the host CPU."""
+    parsed = parse_verified(text)
+    optimize(parsed)
+    return str(parsed)
+
+
+def assemble(text: str) -> str:
+    """Host assembly of LLVM IR text, after O3."""
+    parsed = parse_verified(text)
+    machine = target_machine()
+    optimize(parsed, machine)
+    return machine.emit_assembly(parsed)
