@@ -432,6 +432,13 @@ class YieldOp(IRDLOperation):
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[list(values)])
 
+    def verify_(self) -> None:
+        if not isinstance(self.parent_op(), (MapOp, ReduceOp, GenerateOp)):
+            raise VerifyException(
+                f"'{self.name}' expects parent op to be one of 'loop.map', 'loop.reduce', "
+                "'loop.generate'"
+            )
+
 
 @irdl_op_definition
 class IndexOp(IRDLOperation):

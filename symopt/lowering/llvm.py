@@ -217,7 +217,7 @@ class _FunctionTranslator:
         self.entry_builder = ir.IRBuilder(entry)  # allocas and slot initialization
         self.b = ir.IRBuilder(start)
         self.io, self.err = fn.args
-        self.fail = fn.append_basic_block("fail")
+        self.fail = ir.Block(parent=fn, name="fail")  # placed last, see below
         block = self.f.body.block
         if len(arg_shapes) != len(block.args):
             raise TranslationError(f"@{name}: the calling-convention record does not match the arguments")
@@ -238,11 +238,13 @@ class _FunctionTranslator:
         self.block(block)
         self.entry_builder.branch(start)
         # the one exit of failed checks: free what was allocated, return the code
-        fb = ir.IRBuilder(self.fail)
-        free = self.declare("free", ir.VoidType(), [I8P])
-        for slot in self.slots.values():
-            fb.call(free, [fb.load(slot)])
-        fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
+        if self.checks:
+            fn.basic_blocks.append(self.fail)
+            fb = ir.IRBuilder(self.fail)
+            free = self.declare("free", ir.VoidType(), [I8P])
+            for slot in self.slots.values():
+                fb.call(free, [fb.load(slot)])
+            fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
         self.tr.checks[name] = self.checks
 
     def block(self, block: Block) -> list[ir.Value] | None:

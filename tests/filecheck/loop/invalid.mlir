@@ -282,7 +282,7 @@ func.func @index_outside_loop() -> index {
 func.func @yield_outside_loop(%a: f64) {
   loop.yield %a : f64
 }
-// CHECK: 'loop.yield' expects parent op to be one of 'loop.map', 'loop.reduce'
+// CHECK: 'loop.yield' expects parent op to be one of 'loop.map', 'loop.reduce', 'loop.generate'
 
 // -----
 

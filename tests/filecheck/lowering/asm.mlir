@@ -9,7 +9,7 @@
 
 // Before lowering, the translation refuses the tensor signature with a one-line
 // diagnostic.
-// UNLOWERED: error: cannot translate to LLVM IR: entry arguments must be memrefs, got tensor<?x?xf64> (lower the module first, e.g. -p cpu)
+// UNLOWERED: error: cannot translate to LLVM IR: @main has no calling-convention record (symopt.abi); run loop-abi (lower the module first, e.g. -p cpu)
 // UNLOWERED-NOT: Traceback
 
 func.func @main(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {

@@ -14,6 +14,7 @@
 // MALLOC:       call i8* @"malloc"(i64
 // MALLOC-NOT:   call i8* @"malloc"
 // MALLOC-NOT:   call void @"free"
+// MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"logistic"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
@@ -60,6 +61,7 @@ func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 // MALLOC:       call i8* @"malloc"(i64
 // MALLOC-NOT:   call i8* @"malloc"
 // MALLOC-NOT:   call void @"free"
+// MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"logistic_bias"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
@@ -89,6 +91,7 @@ func.func @logistic_bias(%x: tensor<?x?xf64>, %b: tensor<1x?xf64>) -> tensor<?x?
 // MALLOC:       call i8* @"malloc"(i64
 // MALLOC-NOT:   call i8* @"malloc"
 // MALLOC-NOT:   call void @"free"
+// MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"rowsum"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
@@ -140,7 +143,7 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    store i64 %[[K]], i64* %[[E1]]
 // CHECK-NEXT:    %[[E2:"\.[0-9]+"]] = getelementptr i64, i64* %"err", i64 2
 // CHECK-NEXT:    store i64 %[[KV]], i64* %[[E2]]
-// CHECK-NEXT:    ret i32 1
+// CHECK-NEXT:    br label %"fail"
 // CHECK:         call void @"symopt_dgemv"
 // CHECK:         br i1 %{{.*}}, label %"check2.ok", label %"check2.fail"
 // CHECK:       check2.fail:
@@ -149,12 +152,18 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    store i64
 // CHECK-NEXT:    getelementptr i64, i64* %"err", i64 2
 // CHECK-NEXT:    store i64
-// CHECK-NEXT:    %[[L:"\.[0-9]+"]] = load i8*, i8** %[[DOTSLOT]]
-// CHECK-NEXT:    call void @"free"(i8* %[[L]])
-// CHECK-NEXT:    ret i32 2
+// CHECK-NEXT:    br label %"fail"
 // CHECK:       for.done:
 // CHECK:         call void @"free"
 // CHECK:         ret i32 0
+// One exit for every failed check: it frees what was allocated (the dot's
+// buffer) and returns the code the check stored.
+// CHECK:       fail:
+// CHECK-NEXT:    %[[L:"\.[0-9]+"]] = load i8*, i8** %[[DOTSLOT]]
+// CHECK-NEXT:    call void @"free"(i8* %[[L]])
+// CHECK:         %[[CODE:"\.[0-9]+"]] = load i64, i64* %"err"
+// CHECK-NEXT:    %[[C32:"\.[0-9]+"]] = trunc i64 %[[CODE]] to i32
+// CHECK-NEXT:    ret i32 %[[C32]]
 func.func @checked(%a: tensor<?x?xf64>, %v: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
   %d = sym.dot %a, %v : (tensor<?x?xf64>, tensor<?xf64>) -> tensor<?xf64>
   %s = sym.add %d, %y : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>

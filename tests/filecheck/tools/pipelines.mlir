@@ -14,7 +14,7 @@
 // -p cpu (and -p sym-opt,lower-cpu, the same text): stabilized, fused into one
 // loop nest over one output buffer, at the scf level.
 // CHECK-LABEL: func.func @logistic(%x: memref<?x?xf64>) -> memref<?x?xf64>
-// CHECK-SAME:    symopt.globals = [], symopt.writes = []
+// CHECK-SAME:    symopt.abi = {args = [{role = "input", name = "x", dtype = "float64", shape = array<i64: -1, -1>}], results = [{role = "output", name = "out0", dtype = "float64", shape = array<i64: -1, -1>}], errors = [], err_words = 1 : i64}
 // CHECK:         %[[OUT:.*]] = memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf64>
 // CHECK-NOT:     memref.alloc
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
