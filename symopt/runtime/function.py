@@ -133,11 +133,13 @@ class _Compiled:
     source: str
     """The module as first built (before the pipeline), as MLIR text."""
     executor: Executor
-    stages: dict[str, str]
-    """The module's text at each compilation stage (see ``Function.ir``)."""
     n_outputs: int
     input_updates: list[int]
     """Input positions whose In(update=...) values follow the outputs."""
+
+    def stages(self) -> dict[str, str]:
+        """The module's text at each compilation stage (see ``Function.ir``)."""
+        return getattr(self.executor, "stages", None) or {"sym": str(self.module)}
 
 
 class _PipelineError(ValueError):
@@ -208,7 +210,7 @@ class Function:
         ``symopt``: ``"sym"`` (after the sym passes), ``"loop"`` (after fusion),
         ``"bufferized"``, ``"scf"`` (the last MLIR stage) and ``"llvm"`` (LLVM IR)
         for native code; ``"sym"`` for the reference executor."""
-        stages = self._compiled.stages
+        stages = self._compiled.stages()
         if stage not in stages:
             raise ValueError(
                 f"{self._label()} has no stage {stage!r}; available: {', '.join(stages)}"
@@ -669,7 +671,6 @@ def function(
         module=module,
         source=source,
         executor=executor,
-        stages=getattr(executor, "stages", None) or {"sym": str(module)},
         n_outputs=len(out_list),
         input_updates=input_updates,
     )

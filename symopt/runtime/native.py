@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import time
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -103,8 +104,11 @@ class NativeExecutor:
     """Compile a sym module to native code; calling it runs the entry function."""
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu"):
+        self._source = module.clone()
+        self.pipeline = pipeline
+        self._stages: dict[str, str] | None = None
         lowered = module.clone()
-        self.stages = run_stages(lowered, pipeline)
+        self.timings = run_stages(lowered, pipeline, None)
         lowered.verify()
         self.host = None
         for op in lowered.ops:
@@ -128,22 +132,45 @@ class NativeExecutor:
         ]
         self.err_words = record.data["err_words"].value.data  # type: ignore[attr-defined]
         self.n_inputs = sum(1 for a in self.args if a.role == "input")
-        self.scf = lowered
 
+        start = time.perf_counter()
         self.llvm_ir = str(translate_module(lowered).module)
-        self.stages["llvm"] = self.llvm_ir
+        self.timings["llvm translation"] = time.perf_counter() - start
         binding = _linked()
+        start = time.perf_counter()
         parsed = parse_verified(self.llvm_ir)
-        machine = target_machine()
-        optimize(parsed, machine)
-        self.optimized_ir = str(parsed)
+        optimize(parsed, target_machine())
+        self.timings["llvm optimization"] = time.perf_counter() - start
+        start = time.perf_counter()
         self._parsed = parsed
         engine = binding.create_mcjit_compiler(parsed, target_machine())
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
+        self.timings["llvm code generation"] = time.perf_counter() - start
         self._words = sum(1 + s.rank for s in self.args) + sum(1 + s.rank for s in self.results)
         self._err = np.zeros(max(self.err_words, 1), dtype=np.int64)
+
+    @property
+    def stages(self) -> dict[str, str]:
+        """The module's text at each stage (``sym``, ``loop``, ``bufferized``, ``scf``,
+        ``llvm``; ``host`` when draws run on the host). Printing every stage costs as
+        much as compiling, so they are made on first use, by running the same
+        (deterministic) pipeline again on the source module."""
+        if self._stages is None:
+            stages: dict[str, str] = {}
+            module = self._source.clone()
+            run_stages(module, self.pipeline, stages)
+            stages["llvm"] = self.llvm_ir
+            for op in module.ops:
+                if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
+                    stages["host"] = str(op)
+            self._stages = stages
+        return self._stages
+
+    @property
+    def optimized_ir(self) -> str:
+        return str(self._parsed)
 
     def assembly(self) -> str:
         return target_machine().emit_assembly(self._parsed)
@@ -201,11 +228,12 @@ STAGE_AFTER = {
 """The ``Function.ir`` stage each pass's output is (the final module is ``scf``)."""
 
 
-def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
-    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level);
-    the module's text at each stage: ``sym`` (before ``convert-sym-to-loop``),
-    ``loop`` (after ``loop-fuse``), ``bufferized`` (after ``loop-dealloc``) and
-    ``scf`` (at the end)."""
+def run_stages(module: ModuleOp, pipeline: str, stages: dict[str, str] | None) -> dict[str, float]:
+    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level) on
+    ``module``; the seconds each pass took. If ``stages`` is given, it receives the
+    module's text at each stage: ``sym`` (before ``convert-sym-to-loop``), ``loop``
+    (after ``loop-fuse``), ``bufferized`` (after ``loop-dealloc``) and ``scf`` (at
+    the end)."""
     from xdsl.passes import PassPipeline
     from xdsl.utils.arg_spec import parse_pipeline
 
@@ -216,18 +244,30 @@ def run_stages(module: ModuleOp, pipeline: str) -> dict[str, str]:
     names = [p.name for p in parse_pipeline(spec)] if spec else []
     if "loop-bufferize" not in names:
         spec = expand_pipeline(f"{spec},lower-cpu" if spec else "lower-cpu")
-    stages: dict[str, str] = {}
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
 
     def callback(previous, mod, following) -> None:  # type: ignore[no-untyped-def]
-        if following is not None and following.name == "convert-sym-to-loop":
-            stages["sym"] = str(mod)
-        if previous is not None and previous.name in STAGE_AFTER and previous.name != "sym-split-host":
-            stages[STAGE_AFTER[previous.name]] = str(mod)
+        now = time.perf_counter()
+        if previous is not None:
+            key = f"pass {previous.name}"
+            timings[key] = timings.get(key, 0.0) + now - clock[0]
+        if stages is not None:
+            if following is not None and following.name == "convert-sym-to-loop":
+                stages["sym"] = str(mod)
+            if previous is not None and previous.name in STAGE_AFTER and previous.name != "sym-split-host":
+                stages[STAGE_AFTER[previous.name]] = str(mod)
+        clock[0] = time.perf_counter()
 
     PassPipeline.parse_spec(available_passes(), spec, callback).apply(sym_context(), module)
-    stages.setdefault("sym", stages.get("loop", str(module)))
-    stages["scf"] = str(module)
-    return stages
+    now = time.perf_counter()
+    if spec:
+        last = list(parse_pipeline(spec))[-1].name
+        timings[f"pass {last}"] = timings.get(f"pass {last}", 0.0) + now - clock[0]
+    if stages is not None:
+        stages.setdefault("sym", stages.get("loop", str(module)))
+        stages["scf"] = str(module)
+    return timings
 
 
 _CACHE: dict[tuple[str, str], NativeExecutor] = {}
