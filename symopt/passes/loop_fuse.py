@@ -11,8 +11,14 @@ inlined into the consumer's body, so the intermediate tensor is never built:
   before every other user, the consumer also yields the producer's value as an
   extra result (a multi-result kernel) and the other users read that.
 
-Each fused input reads the consumer's iteration space through the composition of
-the two ``dims`` maps, so transposes and broadcasts fold in as well.
+A ``loop.dimshuffle`` read by a map or a reduction folds into the reader's
+``dims`` map (it is a layout change, not a loop). Each fused input reads the
+consumer's iteration space through the composition of the two ``dims`` maps, so
+transposes and broadcasts fold in as well.
+
+Consumers are visited from the last op of a block to the first, and a fused
+producer's body is moved, not copied, into its consumer: every op is moved at most
+once per consumer chain, so a chain of n maps fuses in O(n), not O(n^2).
 """
 
 from __future__ import annotations
@@ -21,11 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
-
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
-from xdsl.rewriter import Rewriter
+from xdsl.rewriter import InsertPoint, Rewriter
 
 from symopt.dialects import loop
 from symopt.dialects.scalar import signless
@@ -41,9 +46,7 @@ def _is_tensor_op(op: Operation) -> bool:
 
 def _cheap(p: loop.MapOp) -> bool:
     body = [o for o in p.body.block.ops if not isinstance(o, loop.YieldOp)]
-    return len(body) <= CHEAP_OPS and not any(o.dialect_name() == "math" for o in body) and not any(
-        isinstance(o, loop.IndexOp) for o in body
-    )
+    return len(body) <= CHEAP_OPS and not any(o.dialect_name() == "math" for o in body)
 
 
 def _compose(dc: Sequence[int], dp: Sequence[int], r_shape: Sequence[int | None]) -> list[int]:
@@ -57,155 +60,213 @@ def _compose(dc: Sequence[int], dp: Sequence[int], r_shape: Sequence[int | None]
     return out
 
 
-def _fuse(
-    consumer: loop.MapOp | loop.ReduceOp,
-    index: int,
-    producer: loop.MapOp,
-    keep_result: bool,
-) -> Operation:
-    """A new consumer with ``producer`` (whose result is input ``index``) inlined."""
-    r = consumer.inputs[index]
-    r_pos = list(producer.res).index(r)
-    dc = consumer.input_dims()[index]
-    r_shape = static_shape(r.type)
+class _Inputs:
+    """The inputs of a consumer being rebuilt, deduplicated by (value, dims)."""
 
-    inputs: list[SSAValue] = []
-    dims: list[tuple[int, ...]] = []
+    def __init__(self, consumer: loop.MapOp | loop.ReduceOp):
+        self.values: list[SSAValue] = list(consumer.inputs)
+        self.dims: list[tuple[int, ...]] = [tuple(d) for d in consumer.input_dims()]
+        self.block = consumer.body.block
+        self.index = {}
+        for i, key in enumerate(zip(self.values, self.dims)):
+            self.index.setdefault(key, i)
 
-    def add_input(v: SSAValue, d: Sequence[int]) -> int:
+    def arg_for(self, v: SSAValue, d: Sequence[int]) -> SSAValue:
         key = (v, tuple(d))
-        for i, existing in enumerate(zip(inputs, dims)):
-            if existing == key:
-                return i
-        inputs.append(v)
-        dims.append(tuple(d))
-        return len(inputs) - 1
+        i = self.index.get(key)
+        if i is None:
+            i = len(self.values)
+            self.values.append(v)
+            self.dims.append(tuple(d))
+            self.index[key] = i
+            self.block.insert_arg(signless(v.type.element_type), i)  # type: ignore[attr-defined]
+        return self.block.args[i]
 
-    c_dims = consumer.input_dims()
-    c_slots = {i: add_input(v, c_dims[i]) for i, v in enumerate(consumer.inputs) if i != index}
-    p_slots = [
-        add_input(v, _compose(dc, d, r_shape))
-        for v, d in zip(producer.inputs, producer.input_dims())
-    ]
-    block = Block(arg_types=[signless(v.type.element_type) for v in inputs])  # type: ignore[attr-defined]
+    def drop(self, i: int) -> None:
+        self.block.erase_arg(self.block.args[i])
+        del self.values[i]
+        del self.dims[i]
+        self.index = {}
+        for k, key in enumerate(zip(self.values, self.dims)):
+            self.index.setdefault(key, k)
 
-    mapping: dict[SSAValue, SSAValue] = {}
-    p_block = producer.body.block
-    for arg, slot in zip(p_block.args, p_slots):
-        mapping[arg] = block.args[slot]
-    p_values: list[SSAValue] = []
-    for op in p_block.ops:
-        if isinstance(op, loop.YieldOp):
-            p_values = [mapping.get(v, v) for v in op.values]
-            break
-        if isinstance(op, loop.IndexOp):
-            raise AssertionError("internal error: producers with loop.index are not fused")
-        clone = op.clone(value_mapper=mapping)
-        block.add_op(clone)
-    c_block = consumer.body.block
-    for i, arg in enumerate(c_block.args):
-        mapping[arg] = p_values[r_pos] if i == index else block.args[c_slots[i]]
-    c_values: list[SSAValue] = []
-    for op in c_block.ops:
-        if isinstance(op, loop.YieldOp):
-            c_values = [mapping.get(v, v) for v in op.values]
-            break
-        block.add_op(op.clone(value_mapper=mapping))
-    from xdsl.ir import Region
 
+def _rebuild(consumer: loop.MapOp | loop.ReduceOp, inputs: _Inputs, extra: Sequence[SSAValue] = ()) -> Operation:
+    region = consumer.detach_region(consumer.body)
     if isinstance(consumer, loop.MapOp):
-        results = [res.type for res in consumer.res]
-        yields = list(c_values)
-        if keep_result:
-            results.append(r.type)
-            yields.append(p_values[r_pos])
-        block.add_op(loop.YieldOp(*yields))
-        return loop.MapOp(inputs, Region(block), results, dims=dims)
-    block.add_op(loop.YieldOp(*c_values))
-    new = loop.ReduceOp(
-        consumer.kind.data, inputs, consumer.axis_tuple(), bool(consumer.keepdims.value.data),
-        Region(block), consumer.res[0].type, dims=dims,
-    )  # fmt: skip
+        types = [r.type for r in consumer.res] + [v.type for v in extra]
+        new: Operation = loop.MapOp(inputs.values, region, types, dims=inputs.dims)
+    else:
+        new = loop.ReduceOp(
+            consumer.kind.data, inputs.values, consumer.axis_tuple(),
+            bool(consumer.keepdims.value.data), region, consumer.res[0].type, dims=inputs.dims,
+        )  # fmt: skip
     new.attributes |= consumer.attributes
     return new
 
 
-def _position(op: Operation, block: Block) -> int:
-    """Position in ``block`` of ``op`` or of its ancestor there."""
+def _fuse(
+    consumer: loop.MapOp | loop.ReduceOp,
+    index: int,
+    producer: loop.MapOp,
+    move: bool,
+    keep_result: bool,
+) -> Operation:
+    """``consumer`` rebuilt with ``producer`` (whose result is input ``index``)
+    inlined: its body ops moved in (``move``) or copied. The new op replaces the
+    consumer; the caller erases the producer if it is dead."""
+    r = consumer.inputs[index]
+    r_pos = list(producer.res).index(r)
+    dc = consumer.input_dims()[index]
+    r_shape = static_shape(r.type)
+    inputs = _Inputs(consumer)
+    block = inputs.block
+    first = block.first_op
+    assert first is not None
+    p_block = producer.body.block
+    mapping: dict[SSAValue, SSAValue] = {}
+    for arg, v, d in zip(p_block.args, producer.inputs, producer.input_dims()):
+        mapping[arg] = inputs.arg_for(v, _compose(dc, d, r_shape))
+    p_yield = p_block.last_op
+    assert isinstance(p_yield, loop.YieldOp)
+    if move:
+        for arg in p_block.args:
+            arg.replace_all_uses_with(mapping[arg])
+        for op in list(p_block.ops):
+            if op is p_yield:
+                break
+            op.detach()
+            block.insert_op_before(op, first)
+        yielded = list(p_yield.values)
+    else:
+        for op in p_block.ops:
+            if op is p_yield:
+                break
+            block.insert_op_before(op.clone(value_mapper=mapping), first)
+        yielded = [mapping.get(v, v) for v in p_yield.values]
+    value = yielded[r_pos]
+    block.args[index].replace_all_uses_with(value)
+    inputs.drop(index)
+    extra: list[SSAValue] = []
+    if keep_result:
+        c_yield = block.last_op
+        assert isinstance(c_yield, loop.YieldOp)
+        new_yield = loop.YieldOp(*c_yield.values, value)
+        Rewriter.replace_op(c_yield, new_yield)
+        extra = [r]
+    return _rebuild(consumer, inputs, extra)
+
+
+def _fold_dimshuffle(consumer: loop.MapOp | loop.ReduceOp, index: int, shuffle: loop.DimShuffleOp) -> Operation:
+    """``consumer`` reading ``shuffle``'s source directly, through composed dims."""
+    dc = consumer.input_dims()[index]
+    composed = _compose(dc, shuffle.dims(), static_shape(shuffle.result.type))
+    inputs = _Inputs(consumer)
+    arg = inputs.arg_for(shuffle.x, composed)
+    inputs.block.args[index].replace_all_uses_with(arg)
+    inputs.drop(index)
+    return _rebuild(consumer, inputs)
+
+
+def _fuse_block(block: Block) -> None:
+    ops = list(block.ops)
+    position = {op: i for i, op in enumerate(ops)}
+    erased: set[Operation] = set()
+    for consumer in reversed(ops):
+        if consumer in erased or not _is_tensor_op(consumer):
+            continue
+        while True:
+            step = _fuse_once(block, consumer, position, erased)
+            if step is None:
+                break
+            consumer = step
+
+
+def _fuse_once(
+    block: Block, consumer: Operation, position: dict[Operation, int], erased: set[Operation]
+) -> Operation | None:
+    """Fuse one producer into ``consumer``; the new consumer, or None."""
+    for index, value in enumerate(consumer.inputs):  # type: ignore[attr-defined]
+        producer = value.owner
+        if isinstance(producer, loop.DimShuffleOp) and producer.parent_block() is block:
+            new = _fold_dimshuffle(consumer, index, producer)  # type: ignore[arg-type]
+            _replace(consumer, new, position)
+            if not producer.result.uses:
+                Rewriter.erase_op(producer)
+                erased.add(producer)
+            return new
+        if not isinstance(producer, loop.MapOp) or producer.outputs:
+            continue
+        if producer.parent_block() is not block:
+            continue  # never move work into a loop body
+        if any(isinstance(o, loop.IndexOp) for o in producer.body.walk()):
+            continue
+        if len(producer.res) != 1 or list(consumer.inputs).count(value) != 1:  # type: ignore[attr-defined]
+            continue  # joint inlining of several results is not attempted
+        others = {u.operation for u in value.uses} - {consumer}
+        if not others:
+            new = _fuse(consumer, index, producer, move=True, keep_result=False)  # type: ignore[arg-type]
+            _replace(consumer, new, position)
+            Rewriter.erase_op(producer)
+            erased.add(producer)
+            return new
+        if _cheap(producer):
+            new = _fuse(consumer, index, producer, move=False, keep_result=False)  # type: ignore[arg-type]
+            _replace(consumer, new, position)
+            return new
+        if (
+            isinstance(consumer, loop.MapOp)
+            and consumer.space_shape() == producer.space_shape()
+            and list(consumer.input_dims()[index]) == list(range(len(consumer.space_shape())))
+            and static_shape(value.type) == consumer.space_shape()
+            and all(position.get(_top(u, block), -1) > position[consumer] for u in others)
+        ):
+            old_results = list(consumer.res)
+            new = _fuse(consumer, index, producer, move=True, keep_result=True)
+            Rewriter.insert_op(new, InsertPoint.before(consumer))
+            position[new] = position[consumer]
+            for old, fresh in zip(old_results, new.results):
+                old.replace_all_uses_with(fresh)
+            value.replace_all_uses_with(new.results[-1])
+            Rewriter.erase_op(consumer)
+            Rewriter.erase_op(producer)
+            erased.add(producer)
+            return new
+    return None
+
+
+def _replace(old: Operation, new: Operation, position: dict[Operation, int]) -> None:
+    position[new] = position[old]
+    Rewriter.replace_op(old, new)
+
+
+def _top(op: Operation, block: Block) -> Operation:
+    """``op`` or its ancestor in ``block``."""
     while op.parent_block() is not block:
         parent = op.parent_op()
-        assert parent is not None
+        if parent is None:
+            return op
         op = parent
-    return block.get_operation_index(op)
-
-
-def _fuse_one(block: Block) -> bool:
-    for consumer in list(block.ops):
-        if not _is_tensor_op(consumer):
-            continue
-        for index, value in enumerate(consumer.inputs):  # type: ignore[attr-defined]
-            producer = value.owner
-            if not isinstance(producer, loop.MapOp) or producer.outputs:
-                continue
-            if producer.parent_block() is not block:
-                continue  # never move work into a loop body
-            if any(isinstance(o, loop.IndexOp) for o in producer.body.walk()):
-                continue
-            if len(producer.res) != 1 or list(consumer.inputs).count(value) != 1:
-                continue  # joint inlining of several results is not attempted
-            users = {u.operation for u in value.uses}
-            others = users - {consumer}
-            if not others:
-                new = _fuse(consumer, index, producer, keep_result=False)  # type: ignore[arg-type]
-                Rewriter.replace_op(consumer, new)
-                Rewriter.erase_op(producer)
-                return True
-            if _cheap(producer):
-                new = _fuse(consumer, index, producer, keep_result=False)  # type: ignore[arg-type]
-                Rewriter.replace_op(consumer, new)
-                return True
-            if (
-                isinstance(consumer, loop.MapOp)
-                and consumer.space_shape() == producer.space_shape()
-                and list(consumer.input_dims()[index]) == list(range(len(consumer.space_shape())))
-                and static_shape(value.type) == consumer.space_shape()
-                and others
-                and all(_position(u, block) > _position(consumer, block) for u in others)
-            ):
-                new = _fuse(consumer, index, producer, keep_result=True)
-                old_results = list(consumer.res)
-                Rewriter.insert_op(new, _before(consumer))
-                for old, fresh in zip(old_results, new.results):
-                    old.replace_all_uses_with(fresh)
-                value.replace_all_uses_with(new.results[-1])
-                Rewriter.erase_op(consumer)
-                Rewriter.erase_op(producer)
-                return True
-    return False
-
-
-def _before(op: Operation):  # type: ignore[no-untyped-def]
-    from xdsl.rewriter import InsertPoint
-
-    return InsertPoint.before(op)
+    return op
 
 
 @dataclass(frozen=True)
 class LoopFusePass(ModulePass):
-    """Fuse elementwise producers into consumers (maps and reduction prologues).
+    """Fuse elementwise producers into consumers (maps and reduction prologues),
+    and fold dimshuffles into the dims maps of the loops that read them.
 
     Input: tensor-level loop IR (after ``convert-sym-to-loop``).
     Output: the same values computed by fewer loop ops; producers fused into every
     consumer are erased.
-    Invariants: values and types unchanged; nothing expensive is computed twice.
+    Invariants: values and types unchanged; nothing expensive is computed twice;
+    linear in the number of ops.
     """
 
     name = "loop-fuse"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for block in _blocks(op):
-            while _fuse_one(block):
-                pass
+            _fuse_block(block)
 
 
 def _blocks(op: Operation) -> list[Block]:
@@ -214,8 +275,6 @@ def _blocks(op: Operation) -> list[Block]:
         for block in region.blocks:
             out.append(block)
             for inner in block.ops:
-                out += _blocks(inner)
+                if not isinstance(inner, (loop.MapOp, loop.ReduceOp)):
+                    out += _blocks(inner)
     return out
-
-
-

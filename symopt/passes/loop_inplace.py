@@ -14,7 +14,13 @@ happen after the map's first write:
 * no ``loop.check`` can fail after the map: a failed call leaves every shared
   variable as it was.
 
-The pass is one walk over each function plus constant work per write.
+When a check or a read of the old value follows the map only because of the
+order the ops happen to be in, the map is moved down to just before the writes,
+provided nothing it reads is written after it; then every check and every other
+read of the old value happens before the first write.
+
+The pass is one walk over each function plus work proportional to the map's
+inputs per write.
 """
 
 from __future__ import annotations
@@ -29,21 +35,23 @@ from xdsl.passes import ModulePass
 
 from symopt.dialects import loop
 from symopt.dialects.types import static_shape
-from symopt.passes.loop_bufferize import buffer_base, is_contiguous
+from symopt.passes.loop_bufferize import is_contiguous
 
 
 def _inplace_function(f: func.FuncOp) -> None:
     block = f.body.block
     ops = list(block.ops)
-    position = {op: i for i, op in enumerate(ops)}
+    position: dict[Operation, float] = {op: i for i, op in enumerate(ops)}
     base: dict[SSAValue, SSAValue] = {}
 
     def base_of(v: SSAValue) -> SSAValue:
         return base.get(v, v)
 
-    last_read: dict[SSAValue, int] = {}
+    last_read: dict[SSAValue, float] = {}
     """Per buffer, the last top-level position of an op that reads it (or a view of it)."""
-    readers: dict[SSAValue, list[Operation]] = {}
+    last_write: dict[SSAValue, float] = {}
+    """Per buffer, the last top-level position of an op that writes into it."""
+    users: dict[SSAValue, list[Operation]] = {}
     last_check = -1
     for i, op in enumerate(ops):
         if isinstance(op, loop.ViewOp):
@@ -53,13 +61,19 @@ def _inplace_function(f: func.FuncOp) -> None:
         for inner in nested:
             if isinstance(inner, loop.CheckOp):
                 last_check = i
+            written = _written(inner)
             for v in inner.operands:
                 b = base_of(v)
-                last_read[b] = i
-                readers.setdefault(b, []).append(inner)
-    reads = {
-        op.global_name.string_value(): op.result for op in ops if isinstance(op, loop.ReadOp)
-    }
+                users.setdefault(b, []).append(inner)
+                if v in written:
+                    last_write[b] = i
+                else:
+                    last_read[b] = i
+    first_write = next(
+        (i for i, op in enumerate(ops) if isinstance(op, (loop.WriteOp, func.ReturnOp))), len(ops)
+    )
+    sunk = 0
+    reads = {op.global_name.string_value(): op.result for op in ops if isinstance(op, loop.ReadOp)}
     for write in [op for op in ops if isinstance(op, loop.WriteOp)]:
         glob = reads.get(write.global_name.string_value())
         new = write.value
@@ -69,32 +83,53 @@ def _inplace_function(f: func.FuncOp) -> None:
             continue
         if any(s == 1 for s in static_shape(glob.type)):
             continue  # a broadcastable dimension: the map may read one element many times
-        users = readers.get(new, [])
-        writers = [u for u in users if isinstance(u, (loop.MapOp, loop.ReduceOp, loop.DotOp)) and new in u.outputs]  # type: ignore[attr-defined]
+        new_users = users.get(new, [])
+        writers = [u for u in new_users if u is not write]
         if len(writers) != 1 or not isinstance(writers[0], loop.MapOp) or writers[0] not in position:
-            continue
+            continue  # computed by more than one op, or also read elsewhere
         m = writers[0]
-        at = position[m]
-        if sum(1 for u in users if isinstance(u, loop.WriteOp)) != 1:
-            continue  # the same new value goes to two variables
-        if any(position.get(_top(u, block), -1) < at for u in users if u is not m):
-            continue  # used before the map writes it: not a plain new value
-        if last_check > at:
-            continue
         identity = tuple(range(len(static_shape(new.type))))
-        fine = True
-        for v, d in zip(m.inputs, m.input_dims()):
-            if base_of(v) is glob and (v is not glob or tuple(d) != identity):
-                fine = False
-        if not fine:
+        if any(
+            base_of(v) is glob and (v is not glob or tuple(d) != identity)
+            for v, d in zip(m.inputs, m.input_dims())
+        ):
+            continue  # reads the old value through a view or at another index
+        if any(base_of(v) is new for v in m.inputs):
             continue
-        later = [u for u in readers.get(glob, []) if u is not m and position.get(_top(u, block), -1) > at]
-        if later or last_read.get(glob, -1) > at:
+        # the map moves down to just before the writes when nothing it reads is
+        # written after it: then every check and every other read of the old value
+        # happens before the first write
+        at = position[m]
+        if all(last_write.get(base_of(v), -1) <= at for v in m.inputs):
+            target = first_write - 0.5 + sunk * 1e-6
+        else:
+            target = at
+        if last_check > target or last_read.get(glob, -1) > target:
             continue
+        if any(position.get(_top(u, block), -1) > target for u in users.get(glob, []) if u is not m):
+            continue
+        if target != at:
+            m.detach()
+            block.insert_op_before(m, ops[first_write])
+            position[m] = target
+            sunk += 1
+            for v in m.inputs:
+                b = base_of(v)
+                last_read[b] = max(last_read.get(b, -1), target)
         new.replace_all_uses_with(glob)
+        last_write[glob] = target
         alloc = new.owner
         assert isinstance(alloc, Operation)
         block.erase_op(alloc)
+
+
+def _written(op: Operation) -> set[SSAValue]:
+    """The buffers an op writes into."""
+    if isinstance(op, (loop.MapOp, loop.ReduceOp, loop.DotOp)):
+        return set(op.outputs)
+    if isinstance(op, memref.StoreOp):
+        return {op.memref}
+    return set()
 
 
 def _top(op: Operation, block) -> Operation:  # type: ignore[no-untyped-def]
