@@ -1,8 +1,18 @@
 // RUN: symopt %s -p convert-sym-to-loop --split-input-file | filecheck %s
+// RUN: symopt %s -p convert-sym-to-loop --split-input-file --print-op-generic | filecheck %s --check-prefix=GENERIC
+// RUN: not symopt %S/../sym/random.mlir -p convert-sym-to-loop 2>&1 | filecheck %s --check-prefix=HOST
 
-// Elementwise sym ops become loop.map with the op's scalar counterpart as body,
-// dimshuffle a map with a dims map, reductions loop.reduce (the dtype conversion
-// in the body), dots of rank <= 2 loop.dot and higher-rank dots a reduction.
+// convert-sym-to-loop lowers every sym op to the loop dialect, on tensors.
+// Elementwise ops become loop.map with the op's scalar counterpart as body,
+// reductions loop.reduce (the dtype conversion in the body), dots of rank <= 2
+// loop.dot and higher-rank dots a reduction. The structural ops become their
+// loop-level counterparts (dimshuffle, slice, update, shape, reshape, concat,
+// broadcast, range, generate, the MRG draws), constants builtin arith.constant
+// tensors and shared variables loop.global/read/write. The GENERIC run checks
+// the properties of the structural ops (dimshuffle patterns, slice specs).
+
+// A host draw (sym.random) must have been split off first: the pass refuses it.
+// HOST: error: convert-sym-to-loop: 'sym.random' draws on the host; run sym-split-host first (the cpu pipeline does)
 
 // Unary ops: one input, the scalar op in the body; a chain stays one map per op.
 // CHECK-LABEL: func.func @unary
@@ -53,10 +63,14 @@ func.func @binary(%x: tensor<?x3xf64>, %r: tensor<1x3xf64>, %i: tensor<?xi32>, %
 
 // -----
 
-// A splat constant operand becomes an arith.constant in the body (on either
-// side); a constant that is not a splat stays an input.
+// sym.constant becomes a builtin arith.constant of tensor type. A splat
+// constant operand of an elementwise op becomes a scalar arith.constant in the
+// body (on either side), leaving the tensor constant unused (dce removes it); a
+// constant that is not a splat stays an input.
 // CHECK-LABEL: func.func @constants
-// CHECK:         %v = sym.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00]]> : tensor<1x2xf64>
+// CHECK-NEXT:    %two = arith.constant dense<2.000000e+00> : tensor<1x1xf64>
+// CHECK-NEXT:    %one = arith.constant dense<1.000000e+00> : tensor<1x1xf64>
+// CHECK-NEXT:    %v = arith.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00]]> : tensor<1x2xf64>
 // CHECK-NEXT:    %[[M:.*]] = loop.map ins(%x : tensor<?x2xf64>) -> tensor<?x2xf64> {
 // CHECK-NEXT:    ^{{.*}}(%[[A:.*]]: f64):
 // CHECK-NEXT:      %[[TWO:.*]] = arith.constant 2.000000e+00 : f64
@@ -74,6 +88,7 @@ func.func @binary(%x: tensor<?x3xf64>, %r: tensor<1x3xf64>, %i: tensor<?xi32>, %
 // CHECK-NEXT:      %[[R3:.*]] = arith.addf %[[C]], %[[D]] : f64
 // CHECK-NEXT:      loop.yield %[[R3]] : f64
 // CHECK-NEXT:    }
+// CHECK-NOT:     sym.
 func.func @constants(%x: tensor<?x2xf64>) -> tensor<?x2xf64> {
   %two = sym.constant dense<2.0> : tensor<1x1xf64>
   %one = sym.constant dense<1.0> : tensor<1x1xf64>
@@ -169,18 +184,18 @@ func.func @sigmoid(%x: tensor<?xf64>) -> tensor<?xf64> {
 
 // -----
 
-// dimshuffle is a copy whose dims map says which result dimension reads each
-// input dimension (pattern [1, x, 0]: input dim 0 -> result dim 2, 1 -> 0).
+// dimshuffle becomes loop.dimshuffle with the same pattern, no copy: a layout
+// change that loop-fuse folds into the loops reading it and loop-bufferize
+// turns into a view ([1, x, 0] swaps the dimensions and inserts one of size 1;
+// [1] on a 1x3 drops the broadcastable leading dimension).
 // CHECK-LABEL: func.func @dimshuffle
-// CHECK-NEXT:    %[[T:.*]] = loop.map ins(%x : tensor<?x3xf64>) dims {{\[}}[2, 0]] -> tensor<3x1x?xf64> {
-// CHECK-NEXT:    ^{{.*}}(%[[A:.*]]: f64):
-// CHECK-NEXT:      loop.yield %[[A]] : f64
-// CHECK-NEXT:    }
-// CHECK-NEXT:    %[[D:.*]] = loop.map ins(%r : tensor<1x3xf64>) dims {{\[}}[-1, 0]] -> tensor<3xf64> {
-// CHECK-NEXT:    ^{{.*}}(%[[B:.*]]: f64):
-// CHECK-NEXT:      loop.yield %[[B]] : f64
-// CHECK-NEXT:    }
+// CHECK-NEXT:    %[[T:.*]] = loop.dimshuffle %x {{.*}} : tensor<?x3xf64> -> tensor<3x1x?xf64>
+// CHECK-NEXT:    %[[D:.*]] = loop.dimshuffle %r {{.*}} : tensor<1x3xf64> -> tensor<3xf64>
 // CHECK-NEXT:    func.return %[[T]], %[[D]]
+// CHECK-NOT:     loop.map
+// GENERIC-LABEL: sym_name = "dimshuffle"
+// GENERIC:         "loop.dimshuffle"(%x) <{pattern = array<i64: 1, -1, 0>}> : (tensor<?x3xf64>) -> tensor<3x1x?xf64>
+// GENERIC-NEXT:    "loop.dimshuffle"(%r) <{pattern = array<i64: 1>}> : (tensor<1x3xf64>) -> tensor<3xf64>
 func.func @dimshuffle(%x: tensor<?x3xf64>, %r: tensor<1x3xf64>) -> (tensor<3x1x?xf64>, tensor<3xf64>) {
   %t = sym.dimshuffle %x pattern = array<i64: 1, -1, 0> : tensor<?x3xf64> -> tensor<3x1x?xf64>
   %d = sym.dimshuffle %r pattern = array<i64: 1> : tensor<1x3xf64> -> tensor<3xf64>
@@ -303,27 +318,174 @@ func.func @dot_high_rank(%a: tensor<2x?x3xf64>, %b: tensor<4x3x5xf64>, %i: tenso
 
 // -----
 
-// Shapes, indexing, constants and shared variables are left for loop-bufferize.
-// CHECK-LABEL: func.func @left_alone
-// CHECK-NEXT:    %[[W:.*]] = sym.read @w : tensor<?x3xf64>
-// CHECK-NEXT:    %[[SH:.*]] = sym.constant dense<[3, -1]> : tensor<2xi64>
-// CHECK-NEXT:    %[[S:.*]] = sym.shape %x : tensor<?x3xf64> -> tensor<2xi64>
-// CHECK-NEXT:    %[[R:.*]] = sym.reshape %x, %[[SH]] : (tensor<?x3xf64>, tensor<2xi64>) -> tensor<3x?xf64>
-// CHECK-NEXT:    %[[T:.*]] = sym.subtensor %x[%k, 1:] : tensor<?x3xf64> -> tensor<2xf64>
-// CHECK-NEXT:    %[[C:.*]] = sym.concatenate %x, %[[W]] axis = 0 : (tensor<?x3xf64>, tensor<?x3xf64>) -> tensor<?x3xf64>
-// CHECK-NEXT:    sym.write @w, %[[C]] : tensor<?x3xf64>
-// CHECK-NEXT:    func.return %[[S]], %[[R]], %[[T]]
-// CHECK-NOT:     loop.
-sym.global @w : tensor<?x3xf64>
-func.func @left_alone(%x: tensor<?x3xf64>, %k: tensor<i64>) -> (tensor<2xi64>, tensor<3x?xf64>, tensor<2xf64>) {
-  %w = sym.read @w : tensor<?x3xf64>
-  %shp = sym.constant dense<[3, -1]> : tensor<2xi64>
-  %s = sym.shape %x : tensor<?x3xf64> -> tensor<2xi64>
-  %r = sym.reshape %x, %shp : (tensor<?x3xf64>, tensor<2xi64>) -> tensor<3x?xf64>
+// Basic indexing becomes loop.slice with the same spec: four integers per
+// indexed leading dimension (kind 0 an index, 1 a slice; start, stop, step),
+// -2**63 for an absent bound and -2**63 + 1 for the next index operand.
+// x[k, 1:] indexes dimension 0 with %k and slices dimension 1 from 1;
+// x[::-1, -1] reverses dimension 0 and takes the last element of dimension 1.
+// CHECK-LABEL: func.func @slice
+// CHECK-NEXT:    %[[T:.*]] = loop.slice %x[%k] spec {{.*}} : (tensor<?x3xf64>, tensor<i64>) -> tensor<2xf64>
+// CHECK-NEXT:    %[[U:.*]] = loop.slice %x[] spec {{.*}} : (tensor<?x3xf64>) -> tensor<?xf64>
+// CHECK-NEXT:    func.return %[[T]], %[[U]] : tensor<2xf64>, tensor<?xf64>
+// CHECK-NOT:     sym.
+// GENERIC-LABEL: sym_name = "slice"
+// GENERIC:         "loop.slice"(%x, %k) <{spec = array<i64: 0, -9223372036854775807, -9223372036854775808, -9223372036854775808, 1, 1, -9223372036854775808, -9223372036854775808>}> : (tensor<?x3xf64>, tensor<i64>) -> tensor<2xf64>
+// GENERIC-NEXT:    "loop.slice"(%x) <{spec = array<i64: 1, -9223372036854775808, -9223372036854775808, -1, 0, -1, -9223372036854775808, -9223372036854775808>}> : (tensor<?x3xf64>) -> tensor<?xf64>
+func.func @slice(%x: tensor<?x3xf64>, %k: tensor<i64>) -> (tensor<2xf64>, tensor<?xf64>) {
   %t = sym.subtensor %x[%k, 1:] : tensor<?x3xf64> -> tensor<2xf64>
+  %u = sym.subtensor %x[::-1, -1] : tensor<?x3xf64> -> tensor<?xf64>
+  func.return %t, %u : tensor<2xf64>, tensor<?xf64>
+}
+
+// -----
+
+// inc_subtensor and set_subtensor become loop.update "inc" and "set": the
+// operand, the value, then the index operands; the spec is the slice's. The
+// constant value stays an operand (a tensor arith.constant).
+// CHECK-LABEL: func.func @update
+// CHECK-NEXT:    %[[A:.*]] = loop.update "inc" %x[%k], %y spec {{.*}} : (tensor<?x3xf64>, tensor<3xf64>, tensor<i64>) -> tensor<?x3xf64>
+// CHECK-NEXT:    %[[ONE:.*]] = arith.constant dense<1.000000e+00> : tensor<1x1xf64>
+// CHECK-NEXT:    %[[B:.*]] = loop.update "set" %x[], %[[ONE]] spec {{.*}} : (tensor<?x3xf64>, tensor<1x1xf64>) -> tensor<?x3xf64>
+// CHECK-NEXT:    func.return %[[A]], %[[B]]
+// CHECK-NOT:     sym.
+// GENERIC-LABEL: sym_name = "update"
+// GENERIC:         "loop.update"(%x, %y, %k) <{kind = "inc", spec = array<i64: 0, -9223372036854775807, -9223372036854775808, -9223372036854775808>}> : (tensor<?x3xf64>, tensor<3xf64>, tensor<i64>) -> tensor<?x3xf64>
+// GENERIC:         "loop.update"(%x, %{{.*}}) <{kind = "set", spec = array<i64: 1, 1, -9223372036854775808, -9223372036854775808, 1, -9223372036854775808, -9223372036854775808, 2>}> : (tensor<?x3xf64>, tensor<1x1xf64>) -> tensor<?x3xf64>
+func.func @update(%x: tensor<?x3xf64>, %y: tensor<3xf64>, %k: tensor<i64>) -> (tensor<?x3xf64>, tensor<?x3xf64>) {
+  %a = sym.inc_subtensor %x[%k], %y : tensor<?x3xf64>, tensor<3xf64>
+  %one = sym.constant dense<1.0> : tensor<1x1xf64>
+  %b = sym.set_subtensor %x[1:, ::2], %one : tensor<?x3xf64>, tensor<1x1xf64>
+  func.return %a, %b : tensor<?x3xf64>, tensor<?x3xf64>
+}
+
+// -----
+
+// shape and reshape keep their operands; the shape constant is a tensor
+// arith.constant.
+// CHECK-LABEL: func.func @shape_reshape
+// CHECK-NEXT:    %[[S:.*]] = loop.shape %x : tensor<?x3xf64> -> tensor<2xi64>
+// CHECK-NEXT:    %[[SH:.*]] = arith.constant dense<[3, -1]> : tensor<2xi64>
+// CHECK-NEXT:    %[[R:.*]] = loop.reshape %x, %[[SH]] : (tensor<?x3xf64>, tensor<2xi64>) -> tensor<3x?xf64>
+// CHECK-NEXT:    func.return %[[S]], %[[R]]
+// CHECK-NOT:     sym.
+func.func @shape_reshape(%x: tensor<?x3xf64>) -> (tensor<2xi64>, tensor<3x?xf64>) {
+  %s = sym.shape %x : tensor<?x3xf64> -> tensor<2xi64>
+  %shp = sym.constant dense<[3, -1]> : tensor<2xi64>
+  %r = sym.reshape %x, %shp : (tensor<?x3xf64>, tensor<2xi64>) -> tensor<3x?xf64>
+  func.return %s, %r : tensor<2xi64>, tensor<3x?xf64>
+}
+
+// -----
+
+// concatenate becomes loop.concat with the axis.
+// CHECK-LABEL: func.func @concat
+// CHECK-NEXT:    %[[C:.*]] = loop.concat %x, %y, %x axis 1 : i64 : (tensor<2x?xf64>, tensor<2x3xf64>, tensor<2x?xf64>) -> tensor<2x?xf64>
+// CHECK-NEXT:    func.return %[[C]]
+// CHECK-NOT:     sym.
+func.func @concat(%x: tensor<2x?xf64>, %y: tensor<2x3xf64>) -> tensor<2x?xf64> {
+  %c = sym.concatenate %x, %y, %x axis = 1 : (tensor<2x?xf64>, tensor<2x3xf64>, tensor<2x?xf64>) -> tensor<2x?xf64>
+  func.return %c : tensor<2x?xf64>
+}
+
+// -----
+
+// alloc (a new tensor filled by broadcasting a value) becomes loop.broadcast;
+// the value and the shape stay operands.
+// CHECK-LABEL: func.func @broadcast
+// CHECK-NEXT:    %[[S:.*]] = loop.shape %x : tensor<?x3xf64> -> tensor<2xi64>
+// CHECK-NEXT:    %[[B:.*]] = loop.broadcast %v, %[[S]] : (tensor<1x3xf64>, tensor<2xi64>) -> tensor<?x3xf64>
+// CHECK-NEXT:    func.return %[[B]]
+// CHECK-NOT:     sym.
+func.func @broadcast(%x: tensor<?x3xf64>, %v: tensor<1x3xf64>) -> tensor<?x3xf64> {
+  %s = sym.shape %x : tensor<?x3xf64> -> tensor<2xi64>
+  %b = sym.alloc %v, %s : (tensor<1x3xf64>, tensor<2xi64>) -> tensor<?x3xf64>
+  func.return %b : tensor<?x3xf64>
+}
+
+// -----
+
+// arange becomes loop.range (start, stop, step), integer or float.
+// CHECK-LABEL: func.func @range
+// CHECK-NEXT:    %[[I:.*]] = loop.range %a, %b, %c : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+// CHECK-NEXT:    %[[F:.*]] = loop.range %x, %y, %z : (tensor<f64>, tensor<f64>, tensor<f64>) -> tensor<?xf64>
+// CHECK-NEXT:    func.return %[[I]], %[[F]]
+// CHECK-NOT:     sym.
+func.func @range(%a: tensor<i64>, %b: tensor<i64>, %c: tensor<i64>, %x: tensor<f64>, %y: tensor<f64>, %z: tensor<f64>) -> (tensor<?xi64>, tensor<?xf64>) {
+  %i = sym.arange %a, %b, %c : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  %f = sym.arange %x, %y, %z : (tensor<f64>, tensor<f64>, tensor<f64>) -> tensor<?xf64>
+  func.return %i, %f : tensor<?xi64>, tensor<?xf64>
+}
+
+// -----
+
+// map_index becomes loop.generate: the region moves over (its argument is still
+// the 0-d index tensor), the sym ops inside are lowered too and sym.yield
+// becomes loop.yield.
+// CHECK-LABEL: func.func @generate
+// CHECK-NEXT:    %[[G:.*]] = loop.generate %n : tensor<i64> -> tensor<?x3xf64> {
+// CHECK-NEXT:    ^{{.*}}(%[[I:.*]]: tensor<i64>):
+// CHECK-NEXT:      %[[ROW:.*]] = loop.slice %x[%[[I]]] spec {{.*}} : (tensor<?x3xf64>, tensor<i64>) -> tensor<3xf64>
+// CHECK-NEXT:      %[[E:.*]] = loop.map ins(%[[ROW]] : tensor<3xf64>) -> tensor<3xf64> {
+// CHECK-NEXT:      ^{{.*}}(%[[A:.*]]: f64):
+// CHECK-NEXT:        %[[R:.*]] = math.exp %[[A]] : f64
+// CHECK-NEXT:        loop.yield %[[R]] : f64
+// CHECK-NEXT:      }
+// CHECK-NEXT:      loop.yield %[[E]] : tensor<3xf64>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    func.return %[[G]] : tensor<?x3xf64>
+// CHECK-NOT:     sym.
+func.func @generate(%x: tensor<?x3xf64>, %n: tensor<i64>) -> tensor<?x3xf64> {
+  %g = sym.map_index %n : tensor<i64> -> tensor<?x3xf64> {
+  ^bb0(%i: tensor<i64>):
+    %row = sym.subtensor %x[%i] : tensor<?x3xf64> -> tensor<3xf64>
+    %e = sym.exp %row : tensor<3xf64>
+    sym.yield %e : tensor<3xf64>
+  }
+  func.return %g : tensor<?x3xf64>
+}
+
+// -----
+
+// The MRG ops: mrg_uniform becomes loop.mrg_uniform (new state and sample),
+// multinomial_from_uniform loop.multinomial.
+// CHECK-LABEL: func.func @mrg
+// CHECK-NEXT:    %[[S1:.*]], %[[X:.*]] = loop.mrg_uniform %state, %size : (tensor<?x6xi32>, tensor<1xi64>) -> (tensor<?x6xi32>, tensor<?xf32>)
+// CHECK-NEXT:    %[[Z:.*]] = loop.multinomial %p, %u, %n : (tensor<?x?xf64>, tensor<?xf64>, tensor<i64>) -> tensor<?x?xi64>
+// CHECK-NEXT:    func.return %[[S1]], %[[X]], %[[Z]]
+// CHECK-NOT:     sym.
+func.func @mrg(%state: tensor<?x6xi32>, %size: tensor<1xi64>, %p: tensor<?x?xf64>, %u: tensor<?xf64>, %n: tensor<i64>) -> (tensor<?x6xi32>, tensor<?xf32>, tensor<?x?xi64>) {
+  %s1, %x = sym.mrg_uniform %state, %size : (tensor<?x6xi32>, tensor<1xi64>) -> (tensor<?x6xi32>, tensor<?xf32>)
+  %z = sym.multinomial_from_uniform %p, %u, %n : (tensor<?x?xf64>, tensor<?xf64>, tensor<i64>) -> tensor<?x?xi64>
+  func.return %s1, %x, %z : tensor<?x6xi32>, tensor<?xf32>, tensor<?x?xi64>
+}
+
+// -----
+
+// Shared variables: each sym.global becomes a loop.global of the same type,
+// sym.read loop.read and sym.write loop.write; the computation in between is
+// lowered as usual.
+// CHECK:       loop.global @w : tensor<?x3xf64>
+// CHECK-NEXT:  loop.global @b : tensor<f64>
+// CHECK-LABEL: func.func @globals
+// CHECK-NEXT:    %[[W:.*]] = loop.read @w : tensor<?x3xf64>
+// CHECK-NEXT:    %[[C:.*]] = loop.concat %x, %[[W]] axis 0 : i64 : (tensor<?x3xf64>, tensor<?x3xf64>) -> tensor<?x3xf64>
+// CHECK-NEXT:    %[[B:.*]] = loop.read @b : tensor<f64>
+// CHECK-NEXT:    %[[N:.*]] = loop.map ins(%[[B]] : tensor<f64>) -> tensor<f64> {
+// CHECK:         }
+// CHECK-NEXT:    loop.write @w, %[[C]] : tensor<?x3xf64>
+// CHECK-NEXT:    loop.write @b, %[[N]] : tensor<f64>
+// CHECK-NEXT:    func.return %[[W]] : tensor<?x3xf64>
+// CHECK-NOT:     sym.
+sym.global @w : tensor<?x3xf64>
+sym.global @b : tensor<f64>
+func.func @globals(%x: tensor<?x3xf64>) -> tensor<?x3xf64> {
+  %w = sym.read @w : tensor<?x3xf64>
   %c = sym.concatenate %x, %w axis = 0 : (tensor<?x3xf64>, tensor<?x3xf64>) -> tensor<?x3xf64>
+  %b = sym.read @b : tensor<f64>
+  %n = sym.neg %b : tensor<f64>
   sym.write @w, %c : tensor<?x3xf64>
-  func.return %s, %r, %t : tensor<2xi64>, tensor<3x?xf64>, tensor<2xf64>
+  sym.write @b, %n : tensor<f64>
+  func.return %w : tensor<?x3xf64>
 }
 
 // -----
