@@ -115,16 +115,6 @@ def format_shape(shape: Sequence[int | None]) -> str:
     )
 
 
-def value_fits(t: TensorType, value: np.ndarray) -> bool:
-    """Whether a NumPy array has exactly the dtype, rank and static sizes of ``t``."""
-    if value.dtype.name != dtype_of(t):
-        return False
-    shape = static_shape(t)
-    if value.ndim != len(shape):
-        return False
-    return all(s is None or s == v for s, v in zip(shape, value.shape))
-
-
 # ---------------------------------------------------------------------------
 # dense constants
 

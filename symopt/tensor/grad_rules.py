@@ -22,10 +22,6 @@ from symopt.tensor.subtensor import inc_subtensor, set_subtensor
 Grads = list["Variable | None"]
 
 
-def _zero_if_none(g: Variable | None, like: Variable) -> Variable:
-    return T.zeros_like(like) if g is None else g
-
-
 # ---------------------------------------------------------------------------
 # elementwise
 
