@@ -85,6 +85,20 @@ def is_bool(t: Attribute) -> bool:
     return dtype_of(t) == "bool"
 
 
+def is_unsigned(t: Attribute) -> bool:
+    return dtype_of(t).startswith("uint")
+
+
+def upgrade_to_float(dtype: str) -> str:
+    """Theano's float dtype for a float computation on ``dtype``: floats stay, bool
+    and integers of up to 16 bits become float32, wider integers float64."""
+    if dtype in FLOAT_DTYPES:
+        return dtype
+    if dtype in ("bool", "int8", "uint8", "int16", "uint16"):
+        return "float32"
+    return "float64"
+
+
 def tensor_type(dtype: object, shape: Sequence[int | None]) -> TensorType:
     dims = [DYNAMIC_INDEX if d is None else int(d) for d in shape]
     return TensorType(element_type(dtype), dims)

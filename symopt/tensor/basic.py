@@ -20,7 +20,13 @@ from xdsl.utils.exceptions import VerifyException
 from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.ir.tensor_type import TensorType
-from symopt.dialects.types import FLOAT_DTYPES, canonical_dtype, tensor_type
+from symopt.dialects.types import (
+    FLOAT_DTYPES,
+    INT_DTYPES,
+    canonical_dtype,
+    tensor_type,
+    upgrade_to_float,
+)
 from symopt.ir.variable import Variable, detach_uses
 
 # ---------------------------------------------------------------------------
@@ -83,15 +89,6 @@ def as_tensor_variable(x: object, name: str | None = None, ndim: int | None = No
     if ndim is not None and var.ndim != ndim:
         raise TypeError(f"expected a {ndim}-d tensor, got {var!r} of type {var.type!r}")
     return var
-
-
-def upgrade_to_float(dtype: str) -> str:
-    """Theano's float dtype for a float op on ``dtype``: small ints -> float32."""
-    if dtype in FLOAT_DTYPES:
-        return dtype
-    if dtype in ("bool", "int8", "uint8", "int16", "uint16"):
-        return "float32"
-    return "float64"
 
 
 def _smallest_int(value: int) -> str:
@@ -190,14 +187,13 @@ def mul(a: object, b: object) -> Variable:
 
 def true_div(a: object, b: object) -> Variable:
     """Elementwise ``a / b``; integers are divided as floats (Theano's true_div)."""
-    dtype = result_dtype(a, b)
-    return _binary(sym.DivOp, a, b, upgrade_to_float(dtype))
+    return _binary(sym.DivOp, a, b, sym.DivOp.operand_dtype(result_dtype(a, b)))
 
 
 def floor_div(a: object, b: object) -> Variable:
     """Elementwise ``a // b`` (floor division, Python's sign rules)."""
     dtype = result_dtype(a, b)
-    if dtype == "bool":
+    if not sym.FloorDivOp.accepts(dtype):
         raise TypeError("floor division is not defined for bool tensors")
     return _binary(sym.FloorDivOp, a, b, dtype)
 
@@ -208,7 +204,7 @@ int_div = floor_div
 def mod(a: object, b: object) -> Variable:
     """Elementwise ``a % b`` with the sign of ``b`` (Python's and NumPy's rule)."""
     dtype = result_dtype(a, b)
-    if dtype == "bool":
+    if not sym.ModOp.accepts(dtype):
         raise TypeError("% is not defined for bool tensors")
     return _binary(sym.ModOp, a, b, dtype)
 
@@ -216,8 +212,8 @@ def mod(a: object, b: object) -> Variable:
 def pow(a: object, b: object) -> Variable:  # noqa: A001 - Theano's name
     """Elementwise ``a ** b``."""
     dtype = result_dtype(a, b)
-    if dtype == "bool":
-        dtype = "int8"
+    if not sym.PowOp.accepts(dtype):
+        dtype = "int8"  # bools are raised as 0/1 integers, as in Theano
     return _binary(sym.PowOp, a, b, dtype)
 
 
@@ -233,32 +229,33 @@ def minimum(a: object, b: object) -> Variable:
 
 def arctan2(a: object, b: object) -> Variable:
     """Elementwise ``arctan(a / b)`` in the right quadrant."""
-    return _binary(sym.Atan2Op, a, b, upgrade_to_float(result_dtype(a, b)))
+    return _binary(sym.Atan2Op, a, b, sym.Atan2Op.operand_dtype(result_dtype(a, b)))
 
 
-def _int_or_bool(name: str, dtype: str) -> None:
-    if dtype in FLOAT_DTYPES:
-        raise TypeError(f"{name} needs integer or bool tensors, got {dtype}")
+def _check_accepts(op_cls, what: str, dtype: str) -> None:  # type: ignore[no-untyped-def]
+    """TypeError unless the integer-only op ``op_cls`` takes ``dtype``."""
+    if not op_cls.accepts(dtype):
+        raise TypeError(f"{what} needs integer or bool tensors, got {dtype}")
 
 
 def and_(a: object, b: object) -> Variable:
     """Elementwise ``a & b`` (bitwise on integers, logical on bools)."""
     dtype = result_dtype(a, b)
-    _int_or_bool("and_ (&)", dtype)
+    _check_accepts(sym.AndOp, "and_ (&)", dtype)
     return _binary(sym.AndOp, a, b, dtype)
 
 
 def or_(a: object, b: object) -> Variable:
     """Elementwise ``a | b``."""
     dtype = result_dtype(a, b)
-    _int_or_bool("or_ (|)", dtype)
+    _check_accepts(sym.OrOp, "or_ (|)", dtype)
     return _binary(sym.OrOp, a, b, dtype)
 
 
 def xor(a: object, b: object) -> Variable:
     """Elementwise ``a ^ b``."""
     dtype = result_dtype(a, b)
-    _int_or_bool("xor (^)", dtype)
+    _check_accepts(sym.XorOp, "xor (^)", dtype)
     return _binary(sym.XorOp, a, b, dtype)
 
 
@@ -308,7 +305,7 @@ def _unary(op_cls, x: object) -> Variable:  # type: ignore[no-untyped-def]
 
 def _float_unary(op_cls, x: object) -> Variable:  # type: ignore[no-untyped-def]
     v = as_tensor_variable(x)
-    v = cast(v, upgrade_to_float(v.dtype))
+    v = cast(v, op_cls.operand_dtype(v.dtype))
     return apply(op_cls(v.value))
 
 
@@ -333,7 +330,7 @@ def sgn(x: object) -> Variable:
 def invert(x: object) -> Variable:
     """Elementwise ``~x`` (bitwise not; logical not on bools)."""
     v = as_tensor_variable(x)
-    _int_or_bool("invert (~)", v.dtype)
+    _check_accepts(sym.InvertOp, "invert (~)", v.dtype)
     return apply(sym.InvertOp(v.value))
 
 
@@ -521,7 +518,7 @@ def _shape_vector(dims: Sequence[object], what: str) -> tuple[Variable, tuple[in
     parts: list[Variable] = []
     for d in dims:
         if isinstance(d, Variable):
-            if d.ndim != 0 or d.dtype in FLOAT_DTYPES or d.dtype == "bool":
+            if d.ndim != 0 or d.dtype not in INT_DTYPES:
                 raise TypeError(f"{what}: sizes must be integers, got {d!r} of type {d.type!r}")
             static.append(_constant_int(d))
             parts.append(cast(d, "int64"))
@@ -795,14 +792,6 @@ def stack(*tensors: object, axis: int = 0) -> Variable:
 # reductions
 
 
-def _sum_dtype(dtype: str) -> str:
-    if dtype in ("bool", "int8", "int16", "int32"):
-        return "int64"
-    if dtype in ("uint8", "uint16", "uint32"):
-        return "uint64"
-    return dtype
-
-
 def _reduce(kind: str, x: object, axis: object, keepdims: bool, dtype: str) -> Variable:
     v = as_tensor_variable(x)
     axes = _normalize_axes(axis, v.ndim, kind)
@@ -815,19 +804,21 @@ def sum(x: object, axis: object = None, dtype: object = None, keepdims: bool = F
     """Sum over ``axis`` (all axes by default); small integer dtypes accumulate in
     int64, as in NumPy."""
     v = as_tensor_variable(x)
-    return _reduce("sum", v, axis, keepdims, canonical_dtype(dtype) if dtype else _sum_dtype(v.dtype))
+    out = canonical_dtype(dtype) if dtype else sym.ReduceOp.default_dtype("sum", v.dtype)
+    return _reduce("sum", v, axis, keepdims, out)
 
 
 def prod(x: object, axis: object = None, dtype: object = None, keepdims: bool = False) -> Variable:
     """Product over ``axis``."""
     v = as_tensor_variable(x)
-    return _reduce("prod", v, axis, keepdims, canonical_dtype(dtype) if dtype else _sum_dtype(v.dtype))
+    out = canonical_dtype(dtype) if dtype else sym.ReduceOp.default_dtype("prod", v.dtype)
+    return _reduce("prod", v, axis, keepdims, out)
 
 
 def mean(x: object, axis: object = None, dtype: object = None, keepdims: bool = False) -> Variable:
     """Arithmetic mean over ``axis``; integers average as float64."""
     v = as_tensor_variable(x)
-    out = canonical_dtype(dtype) if dtype else (v.dtype if v.dtype in FLOAT_DTYPES else "float64")
+    out = canonical_dtype(dtype) if dtype else sym.ReduceOp.default_dtype("mean", v.dtype)
     return _reduce("mean", v, axis, keepdims, out)
 
 

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from symopt.dialects import sym
+from symopt.dialects.types import FLOAT_DTYPES
 from symopt.gradient import grad_rule
 from symopt.ir.variable import Variable
 from symopt.tensor import basic as T
@@ -97,7 +98,7 @@ def _mod(op, inputs, outputs, grads) -> Grads:
 )  # fmt: skip
 def _piecewise_constant(op, inputs, outputs, grads) -> Grads:
     """Piecewise constant (or boolean) results: zero gradient where defined."""
-    return [T.zeros_like(x) if x.dtype.startswith("float") else None for x in inputs]
+    return [T.zeros_like(x) if x.dtype in FLOAT_DTYPES else None for x in inputs]
 
 
 @grad_rule(sym.NegOp)
@@ -229,7 +230,7 @@ def _clip(op, inputs, outputs, grads) -> Grads:
 @grad_rule(sym.CastOp)
 def _cast(op, inputs, outputs, grads) -> Grads:
     (x,) = inputs
-    if not x.dtype.startswith("float"):
+    if x.dtype not in FLOAT_DTYPES:
         return [None]
     return [T.cast(grads[0], x.dtype)]
 
@@ -424,7 +425,7 @@ def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
 
     out: Grads = [None]
     for f in free:
-        if not f.dtype.startswith("float"):
+        if f.dtype not in FLOAT_DTYPES:
             out.append(None)
             continue
         # the other outer values get their own gradients: hold them constant here

@@ -8,7 +8,7 @@ from xdsl.ir import Block, Region
 
 from symopt.dialects import sym
 from symopt.ir.graph import depends_on, topological_ops
-from symopt.dialects.types import tensor_type
+from symopt.dialects.types import INT_DTYPES, tensor_type
 from symopt.ir.variable import Variable
 
 
@@ -27,7 +27,7 @@ def map_index(n: object, fn: Callable[[Variable], object]) -> Variable:
     from symopt.tensor.basic import _build, _constant_int, as_tensor_variable, cast
 
     count = as_tensor_variable(n)
-    if count.ndim != 0 or count.dtype.startswith(("float", "bool")):
+    if count.ndim != 0 or count.dtype not in INT_DTYPES:
         raise TypeError(f"map_index: n must be an integer scalar, got {count!r}")
     count = cast(count, "int64")
     block = Block(arg_types=[tensor_type("int64", ())])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 
 from symopt.dialects import sym
-from symopt.dialects.types import FLOAT_DTYPES
+from symopt.dialects.types import INT_DTYPES
 from symopt.ir.variable import Variable
 
 
@@ -18,7 +18,7 @@ def _index_part(
     if part is None:
         return sym.SUBTENSOR_NONE, None
     if isinstance(part, Variable):
-        if part.ndim != 0 or part.dtype in FLOAT_DTYPES or part.dtype == "bool":
+        if part.ndim != 0 or part.dtype not in INT_DTYPES:
             raise TypeError(
                 f"{what} must be an integer scalar, got {part!r} of type {part.type!r}"
             )
