@@ -95,6 +95,8 @@ class Translation:
     functions: list[str]
     checks: dict[str, list[CheckInfo]] = field(default_factory=dict)
     """Per function, its checks in order (code i is checks[i - 1])."""
+    kernels: dict[str, ir.Function] = field(default_factory=dict)
+    """Outlined loop nests by their text (identical ones are shared)."""
     externals: set[str] = field(default_factory=set)
     """External symbols the module calls (malloc, free, libm, BLAS)."""
 
@@ -173,6 +175,8 @@ class _FunctionTranslator:
         self.descs: dict[SSAValue, Desc] = {}
         self.checks: list[CheckInfo] = []
         self.slots: dict[SSAValue, ir.Value] = {}
+        self.kernels: list[ir.Function] = []
+        self.outlined = 0
 
     # -- helpers ---------------------------------------------------------------
 
@@ -216,6 +220,19 @@ class _FunctionTranslator:
         start = fn.append_basic_block("start")
         self.entry_builder = ir.IRBuilder(entry)  # allocas and slot initialization
         self.b = ir.IRBuilder(start)
+        # what a failed check must free: every allocation stores its pointer in a
+        # table (null once freed) that the shared exit hands to @symopt.free_all;
+        # the table escapes into that call, so LLVM keeps it in memory instead of
+        # threading every pointer through every exit edge as SSA values
+        n_allocs = sum(1 for o in self.f.walk() if isinstance(o, memref.AllocOp))
+        self.table = None
+        if n_allocs:
+            table_t = ir.ArrayType(I8P, n_allocs)
+            self.table = self.entry_builder.alloca(table_t, name="allocations")
+            memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
+            eb = self.entry_builder
+            zero = [eb.bitcast(self.table, I8P), ir.Constant(I8, 0), self.const_i64(n_allocs * 8)]
+            eb.call(memset, [*zero, ir.Constant(I1, 0)])
         self.io, self.err = fn.args
         self.fail = ir.Block(parent=fn, name="fail")  # placed last, see below
         block = self.f.body.block
@@ -241,19 +258,94 @@ class _FunctionTranslator:
         if self.checks:
             fn.basic_blocks.append(self.fail)
             fb = ir.IRBuilder(self.fail)
-            free = self.declare("free", ir.VoidType(), [I8P])
-            for slot in self.slots.values():
-                fb.call(free, [fb.load(slot)])
+            if self.table is not None:
+                table = fb.bitcast(self.table, I8P.as_pointer())
+                fb.call(self.free_all(), [table, self.const_i64(len(self.slots))])
             fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
         self.tr.checks[name] = self.checks
 
     def block(self, block: Block) -> list[ir.Value] | None:
-        """Translate the ops of a block; the values its terminator yields."""
+        """Translate the ops of a block; the values its terminator yields. Loop nests
+        of the function's own block become functions of their own (see
+        ``outline``)."""
+        top = block is self.f.body.block
         for op in block.ops:
+            if top and isinstance(op, scf.ForOp) and _outlinable(op):
+                self.outline(op)
+                continue
             out = self.op(op)
             if out is not None:
                 return out
         return None
+
+    def outline(self, op: scf.ForOp) -> None:
+        """Translate a loop nest as an internal, never inlined function called here.
+
+        LLVM's optimizations and code generation grow faster than linearly in the
+        size of a function; one function per loop nest keeps compile time linear in
+        the number of kernels. The kernel takes the values it uses from outside as
+        parameters, except constants (static sizes stay static)."""
+        inside = set(op.walk())
+        free: list[SSAValue] = []
+        seen: set[SSAValue] = set()
+        for inner in op.walk():
+            for v in inner.operands:
+                owner = v.owner
+                local = owner in inside if isinstance(owner, Operation) else owner.parent_op() in inside  # type: ignore[union-attr]
+                if not local and v not in seen:
+                    seen.add(v)
+                    free.append(v)
+        outer_values: list[ir.Value] = []
+        for v in free:
+            if v in self.descs:
+                d = self.descs[v]
+                outer_values += [d.ptr, d.offset, *d.sizes, *d.strides]
+            else:
+                outer_values.append(self.values[v])
+        passed = [x for x in outer_values if not isinstance(x, ir.Constant)]
+        self.outlined += 1
+        name = f"{self.fn.name}.loop{self.outlined}"
+        kernel = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed]), name=name)
+        kernel.linkage = "internal"
+        kernel.attributes.add("noinline")
+        self.kernels.append(kernel)
+        params = iter(kernel.args)
+        inner_values = [x if isinstance(x, ir.Constant) else next(params) for x in outer_values]
+        saved_values = {v: self.values[v] for v in free if v in self.values}
+        saved_descs = {v: self.descs[v] for v in free if v in self.descs}
+        values = iter(inner_values)
+        for v in free:
+            if v in self.descs:
+                d = self.descs[v]
+                rank = len(d.sizes)
+                ptr, offset = next(values), next(values)
+                sizes = [next(values) for _ in range(rank)]
+                strides = [next(values) for _ in range(rank)]
+                self.descs[v] = Desc(ptr, offset, sizes, strides, d.element)
+            else:
+                self.values[v] = next(values)
+        caller, caller_entry = self.b, self.entry_builder
+        entry = kernel.append_basic_block("entry")
+        start = kernel.append_basic_block("start")
+        self.entry_builder = ir.IRBuilder(entry)
+        self.b = ir.IRBuilder(start)
+        self.for_op(op)
+        self.b.ret_void()
+        self.entry_builder.branch(start)
+        self.b, self.entry_builder = caller, caller_entry
+        self.values.update(saved_values)
+        self.descs.update(saved_descs)
+        # identical loop nests (every layer of a deep net has the same ones) share
+        # one function: LLVM optimizes and compiles each distinct kernel once
+        key = str(kernel).replace(f'@"{name}"', "@kernel", 1)
+        same = self.tr.kernels.get(key)
+        if same is not None:
+            del self.tr.module.globals[name]
+            self.kernels.pop()
+            kernel = same
+        else:
+            self.tr.kernels[key] = kernel
+        self.b.call(kernel, passed)
 
     # -- ops -------------------------------------------------------------------
 
@@ -457,8 +549,8 @@ class _FunctionTranslator:
         nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
         nbytes = b.select(b.icmp_signed("==", nbytes, self.const_i64(0)), self.const_i64(1), nbytes)
         raw = b.call(self.declare("malloc", I8P, [I64]), [nbytes])
-        slot = self.entry_builder.alloca(I8P)
-        self.entry_builder.store(ir.Constant(I8P, None), slot)
+        assert self.table is not None
+        slot = b.gep(self.table, [self.const_i64(0), self.const_i64(len(self.slots))], inbounds=True)
         b.store(raw, slot)
         self.slots[op.memref] = slot
         ptr = b.bitcast(raw, elem.as_pointer())
@@ -585,6 +677,36 @@ class _FunctionTranslator:
             for values, block in incoming:
                 phi.add_incoming(values[k], block)
             self.values[r] = phi
+
+    def free_all(self) -> ir.Function:
+        """``void @symopt.free_all(i8** table, i64 n)``: free every pointer of a table
+        of allocations (free skips the null entries)."""
+        name = "symopt.free_all"
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        fn_t = ir.FunctionType(ir.VoidType(), [I8P.as_pointer(), I64])
+        fn = ir.Function(self.tr.module, fn_t, name=name)
+        fn.linkage = "internal"
+        fn.attributes.add("noinline")
+        fn.attributes.add("cold")
+        table, n = fn.args
+        entry = fn.append_basic_block("entry")
+        loop_b = fn.append_basic_block("loop")
+        done = fn.append_basic_block("done")
+        bb = ir.IRBuilder(entry)
+        bb.cbranch(bb.icmp_signed(">", n, self.const_i64(0)), loop_b, done)
+        bb.position_at_end(loop_b)
+        i = bb.phi(I64)
+        i.add_incoming(self.const_i64(0), entry)
+        free = self.declare("free", ir.VoidType(), [I8P])
+        bb.call(free, [bb.load(bb.gep(table, [i]))])
+        nxt = bb.add(i, self.const_i64(1))
+        i.add_incoming(nxt, loop_b)
+        bb.cbranch(bb.icmp_signed("<", nxt, n), loop_b, done)
+        bb.position_at_end(done)
+        bb.ret_void()
+        return fn
 
     def ipowi(self, t: ir.IntType) -> ir.Function:
         """x ** n by squaring (n < 0 gives 0 unless |x| == 1, as in C)."""
@@ -791,6 +913,17 @@ class _FunctionTranslator:
         free = self.declare("free", ir.VoidType(), [I8P])
         for t in temps:
             b.call(free, [b.bitcast(t, I8P)])
+
+
+def _outlinable(op: scf.ForOp) -> bool:
+    """A loop nest that only computes: no results, checks, allocations or calls that
+    need the function's own state."""
+    if op.results:
+        return False
+    return not any(
+        isinstance(inner, (loop.CheckOp, memref.AllocOp, memref.DeallocOp, loop.DotOp, func.ReturnOp))
+        for inner in op.walk()
+    )
 
 
 def _is_one(v: ir.Value) -> bool:
