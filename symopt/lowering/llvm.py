@@ -225,8 +225,9 @@ class _FunctionTranslator:
         # the table escapes into that call, so LLVM keeps it in memory instead of
         # threading every pointer through every exit edge as SSA values
         n_allocs = sum(1 for o in self.f.walk() if isinstance(o, memref.AllocOp))
+        has_checks = any(isinstance(o, loop.CheckOp) for o in self.f.walk())
         self.table = None
-        if n_allocs:
+        if n_allocs and has_checks:
             table_t = ir.ArrayType(I8P, n_allocs)
             self.table = self.entry_builder.alloca(table_t, name="allocations")
             memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
@@ -302,15 +303,19 @@ class _FunctionTranslator:
                 outer_values += [d.ptr, d.offset, *d.sizes, *d.strides]
             else:
                 outer_values.append(self.values[v])
-        passed = [x for x in outer_values if not isinstance(x, ir.Constant)]
+        passed: list[ir.Value] = []
+        for x in outer_values:  # each value once: the kernel knows what is equal
+            if not isinstance(x, ir.Constant) and not any(x is p for p in passed):
+                passed.append(x)
         self.outlined += 1
         name = f"{self.fn.name}.loop{self.outlined}"
         kernel = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed]), name=name)
         kernel.linkage = "internal"
         kernel.attributes.add("noinline")
         self.kernels.append(kernel)
-        params = iter(kernel.args)
-        inner_values = [x if isinstance(x, ir.Constant) else next(params) for x in outer_values]
+        params = list(kernel.args)
+        as_param = {id(x): p for x, p in zip(passed, params)}
+        inner_values = [x if isinstance(x, ir.Constant) else as_param[id(x)] for x in outer_values]
         saved_values = {v: self.values[v] for v in free if v in self.values}
         saved_descs = {v: self.descs[v] for v in free if v in self.descs}
         values = iter(inner_values)
@@ -549,10 +554,10 @@ class _FunctionTranslator:
         nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
         nbytes = b.select(b.icmp_signed("==", nbytes, self.const_i64(0)), self.const_i64(1), nbytes)
         raw = b.call(self.declare("malloc", I8P, [I64]), [nbytes])
-        assert self.table is not None
-        slot = b.gep(self.table, [self.const_i64(0), self.const_i64(len(self.slots))], inbounds=True)
-        b.store(raw, slot)
-        self.slots[op.memref] = slot
+        if self.table is not None:
+            slot = b.gep(self.table, [self.const_i64(0), self.const_i64(len(self.slots))], inbounds=True)
+            b.store(raw, slot)
+            self.slots[op.memref] = slot
         ptr = b.bitcast(raw, elem.as_pointer())
         self.descs[op.memref] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(b, sizes), t.element_type)
 

@@ -5,7 +5,8 @@
 
 // The cpu pipeline down to LLVM IR (-t llvm): a function @f becomes
 // i32 @f(i64* io, i64* err); io holds each argument's data pointer and sizes,
-// then the results'.
+// then the results'. Each loop nest is a function of its own, @f.loopN, called
+// with the pointers and sizes it needs (identical nests share one function).
 
 // The tutorial's logistic function (sym-opt makes it a sym.sigmoid): one loop
 // nest writing straight into the one buffer allocated, the output (no
@@ -19,30 +20,31 @@
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
 // EXP-LABEL:    define i32 @"logistic"
+// EXP-NOT:      call double @"llvm.exp.f64"
+// EXP:          define internal void @"logistic.loop1"
 // EXP-COUNT-1:  call double @"llvm.exp.f64"
 // EXP-NOT:      call double @"llvm.exp.f64"
-// EXP-LABEL:    declare i8* @"malloc"
+// EXP:          declare double @"llvm.exp.f64"
 // CHECK-LABEL: define i32 @"logistic"(i64* %"io", i64* %"err")
 // CHECK:       start:
 // CHECK:         %[[X:"\.[0-9]+"]] = inttoptr i64 %{{.*}} to double*
 // CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"malloc"(i64 %{{.*}})
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
-// CHECK:       for.done:
+// CHECK-NEXT:    call void @"logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[X]], double* %[[OUT]])
 // CHECK-NEXT:    %[[P:"\.[0-9]+"]] = ptrtoint double* %[[OUT]] to i64
 // CHECK-NEXT:    %[[SLOT:"\.[0-9]+"]] = getelementptr i64, i64* %"io", i64 3
 // CHECK-NEXT:    store i64 %[[P]], i64* %[[SLOT]]
 // CHECK:         ret i32 0
+// CHECK:       define internal void @"logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[KX:"\.[0-9]+"]], double* %[[KOUT:"\.[0-9]+"]]) noinline
 // CHECK:       for.body.1:
-// CHECK:         %[[A:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[X]], i64 %{{.*}}
+// CHECK:         %[[A:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[KX]], i64 %{{.*}}
 // CHECK-NEXT:    %[[V:"\.[0-9]+"]] = load double, double* %[[A]]
 // CHECK-NEXT:    %[[N:"\.[0-9]+"]] = fneg double %[[V]]
 // CHECK-NEXT:    %[[E:"\.[0-9]+"]] = call double @"llvm.exp.f64"(double %[[N]])
 // CHECK-NEXT:    %[[D:"\.[0-9]+"]] = fadd double 0x3ff0000000000000, %[[E]]
 // CHECK-NEXT:    %[[S:"\.[0-9]+"]] = fdiv double 0x3ff0000000000000, %[[D]]
-// CHECK:         %[[B:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[OUT]], i64 %{{.*}}
-// CHECK-NEXT:    store double %[[S]], double* %[[B]]
-// CHECK:       declare i8* @"malloc"(i64 %".1")
-// CHECK:       declare double @"llvm.exp.f64"(double %".1")
+// CHECK:         %[[W:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[KOUT]], i64 %{{.*}}
+// CHECK-NEXT:    store double %[[S]], double* %[[W]]
 func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
   %one = sym.constant dense<1.0> : tensor<1x1xf64>
   %n = sym.neg %x : tensor<?x?xf64>
@@ -98,6 +100,8 @@ func.func @logistic_bias(%x: tensor<?x?xf64>, %b: tensor<1x?xf64>) -> tensor<?x?
 // CHECK-LABEL: define i32 @"rowsum"(i64* %"io", i64* %"err")
 // CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"malloc"(i64 %{{.*}})
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
+// CHECK-NEXT:    call void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[OUT]])
+// CHECK:       define internal void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[KOUT:"\.[0-9]+"]]) noinline
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:"\.[0-9]+"]] = phi  i64 [0, %"start"]
 // CHECK:       for.header.1:
@@ -107,7 +111,7 @@ func.func @logistic_bias(%x: tensor<?x?xf64>, %b: tensor<1x?xf64>) -> tensor<?x?
 // CHECK:         %[[E:"\.[0-9]+"]] = call double @"llvm.exp.f64"(double %{{.*}})
 // CHECK-NEXT:    %[[NEXT]] = fadd double %[[ACC]], %[[E]]
 // CHECK:       for.done.1:
-// CHECK-NEXT:    %[[A:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[OUT]], i64 %[[I]]
+// CHECK-NEXT:    %[[A:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[KOUT]], i64 %[[I]]
 // CHECK-NEXT:    store double %[[ACC]], double* %[[A]]
 func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
   %e = sym.exp %x : tensor<?x?xf64>
@@ -136,7 +140,8 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    br i1 %[[C1]], label %"check1.ok", label %"check1.fail"
 // CHECK:       check1.ok:
 // CHECK:         %[[DOTBUF:"\.[0-9]+"]] = call i8* @"malloc"
-// CHECK-NEXT:    store i8* %[[DOTBUF]], i8** %[[DOTSLOT:"\.[0-9]+"]]
+// CHECK-NEXT:    %[[DOTSLOT:"\.[0-9]+"]] = getelementptr inbounds [2 x i8*], [2 x i8*]* %"allocations", i64 0, i64 0
+// CHECK-NEXT:    store i8* %[[DOTBUF]], i8** %[[DOTSLOT]]
 // CHECK:       check1.fail:
 // CHECK-NEXT:    store i64 1, i64* %"err"
 // CHECK-NEXT:    %[[E1:"\.[0-9]+"]] = getelementptr i64, i64* %"err", i64 1
@@ -146,6 +151,11 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    br label %"fail"
 // CHECK:         call void @"symopt_dgemv"
 // CHECK:         br i1 %{{.*}}, label %"check2.ok", label %"check2.fail"
+// CHECK:         call void @"checked.loop1"(
+// CHECK-NEXT:    %[[FREED:"\.[0-9]+"]] = bitcast double* %{{.*}} to i8*
+// CHECK-NEXT:    call void @"free"(i8* %[[FREED]])
+// CHECK-NEXT:    store i8* null, i8** %[[DOTSLOT]]
+// CHECK:         ret i32 0
 // CHECK:       check2.fail:
 // CHECK-NEXT:    store i64 2, i64* %"err"
 // CHECK-NEXT:    getelementptr i64, i64* %"err", i64 1
@@ -153,17 +163,17 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    getelementptr i64, i64* %"err", i64 2
 // CHECK-NEXT:    store i64
 // CHECK-NEXT:    br label %"fail"
-// CHECK:       for.done:
-// CHECK:         call void @"free"
-// CHECK:         ret i32 0
-// One exit for every failed check: it frees what was allocated (the dot's
-// buffer) and returns the code the check stored.
+// One exit for every failed check: the table of allocations (null once freed)
+// goes to one cold helper that frees what is left; the code the check stored is
+// returned.
 // CHECK:       fail:
-// CHECK-NEXT:    %[[L:"\.[0-9]+"]] = load i8*, i8** %[[DOTSLOT]]
-// CHECK-NEXT:    call void @"free"(i8* %[[L]])
-// CHECK:         %[[CODE:"\.[0-9]+"]] = load i64, i64* %"err"
+// CHECK-NEXT:    %[[T:"\.[0-9]+"]] = bitcast [2 x i8*]* %"allocations" to i8**
+// CHECK-NEXT:    call void @"symopt.free_all"(i8** %[[T]], i64 2)
+// CHECK-NEXT:    %[[CODE:"\.[0-9]+"]] = load i64, i64* %"err"
 // CHECK-NEXT:    %[[C32:"\.[0-9]+"]] = trunc i64 %[[CODE]] to i32
 // CHECK-NEXT:    ret i32 %[[C32]]
+// CHECK-LABEL: define internal void @"symopt.free_all"(i8** %{{.*}}, i64 %{{.*}}) cold noinline
+// CHECK:         call void @"free"(
 func.func @checked(%a: tensor<?x?xf64>, %v: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
   %d = sym.dot %a, %v : (tensor<?x?xf64>, tensor<?xf64>) -> tensor<?xf64>
   %s = sym.add %d, %y : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>
