@@ -114,3 +114,37 @@ def test_saved_module_replays_what_function_did(tmp_path):
     llvm = _symopt(str(saved), "-p", "cpu", "-t", "llvm")
     assert llvm.returncode == 0, llvm.stderr
     assert llvm.stdout.strip() == f.ir("llvm").strip()
+
+
+def _replay_functions():  # type: ignore[no-untyped-def]
+    """Functions of every kind: shared updates (in place or not), host draws,
+    MRG draws, structural ops, map_index."""
+    import numpy as np
+
+    from symopt.sandbox.rng_mrg import MRG_RandomStreams
+    from symopt.tensor.shared_randomstreams import RandomStreams
+
+    x, v = T.dmatrix("x"), T.dvector("v")
+    w = symopt.shared(np.zeros(3), name="w")
+    srng = RandomStreams(seed=3)
+    mrng = MRG_RandomStreams(seed=5)
+    i = T.iscalar("i")
+    return [
+        symopt.function([x], x.T[1:, ::-1].reshape((-1,)), name="views"),
+        symopt.function([v], v.sum(), updates=[(w, w + v)], name="update"),
+        symopt.function([], srng.uniform(size=(2, 3)) + w, name="host_draws"),
+        symopt.function([], mrng.uniform(size=(4,)), name="mrg"),
+        symopt.function([v, i], T.concatenate([v, T.set_subtensor(v[i], 0.0)]), name="structural"),
+        symopt.function([v], T.map_index(v.shape[0], lambda k: v * v[k]), name="map_index"),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_replay_every_kind_of_function(tmp_path, index):
+    """symopt saved.mlir -p cpu -t llvm reproduces f.ir("llvm"), random draws included."""
+    f = _replay_functions()[index]
+    saved = tmp_path / "f.mlir"
+    saved.write_text(symopt.printing.to_mlir(f))
+    llvm = _symopt(str(saved), "-p", "cpu", "-t", "llvm")
+    assert llvm.returncode == 0, llvm.stderr
+    assert llvm.stdout.strip() == f.ir("llvm").strip()

@@ -252,8 +252,10 @@ def _top(op: Operation, block: Block) -> Operation:
 
 @dataclass(frozen=True)
 class LoopFusePass(ModulePass):
-    """Fuse elementwise producers into consumers (maps and reduction prologues),
-    and fold dimshuffles into the dims maps of the loops that read them.
+    """Fuse elementwise producers and dimshuffles into the loops that read them.
+
+    Producers go into consumer maps and reduction prologues; dimshuffles fold
+    into the dims maps of their readers.
 
     Input: tensor-level loop IR (after ``convert-sym-to-loop``).
     Output: the same values computed by fewer loop ops; producers fused into every

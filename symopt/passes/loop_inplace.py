@@ -143,8 +143,10 @@ def _top(op: Operation, block) -> Operation:  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class LoopInplacePass(ModulePass):
-    """Let a shared variable's update write into its own buffer when no read of the
-    old value can follow the first write.
+    """Write shared variables' updates into their own buffers where that is safe.
+
+    Safe means: no read of the old value can follow the first write, and no
+    check can fail after it.
 
     Input: bufferized loop IR with ``loop.read``/``loop.write`` (after
     ``loop-bufferize``, before ``loop-abi``).
