@@ -1,4 +1,10 @@
-"""An xDSL context with the dialects symopt's IR uses."""
+"""An xDSL context with the dialects symopt's IR uses, and the registry of the
+dialects added with ``symopt.register_dialect``.
+
+Installed plugins register their dialects when ``symopt.plugins.load_plugins``
+loads them; the pass registry and the ``symopt`` tool load the plugins before they
+build a context.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +24,13 @@ def register_dialect(dialect: Dialect) -> Dialect:
 
 
 def registered_dialects() -> dict[str, Dialect]:
-    from symopt.passes import load_plugins
-
-    load_plugins()
+    """The dialects registered so far with ``register_dialect``, by name."""
     return dict(_EXTRA)
 
 
 def sym_context() -> Context:
+    """A context with xDSL's builtin, func, arith, math, scf and memref dialects,
+    ``sym``, ``loop`` and the registered dialects."""
     from xdsl.dialects.arith import Arith
     from xdsl.dialects.builtin import Builtin
     from xdsl.dialects.func import Func

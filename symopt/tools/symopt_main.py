@@ -92,7 +92,9 @@ class SymoptMain(xDSLOptMain):
         for name, factory in _dialect_factories().items():
             self.ctx.register_dialect(name, factory)
         from symopt.dialects.context import registered_dialects
+        from symopt.plugins import load_plugins
 
+        load_plugins()
         for name, dialect in registered_dialects().items():
             if name not in self.ctx.registered_dialect_names:
                 self.ctx.register_dialect(name, lambda d=dialect: d)
