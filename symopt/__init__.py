@@ -9,6 +9,8 @@ array(3.)
 
 The public names are imported on first use, so the ``symopt`` command-line tool,
 which lives in this package, starts without loading the frontend or the runtime.
+The names that make or take variables load ``symopt.tensor`` first: it provides the
+variables' operators and methods (see ``symopt.ir.operators``).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ _LAZY = {
     "Param": "symopt.runtime.function",
     "UnusedInputError": "symopt.runtime.function",
     "function": "symopt.runtime.function",
-    "SharedVariable": "symopt.runtime.shared",
-    "shared": "symopt.runtime.shared",
+    "SharedVariable": "symopt.ir.shared",
+    "shared": "symopt.ir.shared",
     "MissingInputError": "symopt.ir.build",
     "Variable": "symopt.ir.variable",
     "config": "symopt.configparser",
@@ -35,6 +37,7 @@ _LAZY = {
     "register_dialect": "symopt.dialects.context",
 }
 _SUBMODULES = ("printing", "tensor", "gradient")
+_WITHOUT_FRONTEND = frozenset({"config", "Mode", "register_pass", "register_dialect"})
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])
 
@@ -48,11 +51,13 @@ if TYPE_CHECKING:
     from symopt.ir.build import MissingInputError
     from symopt.ir.variable import Variable
     from symopt.runtime.function import Function, In, Param, UnusedInputError, function
-    from symopt.runtime.shared import SharedVariable, shared
+    from symopt.ir.shared import SharedVariable, shared
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
+        if name not in _WITHOUT_FRONTEND:
+            importlib.import_module("symopt.tensor")
         value = getattr(importlib.import_module(_LAZY[name]), name)
     elif name in _SUBMODULES:
         value = importlib.import_module(f"symopt.{name}")

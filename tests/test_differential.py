@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import symopt
 import symopt.tensor as T
-from symopt.ir.tensor_type import TensorType
+from symopt.ir.variable import TensorType
 
 SETTINGS = settings(
     max_examples=40,

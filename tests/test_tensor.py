@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import symopt
 import symopt.tensor as T
-from symopt.ir.tensor_type import TensorType
+from symopt.ir.variable import TensorType
 
 RNG = np.random.default_rng(0)
 M = RNG.normal(size=(3, 4))

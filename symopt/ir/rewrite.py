@@ -18,6 +18,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from symopt.dialects import sym
 from symopt.ir.graph import topological_ops
 from symopt.ir.variable import Variable, detach_uses
+from symopt.passes import run_pipeline
 
 
 def rewrite_graph(
@@ -28,8 +29,6 @@ def rewrite_graph(
     Leaves are the given values plus every placeholder (inputs, shared variables);
     they are left alone, so the new graph meets the old one exactly there.
     """
-    from symopt.passes import run_pipeline
-
     def is_leaf(v: SSAValue) -> bool:
         return v in leaves or isinstance(v.owner, sym.PlaceholderOp)
 

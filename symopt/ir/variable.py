@@ -1,4 +1,5 @@
-"""``Variable``: the user's handle on one SSA value of a detached ``sym`` op.
+"""``Variable``, the user's handle on one SSA value of a detached ``sym`` op, and
+its type (``TensorType``, Theano's dtype and static shape).
 
 The graph the user builds is ``sym`` IR: every operation on variables creates a
 detached op (in no block) whose operands are the SSA values of its inputs, and the
@@ -14,17 +15,26 @@ the graph into a ``func.func``, where use lists are complete.
 
 from __future__ import annotations
 
+import numbers
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
+from xdsl.dialects.builtin import TensorType as MLIRTensorType
 from xdsl.ir import Operation, SSAValue
 
-from symopt.ir.tensor_type import TensorType
-
-if TYPE_CHECKING:
-    import numpy as np
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$.]*$")
+from symopt.configparser import config
+from symopt.dialects.sym import PlaceholderOp
+from symopt.dialects.sym import RandomStateType as MLIRRandomState
+from symopt.dialects.types import (
+    canonical_dtype,
+    dtype_of,
+    format_shape,
+    static_shape,
+    tensor_type,
+)
+from symopt.ir.operators import TensorOperators, tensor_functions
 
 
 def detach_uses(op: Operation) -> Operation:
@@ -34,7 +44,244 @@ def detach_uses(op: Operation) -> Operation:
     return op
 
 
-class Variable:
+# ---------------------------------------------------------------------------
+# types
+
+
+_KIND_NAMES = {0: "scalar", 1: "vector", 2: "matrix", 3: "tensor3", 4: "tensor4"}
+
+
+class TensorType:
+    """The type of a symbolic tensor: ``dtype`` and ``shape``.
+
+    ``shape`` has one entry per dimension: a static size, or ``None`` where the size
+    is known only at call time. A static size of 1 is a *broadcastable* dimension;
+    Theano's spelling ``TensorType('float64', broadcastable=(True, False))`` is
+    accepted, and so is ``TensorType('float64', (False, False))``.
+
+    >>> t = TensorType('float64', (None, 784))
+    >>> t.ndim, t.broadcastable
+    (2, (False, False))
+    >>> x = t('x')
+    >>> x.type == t
+    True
+    """
+
+    __slots__ = ("dtype", "shape")
+
+    dtype: str
+    shape: tuple[int | None, ...]
+
+    def __init__(
+        self,
+        dtype: object,
+        shape: Sequence[int | bool | None] | None = None,
+        broadcastable: Sequence[bool] | None = None,
+    ):
+        if shape is not None and broadcastable is not None:
+            raise TypeError("TensorType: give either shape or broadcastable, not both")
+        if shape is not None and all(isinstance(s, (bool, np.bool_)) for s in shape) and shape:
+            broadcastable, shape = shape, None  # type: ignore[assignment]
+        if broadcastable is not None:
+            dims: tuple[int | None, ...] = tuple(1 if b else None for b in broadcastable)
+        elif shape is None:
+            raise TypeError("TensorType needs a shape (or Theano's broadcastable=)")
+        else:
+            checked: list[int | None] = []
+            for s in shape:
+                if s is None:
+                    checked.append(None)
+                elif isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0:
+                    checked.append(int(s))
+                else:
+                    raise TypeError(
+                        f"TensorType shape entries must be sizes >= 0 or None, got {s!r}"
+                    )
+            dims = tuple(checked)
+        object.__setattr__(self, "dtype", canonical_dtype(dtype))
+        object.__setattr__(self, "shape", dims)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("TensorType is immutable")
+
+    # -- conversions ---------------------------------------------------------
+
+    @classmethod
+    def from_mlir(cls, t: MLIRTensorType) -> TensorType:
+        return cls(dtype_of(t), static_shape(t))
+
+    def to_mlir(self) -> MLIRTensorType:
+        return tensor_type(self.dtype, self.shape)
+
+    # -- Theano's attributes -------------------------------------------------
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def broadcastable(self) -> tuple[bool, ...]:
+        return tuple(s == 1 for s in self.shape)
+
+    def __call__(self, name: str | None = None) -> Variable:
+        """A new symbolic input of this type."""
+        return input_variable(self, name)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, TensorType)
+            and self.dtype == other.dtype
+            and self.shape == other.shape
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.dtype, self.shape))
+
+    def __repr__(self) -> str:
+        kind = _KIND_NAMES.get(self.ndim, f"{self.ndim}d")
+        if all(s is None for s in self.shape) or self.ndim == 0:
+            return f"TensorType({self.dtype}, {kind})"
+        return f"TensorType({self.dtype}, shape={format_shape(self.shape)})"
+
+    def is_compatible(self, other: TensorType) -> bool:
+        """Same dtype and rank, and no static size contradicts the other's."""
+        return (
+            self.dtype == other.dtype
+            and self.ndim == other.ndim
+            and all(a is None or b is None or a == b for a, b in zip(self.shape, other.shape))
+        )
+
+    # -- values --------------------------------------------------------------
+
+    def filter(
+        self,
+        data: object,
+        strict: bool = False,
+        allow_downcast: bool | None = None,
+        what: str = "value",
+    ) -> np.ndarray:
+        """Convert ``data`` to an ndarray of this type, or raise TypeError.
+
+        Without ``allow_downcast``, a conversion must not lose information: NumPy
+        arrays are cast only to a dtype that holds all their values (``can_cast``
+        'safe'), Python numbers and lists only when the converted values compare
+        equal. ``strict`` accepts only an
+        ndarray of exactly this dtype.
+
+        Python data (numbers, lists, NumPy scalars) is accepted when its values
+        convert exactly; a Python float also goes into ``config.floatX``.
+        """
+        value = _to_array(data, self, strict, allow_downcast, what)
+        if value.ndim != self.ndim:
+            raise TypeError(
+                f"{what}: wrong number of dimensions for {self!r}: expected "
+                f"{self.ndim}, got {value.ndim} with shape {value.shape}"
+            )
+        for dim, (want, got) in enumerate(zip(self.shape, value.shape)):
+            if want is not None and want != got:
+                kind = "broadcastable (size 1)" if want == 1 else f"of static size {want}"
+                raise TypeError(
+                    f"{what}: dimension {dim} of {self!r} is {kind}, but the value "
+                    f"has shape {value.shape}"
+                )
+        return value
+
+
+def _to_array(
+    data: object,
+    t: TensorType,
+    strict: bool,
+    allow_downcast: bool | None,
+    what: str,
+) -> np.ndarray:
+    if isinstance(data, Variable):
+        raise TypeError(
+            f"{what}: expected a value for {t!r}, got the symbolic variable {data!r}; "
+            "symbolic values belong in `givens`, not in a call"
+        )
+    target = np.dtype(t.dtype)
+    if strict:
+        if not isinstance(data, np.ndarray) or data.dtype != target:
+            got = data.dtype if isinstance(data, np.ndarray) else type(data).__name__
+            raise TypeError(
+                f"{what}: strict {t!r} needs a numpy.ndarray of dtype {t.dtype}, got {got}"
+            )
+        return data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"{what}: expected a number or an array for {t!r}, got {data!r}")
+    if isinstance(data, np.ndarray):
+        arr = data
+        if arr.dtype == target:
+            return arr
+        if arr.dtype.kind not in "biuf":
+            raise TypeError(f"{what}: cannot convert an array of dtype {arr.dtype} to {t!r}")
+        if allow_downcast or np.can_cast(arr.dtype, target, "safe"):
+            return arr.astype(target)
+        raise TypeError(
+            f"{what}: {t!r} cannot hold a value of dtype {arr.dtype} without risking "
+            f"loss of precision; cast the value to {t.dtype} yourself "
+            "(numpy.asarray(value, dtype=...)) or pass allow_input_downcast=True "
+            "to function"
+        )
+    try:
+        arr = np.asarray(data)
+    except (ValueError, TypeError) as e:
+        raise TypeError(f"{what}: cannot convert {data!r} to {t!r}: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what}: cannot convert {data!r} to {t!r}")
+    if allow_downcast or arr.dtype == target:
+        return arr.astype(target)
+    if allow_downcast is None and isinstance(data, float) and t.dtype == config.floatX:
+        return arr.astype(target)  # a Python float goes into floatX, as in Theano
+    with np.errstate(all="ignore"):
+        converted = arr.astype(target)
+        same = converted.shape == arr.shape and bool(np.all(converted == arr))
+    if same:
+        return converted
+    raise TypeError(
+        f"{what}: {data!r} cannot be stored in {t!r} without loss "
+        f"(it would become {converted!r}); pass a value of dtype {t.dtype} "
+        "or allow_input_downcast=True to function"
+    )
+
+
+class RandomStateType:
+    """The type of a shared NumPy ``RandomState`` (``!sym.random_state`` in the IR)."""
+
+    ndim = 0
+    dtype = "random_state"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RandomStateType)
+
+    def __hash__(self) -> int:
+        return hash("RandomStateType")
+
+    def __repr__(self) -> str:
+        return "RandomStateType"
+
+    def to_mlir(self) -> MLIRRandomState:
+        return MLIRRandomState()
+
+    def is_compatible(self, other: object) -> bool:
+        return self == other
+
+    def filter(self, data: object, strict: bool = False, allow_downcast=None, what: str = "value"):  # type: ignore[no-untyped-def]
+        if not isinstance(data, np.random.RandomState):
+            raise TypeError(
+                f"{what}: expected a numpy.random.RandomState, got {type(data).__name__}"
+            )
+        return data
+
+
+# ---------------------------------------------------------------------------
+# variables
+
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_$.]*$")
+
+
+class Variable(TensorOperators):
     """A symbolic tensor: one SSA value of the user's ``sym`` graph."""
 
     __slots__ = ("value", "_name", "_eval_cache", "__weakref__")
@@ -67,11 +314,7 @@ class Variable:
 
     @property
     def type(self) -> TensorType:
-        from xdsl.dialects.builtin import TensorType as MLIRTensorType
-
         if not isinstance(self.value.type, MLIRTensorType):
-            from symopt.ir.tensor_type import RandomStateType
-
             return RandomStateType()  # type: ignore[return-value]
         return TensorType.from_mlir(self.value.type)
 
@@ -124,8 +367,6 @@ class Variable:
         >>> (x + 1).eval({x: 2})
         array(3.)
         """
-        from symopt.runtime.function import function
-
         inputs_to_values = dict(inputs_to_values or {})
         for key in inputs_to_values:
             if not isinstance(key, Variable):
@@ -138,149 +379,9 @@ class Variable:
         if self._eval_cache is None:
             self._eval_cache = {}
         if key not in self._eval_cache:
-            self._eval_cache[key] = (inputs, function(inputs, self))
+            self._eval_cache[key] = (inputs, tensor_functions().function(inputs, self))
         _, fn = self._eval_cache[key]
         return fn(*[inputs_to_values[v] for v in inputs])
-
-    # -- Python operators (Theano's _tensor_py_operators) -----------------------
-
-    def __add__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.add(self, other)
-
-    def __radd__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.add(other, self)
-
-    def __sub__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.sub(self, other)
-
-    def __rsub__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.sub(other, self)
-
-    def __mul__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.mul(self, other)
-
-    def __rmul__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.mul(other, self)
-
-    def __truediv__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.true_div(self, other)
-
-    def __rtruediv__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.true_div(other, self)
-
-    def __floordiv__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.floor_div(self, other)
-
-    def __rfloordiv__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.floor_div(other, self)
-
-    def __mod__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.mod(self, other)
-
-    def __rmod__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.mod(other, self)
-
-    def __pow__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.pow(self, other)
-
-    def __rpow__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.pow(other, self)
-
-    def __neg__(self) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.neg(self)
-
-    def __pos__(self) -> Variable:
-        return self
-
-    def __abs__(self) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.abs_(self)
-
-    def __invert__(self) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.invert(self)
-
-    def __and__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.and_(self, other)
-
-    def __rand__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.and_(other, self)
-
-    def __or__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.or_(self, other)
-
-    def __ror__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.or_(other, self)
-
-    def __xor__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.xor(self, other)
-
-    def __rxor__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.xor(other, self)
-
-    def __lt__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.lt(self, other)
-
-    def __le__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.le(self, other)
-
-    def __gt__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.gt(self, other)
-
-    def __ge__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.ge(self, other)
 
     # identity semantics, as in Theano: variables are dict keys
     __hash__ = object.__hash__
@@ -291,138 +392,8 @@ class Variable:
     def __ne__(self, other: object) -> bool:
         return self is not other
 
-    def __getitem__(self, key: object) -> Variable:
-        from symopt.tensor import subtensor
-
-        return subtensor.getitem(self, key)
-
-    # -- methods ---------------------------------------------------------------
-
-    @property
-    def T(self) -> Variable:
-        return self.transpose()
-
-    @property
-    def shape(self) -> Variable:
-        """The sizes of this tensor as a symbolic int64 vector."""
-        from symopt.tensor import basic
-
-        return basic.shape(self)
-
-    @property
-    def size(self) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.prod(basic.shape(self))
-
-    def sum(self, axis=None, dtype=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.sum(self, axis=axis, dtype=dtype, keepdims=keepdims)
-
-    def prod(self, axis=None, dtype=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.prod(self, axis=axis, dtype=dtype, keepdims=keepdims)
-
-    def mean(self, axis=None, dtype=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.mean(self, axis=axis, dtype=dtype, keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.max(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.min(self, axis=axis, keepdims=keepdims)
-
-    def argmax(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.argmax(self, axis=axis, keepdims=keepdims)
-
-    def argmin(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.argmin(self, axis=axis, keepdims=keepdims)
-
-    def var(self, axis=None, ddof=0, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def std(self, axis=None, ddof=0, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def all(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.all(self, axis=axis, keepdims=keepdims)
-
-    def any(self, axis=None, keepdims=False) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.any(self, axis=axis, keepdims=keepdims)
-
-    def dot(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.dot(self, other)
-
-    def __matmul__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.dot(self, other)
-
-    def __rmatmul__(self, other: object) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.dot(other, self)
-
-    def reshape(self, shape, ndim=None) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.reshape(self, shape, ndim=ndim)
-
-    def flatten(self, ndim=1) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.flatten(self, ndim)
-
-    def dimshuffle(self, *pattern) -> Variable:
-        from symopt.tensor import basic
-
-        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
-            pattern = tuple(pattern[0])
-        return basic.dimshuffle(self, pattern)
-
-    def transpose(self, *axes) -> Variable:
-        from symopt.tensor import basic
-
-        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
-            axes = tuple(axes[0])
-        return basic.transpose(self, axes or None)
-
-    def astype(self, dtype) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.cast(self, dtype)
-
-    def clip(self, a_min, a_max) -> Variable:
-        from symopt.tensor import basic
-
-        return basic.clip(self, a_min, a_max)
-
 
 def input_variable(t: TensorType, name: str | None) -> Variable:
     """A new symbolic input (a ``sym.placeholder``) of type ``t``."""
-    from symopt.dialects.sym import PlaceholderOp
-
     op = PlaceholderOp(name or "", t.to_mlir())
     return Variable(op.results[0], name)

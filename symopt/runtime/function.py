@@ -18,11 +18,12 @@ import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from symopt.dialects import sym
-from symopt.ir.build import build_module
-from symopt.ir.tensor_type import TensorType
-from symopt.ir.variable import Variable
+from symopt.ir.build import build_module, shared_of
+from symopt.ir.graph import topological_ops
+from symopt.ir.nodes import as_tensor_variable, cast
+from symopt.ir.shared import SharedVariable
+from symopt.ir.variable import RandomStateType, TensorType, Variable
 from symopt.runtime.mode import Mode, resolve_mode
-from symopt.runtime.shared import SharedVariable
 
 Executor = Callable[
     [Sequence[np.ndarray], Mapping[str, np.ndarray]],
@@ -412,16 +413,12 @@ def _check_given(key: object, value: object) -> tuple[Variable, Variable]:
     if not isinstance(key, Variable):
         raise TypeError(f"givens: keys must be symbolic variables, got {key!r}")
     if not isinstance(value, Variable):
-        from symopt.tensor.basic import as_tensor_variable
-
         try:
             value = as_tensor_variable(value)
         except TypeError:
             raise TypeError(
                 f"givens: the replacement of {key!r} must be a symbolic variable, got {value!r}"
             ) from None
-        from symopt.tensor.basic import cast
-
         if value.ndim == key.ndim and value.dtype != key.dtype:
             value = cast(value, key.dtype)
     if not key.type.is_compatible(value.type):
@@ -434,9 +431,6 @@ def _check_given(key: object, value: object) -> tuple[Variable, Variable]:
 
 
 def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]:
-    from symopt.ir.tensor_type import RandomStateType
-    from symopt.tensor.basic import as_tensor_variable
-
     if not isinstance(key, SharedVariable):
         raise TypeError(
             f"updates: the first element of each pair must be a shared variable, got "
@@ -458,12 +452,8 @@ def _check_update(key: object, value: object) -> tuple[SharedVariable, Variable]
             raise TypeError(
                 f"updates: the new value of {key!r} must be an expression, got {value!r}"
             ) from None
-        from symopt.tensor.basic import cast
-
         if value.ndim == key.ndim and value.dtype != key.dtype:
-            import numpy as _np
-
-            if _np.can_cast(value.dtype, key.dtype, "safe"):
+            if np.can_cast(value.dtype, key.dtype, "safe"):
                 value = cast(value, key.dtype)
     want = key._declared
     got = value.type
@@ -494,9 +484,6 @@ def _default_updates(
 ) -> list[tuple[SharedVariable, Variable]]:
     """The default updates (random streams' advanced states) of the shared
     variables the outputs and updates use, unless explicitly updated or excluded."""
-    from symopt.ir.build import shared_of
-    from symopt.ir.graph import topological_ops
-
     if no_default_updates is True:
         return []
     excluded: set[int] = set()
@@ -624,8 +611,6 @@ def function(
         if spec.update is not None:
             if not spec.has_default:
                 raise TypeError(f"{label}: In({spec.variable!r}, update=...) needs a value")
-            from symopt.tensor.basic import as_tensor_variable, cast
-
             upd = as_tensor_variable(spec.update)
             if upd.ndim != spec.variable.ndim:
                 raise TypeError(f"{label}: the update of input {spec.name!r} has the wrong rank")

@@ -23,8 +23,8 @@ import numpy as np
 from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.dialects.types import FLOAT_DTYPES, canonical_dtype, tensor_type
+from symopt.ir.shared import SharedVariable, shared
 from symopt.ir.variable import Variable
-from symopt.runtime.shared import SharedVariable, shared
 from symopt.tensor import basic
 
 M1 = sym.MRG_M1

@@ -9,9 +9,9 @@ array(3.)
 from __future__ import annotations
 
 from symopt.configparser import config
-from symopt.ir.tensor_type import TensorType
-from symopt.ir.variable import Variable
-from symopt.tensor import nnet
+from symopt.ir.operators import install_tensor_functions
+from symopt.ir.variable import TensorType, Variable
+from symopt.tensor import nnet, operators
 from symopt.tensor.loop import map_index
 from symopt.tensor.basic import (
     abs_,
@@ -100,9 +100,12 @@ from symopt.tensor.basic import (
     zeros,
     zeros_like,
 )
-from symopt.gradient import grad, hessian, jacobian
+from symopt.tensor.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, set_subtensor
+
+# every variable's operators and methods (x + y, x[i], x.sum(), x.eval()) call these
+install_tensor_functions(operators)
 
 _PREFIX_DTYPES = {
     "b": "int8",

@@ -14,12 +14,9 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.ir import Operation
-from xdsl.utils.exceptions import VerifyException
 
 from symopt.configparser import config
 from symopt.dialects import sym
-from symopt.ir.tensor_type import TensorType
 from symopt.dialects.types import (
     FLOAT_DTYPES,
     INT_DTYPES,
@@ -27,68 +24,11 @@ from symopt.dialects.types import (
     tensor_type,
     upgrade_to_float,
 )
-from symopt.ir.variable import Variable, detach_uses
+from symopt.ir.nodes import apply, as_tensor_variable, build, cast, constant
+from symopt.ir.variable import Variable
 
 # ---------------------------------------------------------------------------
 # building blocks
-
-
-def apply(op: Operation) -> Variable:
-    """Verify a new detached op and wrap its (single) result."""
-    try:
-        op.verify()
-    except VerifyException as e:
-        raise ValueError(str(e)) from None
-    detach_uses(op)
-    return Variable(op.results[0])
-
-
-def _build(make) -> Variable:  # type: ignore[no-untyped-def]
-    """Create an op whose constructor infers types; static errors become ValueError."""
-    try:
-        op = make()
-    except VerifyException as e:
-        raise ValueError(str(e)) from None
-    return apply(op)
-
-
-def constant(value: object, dtype: object = None, name: str | None = None) -> Variable:
-    """A constant tensor (``sym.constant``).
-
-    >>> constant([1.0, 2.0]).type
-    TensorType(float64, shape=(2,))
-    """
-    if isinstance(value, Variable):
-        raise TypeError(f"constant: {value!r} is already a symbolic variable")
-    arr = np.asarray(value) if dtype is None else np.asarray(value, dtype=canonical_dtype(dtype))
-    if dtype is None:
-        arr = arr.astype(_default_dtype(arr), copy=False)
-    canonical_dtype(arr.dtype)
-    var = apply(sym.ConstantOp(arr))
-    var.name = name
-    return var
-
-
-def _default_dtype(arr: np.ndarray) -> str:
-    if arr.dtype.kind in "biuf":
-        return arr.dtype.name
-    raise TypeError(f"cannot make a tensor constant of dtype {arr.dtype}")
-
-
-def as_tensor_variable(x: object, name: str | None = None, ndim: int | None = None) -> Variable:
-    """``x`` as a symbolic variable: variables pass through, data becomes a constant."""
-    if isinstance(x, Variable):
-        var = x
-    elif isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"cannot convert {x!r} to a symbolic tensor")
-    else:
-        try:
-            var = constant(x, name=name)
-        except (TypeError, ValueError) as e:
-            raise TypeError(f"cannot convert {x!r} to a symbolic tensor: {e}") from None
-    if ndim is not None and var.ndim != ndim:
-        raise TypeError(f"expected a {ndim}-d tensor, got {var!r} of type {var.type!r}")
-    return var
 
 
 def _smallest_int(value: int) -> str:
@@ -163,7 +103,7 @@ def _elemwise_operands(xs: Sequence[object], dtype: str) -> list[Variable]:
 def _binary(op_cls, a: object, b: object, dtype: str | None = None) -> Variable:  # type: ignore[no-untyped-def]
     dtype = dtype or result_dtype(a, b)
     x, y = _elemwise_operands([a, b], dtype)
-    return _build(lambda: op_cls(x.value, y.value))
+    return build(lambda: op_cls(x.value, y.value))
 
 
 # ---------------------------------------------------------------------------
@@ -265,7 +205,7 @@ bitwise_and, bitwise_or, bitwise_xor = and_, or_, xor
 def _compare(predicate: str, a: object, b: object) -> Variable:
     dtype = result_dtype(a, b)
     x, y = _elemwise_operands([a, b], dtype)
-    return _build(lambda: sym.CmpOp(predicate, x.value, y.value))
+    return build(lambda: sym.CmpOp(predicate, x.value, y.value))
 
 
 def eq(a: object, b: object) -> Variable:
@@ -445,23 +385,6 @@ def softplus(x: object) -> Variable:
     return _float_unary(sym.SoftplusOp, x)
 
 
-def cast(x: object, dtype: object) -> Variable:
-    """``x`` converted to ``dtype`` (a no-op when it has it already).
-
-    >>> import symopt.tensor as T
-    >>> T.cast(T.iscalar('i'), 'float64').dtype
-    'float64'
-    """
-    v = as_tensor_variable(x)
-    dtype = canonical_dtype(dtype)
-    if v.dtype == dtype:
-        return v
-    owner = v.value.owner
-    if isinstance(owner, sym.ConstantOp):
-        return constant(owner.to_numpy().astype(dtype))
-    return apply(sym.CastOp(v.value, dtype))
-
-
 def switch(cond: object, ift: object, iff: object) -> Variable:
     """Elementwise ``ift`` where ``cond`` is true (nonzero), else ``iff``."""
     c = as_tensor_variable(cond)
@@ -473,7 +396,7 @@ def switch(cond: object, ift: object, iff: object) -> Variable:
     c = _pad_rank(c, ndim)
     a, b = _elemwise_operands(operands[1:], dtype)
     a, b = _pad_rank(a, ndim), _pad_rank(b, ndim)
-    return _build(lambda: sym.SelectOp(c.value, a.value, b.value))
+    return build(lambda: sym.SelectOp(c.value, a.value, b.value))
 
 
 where = switch
@@ -483,7 +406,7 @@ def clip(x: object, a_min: object, a_max: object) -> Variable:
     """Elementwise ``min(max(x, a_min), a_max)``."""
     dtype = result_dtype(x, a_min, a_max)
     v, lo, hi = _elemwise_operands([x, a_min, a_max], dtype)
-    return _build(lambda: sym.ClipOp(v.value, lo.value, hi.value))
+    return build(lambda: sym.ClipOp(v.value, lo.value, hi.value))
 
 
 def fill(model: object, value: object) -> Variable:
@@ -494,7 +417,7 @@ def fill(model: object, value: object) -> Variable:
         raise ValueError(f"fill: value {v!r} has more dimensions than model {m!r}")
     v = _pad_rank(v, m.ndim)
     result = tensor_type(v.dtype, m.static_shape)
-    return _build(lambda: sym.AllocOp(v.value, shape(m).value, result))
+    return build(lambda: sym.AllocOp(v.value, shape(m).value, result))
 
 
 second = fill
@@ -559,7 +482,7 @@ def alloc(value: object, *shape: object) -> Variable:
         if vs is not None and vs != 1 and s is not None and vs != s:
             raise ValueError(f"alloc: value of shape {v.static_shape} does not broadcast to {static}")
     result = tensor_type(v.dtype, static)
-    return _build(lambda: sym.AllocOp(v.value, vec.value, result))
+    return build(lambda: sym.AllocOp(v.value, vec.value, result))
 
 
 def zeros(shape: Sequence[object], dtype: object = None) -> Variable:
@@ -595,7 +518,7 @@ def arange(start: object, stop: object = None, step: object = 1, dtype: object =
             raise ValueError("arange: step must not be zero")
         size = len(np.arange(*values))  # type: ignore[call-overload]
     result = tensor_type(out_dtype, (size,))
-    return _build(lambda: sym.ArangeOp(*(b.value for b in bounds), result))
+    return build(lambda: sym.ArangeOp(*(b.value for b in bounds), result))
 
 
 def _constant_value(v: Variable) -> object | None:
@@ -698,7 +621,7 @@ def reshape(x: object, newshape: object, ndim: int | None = None) -> Variable:
                 raise ValueError("reshape: the shape vector's length is not known; pass ndim=")
             vec = cast(newshape, "int64")
             static = (None,) * n
-            return _build(lambda: sym.ReshapeOp(v.value, vec.value, tensor_type(v.dtype, static)))
+            return build(lambda: sym.ReshapeOp(v.value, vec.value, tensor_type(v.dtype, static)))
     if isinstance(newshape, numbers.Integral):
         newshape = (newshape,)
     if not isinstance(newshape, (list, tuple)):
@@ -726,7 +649,7 @@ def reshape(x: object, newshape: object, ndim: int | None = None) -> Variable:
     if total is not None and None not in out and int(np.prod(out, dtype=np.int64)) != total:
         raise ValueError(f"reshape: cannot reshape {v!r} of shape {in_static} into {tuple(out)}")
     result = tensor_type(v.dtype, out)
-    return _build(lambda: sym.ReshapeOp(v.value, vec.value, result))
+    return build(lambda: sym.ReshapeOp(v.value, vec.value, result))
 
 
 def flatten(x: object, ndim: int = 1) -> Variable:
@@ -745,7 +668,7 @@ def flatten(x: object, ndim: int = 1) -> Variable:
         return reshape(v, (-1,) if last is None else (last,))
     vec = concatenate([stack(lead), constant(np.array([-1], dtype=np.int64))])
     result = tensor_type(v.dtype, lead_static + [last])
-    return _build(lambda: sym.ReshapeOp(v.value, vec.value, result))
+    return build(lambda: sym.ReshapeOp(v.value, vec.value, result))
 
 
 def concatenate(tensors: Sequence[object], axis: int = 0) -> Variable:
@@ -763,7 +686,7 @@ def concatenate(tensors: Sequence[object], axis: int = 0) -> Variable:
     ax = _normalize_axis(axis, nd, "concatenate")
     if len(vs) == 1:
         return vs[0]
-    return _build(lambda: sym.ConcatenateOp([v.value for v in vs], ax))
+    return build(lambda: sym.ConcatenateOp([v.value for v in vs], ax))
 
 
 join = concatenate
@@ -785,7 +708,7 @@ def stack(*tensors: object, axis: int = 0) -> Variable:
     expanded = [dimshuffle(v, list(range(ax)) + ["x"] + list(range(ax, nd))) for v in vs]
     if len(expanded) == 1:
         return expanded[0]
-    return _build(lambda: sym.ConcatenateOp([e.value for e in expanded], ax))
+    return build(lambda: sym.ConcatenateOp([e.value for e in expanded], ax))
 
 
 # ---------------------------------------------------------------------------
@@ -797,7 +720,7 @@ def _reduce(kind: str, x: object, axis: object, keepdims: bool, dtype: str) -> V
     axes = _normalize_axes(axis, v.ndim, kind)
     if not axes and not keepdims and kind not in ("all", "any"):
         return cast(v, dtype)
-    return _build(lambda: sym.ReduceOp(kind, v.value, axes, keepdims, dtype))
+    return build(lambda: sym.ReduceOp(kind, v.value, axes, keepdims, dtype))
 
 
 def sum(x: object, axis: object = None, dtype: object = None, keepdims: bool = False) -> Variable:  # noqa: A001
@@ -855,7 +778,7 @@ def _arg(kind: str, x: object, axis: object, keepdims: bool) -> Variable:
     axes = _normalize_axes(axis, v.ndim, kind)
     if v.ndim == 0:
         return constant(np.int64(0))
-    return _build(lambda: sym.ArgReduceOp(kind, v.value, axes, keepdims))
+    return build(lambda: sym.ArgReduceOp(kind, v.value, axes, keepdims))
 
 
 def argmax(x: object, axis: object = None, keepdims: bool = False) -> Variable:
@@ -909,7 +832,7 @@ def dot(a: object, b: object) -> Variable:
         return mul(x, y)
     if dtype == "bool":
         x, y = cast(x, "int64"), cast(y, "int64")
-    return _build(lambda: sym.DotOp(x.value, y.value))
+    return build(lambda: sym.DotOp(x.value, y.value))
 
 
 def outer(x: object, y: object) -> Variable:

@@ -1,24 +1,50 @@
-"""The gradient rule of every differentiable ``sym`` op (one per op class).
+"""The gradient rules of the ``sym`` ops: one per op class, in ``GRAD_RULES``.
 
 A rule gets the op, its operands and results as variables, and the gradients of its
 results (``None`` for a result nothing depends on) and returns one gradient per
 operand, ``None`` where none flows (integer operands, indices, shapes). Gradients
 of elementwise ops have the result's shape; ``grad`` sums them over the dimensions
 an operand broadcast and casts them to its dtype.
+
+The rule of ``sym.map_index``, which differentiates the loop body with ``grad``
+itself, is registered by ``symopt.tensor.gradient``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
+from xdsl.ir import Operation
 
 from symopt.dialects import sym
 from symopt.dialects.types import FLOAT_DTYPES
-from symopt.gradient import grad_rule
 from symopt.ir.variable import Variable
 from symopt.tensor import basic as T
 from symopt.tensor.subtensor import inc_subtensor, set_subtensor
+
+GradRule = Callable[
+    [Operation, list[Variable], list[Variable], list["Variable | None"]],
+    Sequence["Variable | None"],
+]
+
+GRAD_RULES: dict[type[Operation], GradRule] = {}
+"""Op class -> gradient rule."""
+
+
+def grad_rule(*op_classes: type[Operation]) -> Callable[[GradRule], GradRule]:
+    """Register the decorated function as the gradient rule of ``op_classes``."""
+
+    def register(rule: GradRule) -> GradRule:
+        for cls in op_classes:
+            if cls in GRAD_RULES:
+                raise ValueError(f"'{cls.name}' already has a gradient rule")
+            GRAD_RULES[cls] = rule
+        return rule
+
+    return register
+
 
 Grads = list["Variable | None"]
 
@@ -396,48 +422,3 @@ def _concatenate(op: sym.ConcatenateOp, inputs, outputs, grads) -> Grads:
 def _alloc(op, inputs, outputs, grads) -> Grads:
     value, _shape = inputs
     return [_unbroadcast(grads[0], value), None]
-
-
-# ---------------------------------------------------------------------------
-# loops
-
-
-@grad_rule(sym.MapIndexOp)
-def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
-    """``r[i] = body(i)`` reads outer values ``f``: ``df = sum_i d(body(i) . g[i])/df``,
-    itself a ``map_index`` over the same trip count, summed."""
-    from symopt.gradient import grad
-    from symopt.ir.variable import detach_uses
-    from symopt.tensor.loop import map_index
-
-    (gz,) = grads
-    count, free = inputs[0], inputs[1:]
-    block = op.body.block
-
-    def item(j: Variable) -> Variable:
-        mapping = {block.args[0]: j.value}
-        for inner in block.ops:
-            if isinstance(inner, sym.YieldOp):
-                return Variable(mapping[inner.value] if inner.value in mapping else inner.value)
-            clone = inner.clone(value_mapper=mapping)
-            detach_uses(clone)
-        raise AssertionError("internal error: map_index body without sym.yield")
-
-    out: Grads = [None]
-    for f in free:
-        if f.dtype not in FLOAT_DTYPES:
-            out.append(None)
-            continue
-        # the other outer values get their own gradients: hold them constant here
-        others = [o for o in free if o.value is not f.value]
-        per_step = map_index(
-            count,
-            lambda j, f=f, others=others: grad(
-                T.sum(item(j) * gz[j]),
-                f,
-                consider_constant=others,
-                disconnected_inputs="ignore",
-            ),
-        )
-        out.append(T.sum(per_step, axis=0))
-    return out

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from xdsl.ir import Block, Region
 
 from symopt.dialects import sym
-from symopt.ir.graph import depends_on, topological_ops
 from symopt.dialects.types import INT_DTYPES, tensor_type
+from symopt.ir.graph import depends_on, topological_ops
+from symopt.ir.nodes import as_tensor_variable, build, cast
 from symopt.ir.variable import Variable
+from symopt.tensor.basic import _constant_int
 
 
 def map_index(n: object, fn: Callable[[Variable], object]) -> Variable:
@@ -24,8 +26,6 @@ def map_index(n: object, fn: Callable[[Variable], object]) -> Variable:
     >>> map_index(v.shape[0], lambda i: v[i] * i).eval({v: [1.0, 2.0, 3.0]})
     array([0., 2., 6.])
     """
-    from symopt.tensor.basic import _build, _constant_int, as_tensor_variable, cast
-
     count = as_tensor_variable(n)
     if count.ndim != 0 or count.dtype not in INT_DTYPES:
         raise TypeError(f"map_index: n must be an integer scalar, got {count!r}")
@@ -40,4 +40,4 @@ def map_index(n: object, fn: Callable[[Variable], object]) -> Variable:
             block.add_op(op)
     block.add_op(sym.YieldOp(item.value))
     result = tensor_type(item.dtype, (_constant_int(count), *item.static_shape))
-    return _build(lambda: sym.MapIndexOp(count.value, Region(block), result))
+    return build(lambda: sym.MapIndexOp(count.value, Region(block), result))

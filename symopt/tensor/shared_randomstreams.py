@@ -24,8 +24,8 @@ import numpy as np
 from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.dialects.types import canonical_dtype
+from symopt.ir.shared import RandomStateSharedVariable, shared
 from symopt.ir.variable import Variable
-from symopt.runtime.shared import RandomStateSharedVariable, shared
 from symopt.tensor import basic
 
 

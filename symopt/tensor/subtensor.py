@@ -6,15 +6,15 @@ import numbers
 
 from symopt.dialects import sym
 from symopt.dialects.types import INT_DTYPES
+from symopt.ir.nodes import as_tensor_variable, build, cast
 from symopt.ir.variable import Variable
+from symopt.tensor.basic import _constant_int, _pad_rank, dimshuffle
 
 
 def _index_part(
     part: object, what: str, operands: list[Variable]
 ) -> tuple[int, int | None]:
     """(spec value, literal value or None) for one index or slice bound."""
-    from symopt.tensor.basic import _constant_int, cast
-
     if part is None:
         return sym.SUBTENSOR_NONE, None
     if isinstance(part, Variable):
@@ -37,8 +37,6 @@ def _index_part(
 
 def getitem(x: Variable, key: object) -> Variable:
     """``x[key]`` for ints, slices and symbolic integer scalars (basic indexing)."""
-    from symopt.tensor.basic import _build, dimshuffle
-
     if not isinstance(key, tuple):
         key = (key,)
     if any(k is Ellipsis for k in key):
@@ -88,12 +86,10 @@ def getitem(x: Variable, key: object) -> Variable:
         for i in range(0, len(spec), 4)
     ):
         return x
-    return _build(lambda: sym.SubtensorOp(x.value, [o.value for o in operands], spec))
+    return build(lambda: sym.SubtensorOp(x.value, [o.value for o in operands], spec))
 
 
 def _update(op_cls, x: Variable, y: object, what: str) -> Variable:  # type: ignore[no-untyped-def]
-    from symopt.tensor.basic import _build, _pad_rank, as_tensor_variable, cast
-
     owner = x.value.owner
     if not isinstance(owner, sym.SubtensorOp):
         raise TypeError(
@@ -110,7 +106,7 @@ def _update(op_cls, x: Variable, y: object, what: str) -> Variable:  # type: ign
     base = owner.x
     indices = list(owner.indices)
     spec = [int(s) for s in owner.spec.get_values()]
-    return _build(lambda: op_cls(base, v.value, indices, spec))
+    return build(lambda: op_cls(base, v.value, indices, spec))
 
 
 def inc_subtensor(x: Variable, y: object) -> Variable:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from symopt.dialects.random_reference import copy_state
 from symopt.dialects.sym import PlaceholderOp
-from symopt.ir.tensor_type import TensorType
 from symopt.dialects.types import canonical_dtype
-from symopt.ir.variable import Variable
+from symopt.ir.variable import RandomStateType, TensorType, Variable
 
 
 class SharedVariable(Variable):
@@ -85,8 +85,6 @@ class RandomStateSharedVariable(SharedVariable):
     __slots__ = ()
 
     def __init__(self, value: np.random.RandomState, name: str | None = None, borrow: bool = False):
-        from symopt.ir.tensor_type import RandomStateType
-
         t = RandomStateType()
         op = PlaceholderOp(name or "", t.to_mlir())
         Variable.__init__(self, op.results[0], name)
@@ -95,10 +93,10 @@ class RandomStateSharedVariable(SharedVariable):
         self.default_update = None
         self.strict = False
         self.allow_downcast = None
-        self._storage = value if borrow else _copy_rng(value)  # type: ignore[assignment]
+        self._storage = value if borrow else copy_state(value)  # type: ignore[assignment]
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False):  # type: ignore[override]
-        return self._storage if borrow else _copy_rng(self._storage)  # type: ignore[arg-type]
+        return self._storage if borrow else copy_state(self._storage)  # type: ignore[arg-type]
 
     def set_value(self, new_value: object, borrow: bool = False) -> None:
         if not isinstance(new_value, np.random.RandomState):
@@ -106,13 +104,7 @@ class RandomStateSharedVariable(SharedVariable):
                 f"set_value of {self._what()}: expected a numpy.random.RandomState, got "
                 f"{type(new_value).__name__}"
             )
-        self._storage = new_value if borrow else _copy_rng(new_value)  # type: ignore[assignment]
-
-
-def _copy_rng(rng: np.random.RandomState) -> np.random.RandomState:
-    copy = np.random.RandomState()
-    copy.set_state(rng.get_state())
-    return copy
+        self._storage = new_value if borrow else copy_state(new_value)  # type: ignore[assignment]
 
 
 def shared(
