@@ -766,7 +766,7 @@ class SliceOp(_SpecOp):
     result = result_def()
     traits = traits_def(Pure())
     assembly_format = (
-        "$x `[` $indices `]` `spec` $spec attr-dict `:` functional-type(operands, results)"
+        "$x `[` $indices `]` `spec` qualified($spec) attr-dict `:` functional-type(operands, results)"
     )
 
     def __init__(self, x: SSAValue, indices: Sequence[SSAValue], spec: Sequence[int], result_type: Attribute):
@@ -796,7 +796,7 @@ class UpdateOp(_SpecOp):
     result = result_def()
     traits = traits_def(Pure())
     assembly_format = (
-        "$kind $x `[` $indices `]` `,` $y `spec` $spec attr-dict `:` "
+        "$kind $x `[` $indices `]` `,` $y `spec` qualified($spec) attr-dict `:` "
         "functional-type(operands, results)"
     )
 
@@ -830,7 +830,7 @@ class DimShuffleOp(IRDLOperation):
     pattern = prop_def(DenseArrayBase)
     result = result_def()
     traits = traits_def(Pure())
-    assembly_format = "$x $pattern attr-dict `:` type($x) `->` type($result)"
+    assembly_format = "$x qualified($pattern) attr-dict `:` type($x) `->` type($result)"
 
     def __init__(self, x: SSAValue, pattern: Sequence[int], result_type: Attribute):
         super().__init__(

@@ -105,6 +105,11 @@ def _abi_function(module: ModuleOp, f: func.FuncOp, globals_: dict[str, Attribut
     samples = samples_attr.value.data if isinstance(samples_attr, IntegerAttr) else 0
     args: list[DictionaryAttr] = []
     for k, a in enumerate(block.args):
+        if not isinstance(a.type, MemRefType):
+            raise DiagnosticException(
+                f"loop-abi: argument {k} of @{f.sym_name.data} is {a.type}, not a buffer; "
+                "run loop-bufferize first"
+            )
         role = "sample" if k >= n_inputs - samples else "input"
         name = a.name_hint or f"arg{k}"
         args.append(entry(role, name, _dtype(f.arg_attrs, k, a.type), static_shape(a.type)))

@@ -85,8 +85,6 @@ class _Emitter:
         self.owner = owner
         self.ops: list[Operation] = []
         self.consts: dict[int, SSAValue] = {}
-        self.allocated: set[SSAValue] = set()
-        """Buffers allocated in this block (freed in it unless handed on)."""
 
     def add(self, op: Operation) -> SSAValue:
         self.ops.append(op)
@@ -204,7 +202,6 @@ class _Emitter:
         static = _static(mt)
         dynamic = [s for s, st in zip(sizes, static) if st is None]
         buf = self.add(memref.AllocOp(dynamic, [], mt))
-        self.allocated.add(buf)
         return buf
 
     def layout(self, m: SSAValue) -> tuple[SSAValue, list[SSAValue]]:
@@ -350,7 +347,9 @@ class _Lowering:
         elif isinstance(op, loop.MultinomialOp):
             self.multinomial_from_uniform(op)
         elif isinstance(op, loop.ReadOp):
-            m[op.result] = e.add(loop.ReadOp(op.global_name.string_value(), memref_type(op.result.type)))
+            name = op.global_name.string_value()
+            m[op.result] = e.add(loop.ReadOp(name, memref_type(op.result.type)))
+            m[op.result].name_hint = name
         elif isinstance(op, loop.WriteOp):
             e.add(loop.WriteOp(op.global_name.string_value(), m[op.value]))
         else:
@@ -839,7 +838,6 @@ class _Lowering:
 
         is_empty = e.cmpi("eq", n, e.idx(0))
         result = e.add(scf.IfOp(is_empty, [out_type], empty.ops, full.ops))
-        e.allocated.add(result)
         self.m[op.result] = result
 
     def _body(self, e: _Emitter, op: loop.GenerateOp, index: SSAValue) -> SSAValue:
