@@ -38,6 +38,45 @@ def test_scalar_counterparts_name_real_ops():
             assert name is None or name in known, (op.name, name)
 
 
+def test_op_classes_are_exported_under_their_names():
+    for op in sym.Sym.operations:
+        assert getattr(sym, op.__name__) is op, op.name
+
+
+def test_reduce_kinds_name_their_loop_kinds():
+    from symopt.dialects import loop
+
+    assert set(sym.ReduceOp.LOOP_KINDS) == set(sym.ReduceOp.NUMPY_KINDS)
+    assert set(sym.ReduceOp.LOOP_KINDS.values()) <= set(loop.REDUCE_KINDS)
+    x = T.dmatrix("x").sum(axis=0)
+    assert x.owner.loop_kind() == "add"
+
+
+def test_only_numpy_draws_run_on_the_host():
+    from symopt.dialects.random_reference import DRAWS
+
+    host = [op.name for op in sym.Sym.operations if op.has_trait(sym.RunsOnHost)]
+    assert host == ["sym.random"]
+    assert set(DRAWS) == set(sym.RANDOM_DISTRIBUTIONS)
+
+
+@pytest.mark.parametrize(
+    "op, dtype, accepted, computed",
+    [
+        (sym.ExpOp, "int16", False, "float32"),
+        (sym.ExpOp, "int64", False, "float64"),
+        (sym.DivOp, "float32", True, "float32"),
+        (sym.AndOp, "bool", True, "bool"),
+        (sym.AndOp, "float64", False, "float64"),
+        (sym.AddOp, "bool", False, "bool"),
+        (sym.CmpOp, "bool", True, "bool"),
+    ],
+)
+def test_elementwise_ops_state_their_dtypes(op, dtype, accepted, computed):
+    assert op.accepts(dtype) is accepted
+    assert op.operand_dtype(dtype) == computed
+
+
 def test_function_modules_round_trip():
     """The module of every compiled function prints, parses and prints the same."""
     x, y = T.dmatrices("x", "y")
