@@ -3,8 +3,9 @@
 Every tensor value gets a buffer. Loop ops write into newly allocated ``outs``
 buffers; layout-only ops become ``loop.view``s of existing buffers, with no copy:
 ``loop.dimshuffle`` (a permutation of strides, stride 0 or dropped for size-1
-dimensions), ``loop.slice`` (offset and strides of the indexed region) and
-``loop.reshape`` of a contiguous buffer. The other structural ops (shapes,
+dimensions), ``loop.slice`` (offset and strides of the indexed region),
+``loop.broadcast`` (stride 0 along the broadcast dimensions) and ``loop.reshape`` of
+a contiguous buffer. The other structural ops (shapes,
 constants, concatenation, broadcasting, ranges, region updates, ``loop.generate``,
 the MRG draws) become allocations written by loops. Sizes are computed from the
 operands' sizes with ``arith`` on ``index`` values, and every size the semantics
@@ -647,10 +648,9 @@ class _Lowering:
                 [vsizes[k], sizes[k]],
             )
             bstrides.append(e.select(is_one, e.idx(0), strides[k]))
-        source = e.view(value, offset, sizes, bstrides, op.result.type)
-        out = e.alloc(op.result.type, sizes)
-        e.copy_map(source, out)
-        self.m[op.result] = out
+        # a broadcast is a view (stride 0 along the broadcast dimensions): nothing
+        # writes into it, and loop-abi copies it if it is returned
+        self.m[op.result] = e.view(value, offset, sizes, bstrides, op.result.type)
 
     def arange(self, op: loop.RangeOp) -> None:
         e = self.e

@@ -51,7 +51,7 @@
 // check; every temporary is freed, the outputs are not.
 // CHECK:         loop.reduce "add" ins(%[[SIG]], %[[P1]], {{.*}}) outs(%[[GB:.*]] : memref<1xf64>) axes [0] keepdims {
 // CHECK-NOT:     loop.check
-// CHECK:         loop.map ins(%w, %[[GW]], %{{.*}} : memref<?xf64>, memref<?xf64>, memref<?xf64>) outs(%w : memref<?xf64>) {
+// CHECK:         loop.map ins(%w, %[[GW]], %{{.*}} : memref<?xf64>, memref<?xf64>, memref<?xf64, strided<[?], offset: ?>>) outs(%w : memref<?xf64>) {
 // CHECK:           arith.subf
 // CHECK-NOT:     loop.check
 // CHECK:         memref.dealloc %[[GW]] : memref<?xf64>
@@ -63,12 +63,11 @@
 
 // 13 allocations: the two outputs (prediction, xent) and 11 temporaries, all
 // freed: dot(x, w); p_1; w ** 2 (computed only for its shape, which sizes the
-// gradient of the weight decay); a 1-element buffer reused three times (0.01,
-// then 1 / n, then gb's sum); a 1-element shape buffer reused twice; 0.01 and
-// 1 / n broadcast to full length (alloc materializes the broadcast); n as an
-// int64 (the product of xent's shape); the gradient with respect to the
-// logits; sigmoid(z); dot(x.T, g). No buffer is allocated for w's or b's new
-// value.
+// gradient of the weight decay); 0.01 as a 1-element buffer; a 1-element shape
+// buffer; n as an int64 (the product of xent's shape) and 1 / n; the gradient
+// with respect to the logits; sigmoid(z); dot(x.T, g); gb's sum. The scalars
+// 0.01 and 1 / n reach full length as stride-0 views (loop.broadcast), not
+// copies. No buffer is allocated for w's or b's new value.
 // BUFFERS-LABEL:    func.func @main
 // BUFFERS-COUNT-13:  memref.alloc(
 // BUFFERS-NOT:       memref.alloc(
