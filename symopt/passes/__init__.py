@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from xdsl.passes import ModulePass
 
+from symopt.plugins import load_plugins
+
 PassFactory = Callable[[], type[ModulePass]]
 
 
@@ -104,9 +106,6 @@ _BUILTIN: dict[str, PassFactory] = {
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
-_PLUGINS_LOADED = False
-
-
 def register_pass(pass_class: type[ModulePass]) -> type[ModulePass]:
     """Make a pass available by its ``name`` to ``symopt -p``, to named pipelines
     and to ``function(..., pipeline=...)``. Usable as a class decorator.
@@ -130,22 +129,6 @@ def register_pass(pass_class: type[ModulePass]) -> type[ModulePass]:
         raise ValueError(f"the pass name '{name}' is taken by a built-in pass or pipeline")
     _REGISTERED[name] = lambda: pass_class
     return pass_class
-
-
-def load_plugins() -> None:
-    """Import the installed plugins (entry-point group ``symopt.plugins``) once; each
-    entry point is a module (imported) or a callable (called) that registers passes
-    and dialects."""
-    global _PLUGINS_LOADED
-    if _PLUGINS_LOADED:
-        return
-    _PLUGINS_LOADED = True
-    from importlib.metadata import entry_points
-
-    for entry in entry_points(group="symopt.plugins"):
-        loaded = entry.load()
-        if callable(loaded):
-            loaded()
 
 
 def available_passes() -> dict[str, PassFactory]:

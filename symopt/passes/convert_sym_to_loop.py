@@ -37,10 +37,6 @@ from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
 from symopt.dialects.types import dtype_of, numpy_from_dense, static_shape
 
-_REDUCE_KIND = {
-    "sum": "add", "prod": "mul", "max": "max", "min": "min",
-    "mean": "mean", "all": "and", "any": "or",
-}  # fmt: skip
 
 
 def _splat(value: SSAValue) -> np.generic | None:
@@ -149,7 +145,7 @@ class ReduceToLoop(RewritePattern):
         block.add_ops(b.ops)
         block.add_op(loop.YieldOp(value))
         new = loop.ReduceOp(
-            _REDUCE_KIND[op.kind.data], [op.x], op.axis_tuple(), op.keepdims is not None,
+            op.loop_kind(), [op.x], op.axis_tuple(), op.keepdims is not None,
             region, op.result.type,
         )  # fmt: skip
         if dtype_of(op.result.type).startswith("uint"):
@@ -234,7 +230,7 @@ class ConvertSymToLoopPass(ModulePass):
                 Rewriter.replace_op(top, loop.GlobalOp(top.sym_name.data, top.type))
             elif isinstance(top, func.FuncOp):
                 for inner in top.walk():
-                    if isinstance(inner, sym.RandomOp):
+                    if inner.has_trait(sym.RunsOnHost):
                         raise DiagnosticException(
                             f"convert-sym-to-loop: '{inner.name}' draws on the host; run "
                             "sym-split-host first (the cpu pipeline does)"

@@ -39,6 +39,11 @@ from symopt.dialects.types import static_shape
 CHEAP_OPS = 3
 """A producer body of at most this many ops, none of them math.*, is cheap."""
 
+MAX_BODY_OPS = 256
+"""Fusion stops before a loop body grows past this many ops: a longer body gains
+nothing (the intermediate's traffic is small against the work) and costs the
+compiler time that grows faster than the body."""
+
 
 def _is_tensor_op(op: Operation) -> bool:
     return isinstance(op, (loop.MapOp, loop.ReduceOp)) and not op.outputs
@@ -172,20 +177,44 @@ def _fuse_block(block: Block) -> None:
     ops = list(block.ops)
     position = {op: i for i, op in enumerate(ops)}
     erased: set[Operation] = set()
+    sizes: dict[Operation, int] = {}
     for consumer in reversed(ops):
         if consumer in erased or not _is_tensor_op(consumer):
             continue
         while True:
-            step = _fuse_once(block, consumer, position, erased)
+            step = _fuse_once(block, consumer, position, erased, sizes)
             if step is None:
                 break
             consumer = step
 
 
+def _body_size(op: Operation, sizes: dict[Operation, int]) -> int:
+    if op not in sizes:
+        sizes[op] = sum(1 for _ in op.regions[0].block.ops)
+    return sizes[op]
+
+
 def _fuse_once(
-    block: Block, consumer: Operation, position: dict[Operation, int], erased: set[Operation]
+    block: Block,
+    consumer: Operation,
+    position: dict[Operation, int],
+    erased: set[Operation],
+    sizes: dict[Operation, int],
 ) -> Operation | None:
     """Fuse one producer into ``consumer``; the new consumer, or None."""
+    new = _fuse_one_producer(block, consumer, position, erased, sizes)
+    if new is not None and new is not consumer:
+        sizes[new] = sum(1 for _ in new.regions[0].block.ops)
+    return new
+
+
+def _fuse_one_producer(
+    block: Block,
+    consumer: Operation,
+    position: dict[Operation, int],
+    erased: set[Operation],
+    sizes: dict[Operation, int],
+) -> Operation | None:
     for index, value in enumerate(consumer.inputs):  # type: ignore[attr-defined]
         producer = value.owner
         if isinstance(producer, loop.DimShuffleOp) and producer.parent_block() is block:
@@ -203,6 +232,8 @@ def _fuse_once(
             continue
         if len(producer.res) != 1 or list(consumer.inputs).count(value) != 1:  # type: ignore[attr-defined]
             continue  # joint inlining of several results is not attempted
+        if _body_size(consumer, sizes) + _body_size(producer, sizes) > MAX_BODY_OPS:
+            continue
         others = {u.operation for u in value.uses} - {consumer}
         if not others:
             new = _fuse(consumer, index, producer, move=True, keep_result=False)  # type: ignore[arg-type]

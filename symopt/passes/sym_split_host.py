@@ -33,10 +33,7 @@ SAMPLES_ATTR = "symopt.samples"
 
 
 def _runs_on_host(op: Operation) -> bool:
-    trait = getattr(sym, "RunsOnHost", None)
-    if trait is not None:
-        return op.has_trait(trait)
-    return isinstance(op, sym.RandomOp)
+    return op.has_trait(sym.RunsOnHost)
 
 
 def _needed(block: Block, draws: list[Operation]) -> list[Operation]:
@@ -73,7 +70,8 @@ def split_function(module: ModuleOp, fn: func.FuncOp) -> None:
         )
     state_writes = [
         op for op in block.ops
-        if isinstance(op, sym.WriteOp) and isinstance(op.value.owner, sym.RandomOp)
+        if isinstance(op, sym.WriteOp) and isinstance(op.value.owner, Operation)
+        and _runs_on_host(op.value.owner)
     ]  # fmt: skip
 
     # host: the draws and everything their operands depend on
