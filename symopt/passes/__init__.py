@@ -154,7 +154,7 @@ def pass_summary(name: str) -> str:
 NAMED_PIPELINES: dict[str, str] = {
     "sym-opt": "canonicalize,sym-stabilize,cse,dce",
     "lower-cpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
-    "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf,canonicalize,cse",
+    "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf",
     "cpu": "sym-opt,lower-cpu",
 }
 """Names that stand for a whole pipeline inside a ``-p`` list."""

@@ -109,7 +109,6 @@ class NativeExecutor:
         self._stages: dict[str, str] | None = None
         lowered = module.clone()
         self.timings = run_stages(lowered, pipeline, None)
-        lowered.verify()
         self.host = None
         for op in lowered.ops:
             if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:

@@ -20,7 +20,7 @@
 // CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:      scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
 // CHECK-NEXT:        %[[V:.*]] = memref.load %x[%[[I]], %[[J]]] : memref<?x?xf64>
-// CHECK-NEXT:        %[[N:.*]] = arith.negf %[[V]] : f64
+// CHECK:             %[[N:.*]] = arith.negf %[[V]] : f64
 // CHECK-NEXT:        %[[E:.*]] = math.exp %[[N]] : f64
 // CHECK-NEXT:        %[[D:.*]] = arith.addf %{{.*}}, %[[E]] : f64
 // CHECK-NEXT:        %[[S:.*]] = arith.divf %{{.*}}, %[[D]] : f64
