@@ -465,11 +465,12 @@ class _FunctionTranslator:
         elif isinstance(op, memref.AllocOp):
             self.alloc(op)
         elif isinstance(op, memref.DeallocOp):
-            desc = self.descs[op.memref]
-            b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
             slot = self.slots.get(op.memref)
             if slot is not None:
-                b.store(ir.Constant(I8P, None), slot)
+                b.call(self.helper("release"), [slot])
+            else:
+                desc = self.descs[op.memref]
+                b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
         elif isinstance(op, memref.LoadOp):
             desc = self.descs[op.memref]
             addr = self.address(desc, [self.v(i) for i in op.indices])
@@ -552,14 +553,46 @@ class _FunctionTranslator:
             count = _mul(b, count, s)
         elem = storage_type(t.element_type)
         nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
-        nbytes = b.select(b.icmp_signed("==", nbytes, self.const_i64(0)), self.const_i64(1), nbytes)
-        raw = b.call(self.declare("malloc", I8P, [I64]), [nbytes])
         if self.table is not None:
             slot = b.gep(self.table, [self.const_i64(0), self.const_i64(len(self.slots))], inbounds=True)
-            b.store(raw, slot)
             self.slots[op.memref] = slot
+        else:
+            slot = ir.Constant(I8P.as_pointer(), None)
+        raw = b.call(self.helper("alloc"), [nbytes, slot])
         ptr = b.bitcast(raw, elem.as_pointer())
         self.descs[op.memref] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(b, sizes), t.element_type)
+
+    def helper(self, name: str) -> ir.Function:
+        """The module's allocation helpers, made once:
+        ``i8* @symopt.alloc(i64 bytes, i8** slot)`` mallocs at least one byte and
+        records the pointer in ``slot`` (when not null); ``void
+        @symopt.release(i8** slot)`` frees the pointer of a slot and clears it."""
+        full = f"symopt.{name}"
+        existing = self.tr.module.globals.get(full)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        slot_t = I8P.as_pointer()
+        if name == "alloc":
+            fn = ir.Function(self.tr.module, ir.FunctionType(I8P, [I64, slot_t]), name=full)
+        else:
+            fn = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [slot_t]), name=full)
+        fn.linkage = "internal"
+        fn.attributes.add("noinline")
+        bb = ir.IRBuilder(fn.append_basic_block("entry"))
+        if name == "alloc":
+            nbytes, slot = fn.args
+            one = self.const_i64(1)
+            nbytes = bb.select(bb.icmp_signed("<", nbytes, one), one, nbytes)
+            raw = bb.call(self.declare("malloc", I8P, [I64]), [nbytes])
+            with bb.if_then(bb.icmp_unsigned("!=", slot, ir.Constant(slot_t, None))):
+                bb.store(raw, slot)
+            bb.ret(raw)
+        else:
+            (slot,) = fn.args
+            bb.call(self.declare("free", ir.VoidType(), [I8P]), [bb.load(slot)])
+            bb.store(ir.Constant(I8P, None), slot)
+            bb.ret_void()
+        return fn
 
     def get_global(self, op: memref.GetGlobalOp) -> None:
         module = self.f.parent_op()
@@ -833,91 +866,120 @@ class _FunctionTranslator:
     def blas_dot(self, op: loop.DotOp) -> None:
         """A float ``loop.dot`` as a BLAS gemm/gemv call on the operands where they
         lie: a row-major buffer is the transposed column-major matrix, so a
-        transposed view is just the other trans flag (see ``_blas_operand``)."""
+        transposed view is just the other trans flag (see ``_blas_operand``). The
+        call goes through a by-value wrapper made once per module (``blas``)."""
         b = self.b
         a, x, out = self.descs[op.lhs], self.descs[op.rhs], self.descs[op.outputs[0]]
         elem = storage_type(a.element)
-        prefix = "d" if isinstance(elem, ir.DoubleType) else "s"
         if not isinstance(elem, (ir.DoubleType, ir.FloatType)):
             raise TranslationError("BLAS dot needs float32 or float64")
         ra, rx = len(a.sizes), len(x.sizes)
-        ptr_t = elem.as_pointer()
-        i32p = I32.as_pointer()
-
-        def cell(value: ir.Value, t: ir.Type) -> ir.Value:
-            slot = self.entry_builder.alloca(t)
-            b.store(value, slot)
-            return slot
-
-        def i32(v: ir.Value) -> ir.Value:
-            return cell(b.trunc(v, I32), I32)
-
-        def trans(row_major: ir.Value, if_row: str, if_col: str) -> ir.Value:
-            return cell(b.select(row_major, ir.Constant(I8, ord(if_row)), ir.Constant(I8, ord(if_col))), I8)
-
-        one = cell(ir.Constant(elem, 1.0), elem)
-        zero = cell(ir.Constant(elem, 0.0), elem)
         po = b.gep(out.ptr, [out.offset])
         temps: list[ir.Value] = []
 
-        def at_least_one(v: ir.Value) -> ir.Value:
-            return b.select(b.icmp_signed("<", v, self.const_i64(1)), self.const_i64(1), v)
+        def trans(row_major: ir.Value, if_row: str, if_col: str) -> ir.Value:
+            if isinstance(row_major, ir.Constant):
+                return ir.Constant(I8, ord(if_row if row_major.constant else if_col))
+            return b.select(row_major, ir.Constant(I8, ord(if_row)), ir.Constant(I8, ord(if_col)))
 
         # the column-major view of C (m x n, row-major) is C^T = B^T A^T
         if ra == 2 and rx == 2:
             m, k, n = a.sizes[0], a.sizes[1], x.sizes[1]
             pa, a_row, lda = self._blas_operand(a, elem, temps)
             px, x_row, ldx = self._blas_operand(x, elem, temps)
-            fn = self.declare(f"symopt_{prefix}gemm", ir.VoidType(),
-                              [I8P, I8P, i32p, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
-            args = [trans(x_row, "N", "T"), trans(a_row, "N", "T"), i32(n), i32(m), i32(k), one,
-                    px, i32(ldx), pa, i32(lda), zero, po, i32(at_least_one(n))]  # fmt: skip
-            empty = [m, n]
+            b.call(self.blas("gemm", elem), [trans(x_row, "N", "T"), trans(a_row, "N", "T"), n, m, k,
+                                             px, ldx, pa, lda, po])  # fmt: skip
         else:
-            fn = self.declare(f"symopt_{prefix}gemv", ir.VoidType(),
-                              [I8P, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])
-            inc_out = i32(self.const_i64(1))
             if ra == 2:  # (m, k) . (k,): y = A x
                 m, k = a.sizes
                 pa, a_row, lda = self._blas_operand(a, elem, temps)
                 px, _, incx = self._blas_operand(x, elem, temps)
                 # row-major A is (A^T) column-major: y = (A^T)^T x
-                rows = b.select(a_row, k, m)
-                cols = b.select(a_row, m, k)
-                args = [trans(a_row, "T", "N"), i32(rows), i32(cols), one, pa, i32(lda), px,
-                        i32(incx), zero, po, inc_out]  # fmt: skip
-                empty = [m]
+                args = [trans(a_row, "T", "N"), b.select(a_row, k, m), b.select(a_row, m, k),
+                        pa, lda, px, incx, po, m, k]  # fmt: skip
             elif rx == 2:  # (k,) . (k, n): y = B^T x
                 k, n = x.sizes
                 px, x_row, ldx = self._blas_operand(x, elem, temps)
                 pa, _, inca = self._blas_operand(a, elem, temps)
-                rows = b.select(x_row, n, k)
-                cols = b.select(x_row, k, n)
-                args = [trans(x_row, "N", "T"), i32(rows), i32(cols), one, px, i32(ldx), pa,
-                        i32(inca), zero, po, inc_out]  # fmt: skip
-                empty = [n]
+                args = [trans(x_row, "N", "T"), b.select(x_row, n, k), b.select(x_row, k, n),
+                        px, ldx, pa, inca, po, n, k]  # fmt: skip
             else:  # (k,) . (k,): a 1 x k matrix (column stride inc_a) times a vector
                 k = a.sizes[0]
                 pa, _, inca = self._blas_operand(a, elem, temps)
                 px, _, incx = self._blas_operand(x, elem, temps)
-                args = [cell(ir.Constant(I8, ord("N")), I8), i32(self.const_i64(1)), i32(k), one, pa,
-                        i32(inca), px, i32(incx), zero, po, inc_out]  # fmt: skip
-                empty = []
-        # BLAS leaves out untouched when k == 0; NumPy gives zeros
-        count = self.const_i64(1)
-        for s in empty:
-            count = _mul(b, count, s)
-        is_empty = b.icmp_signed("==", k, self.const_i64(0))
-        with b.if_else(is_empty) as (then, otherwise):
-            with then:
-                nbytes = _mul(b, count, self.const_i64(_fbytes(elem)))
-                memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
-                b.call(memset, [b.bitcast(po, I8P), ir.Constant(I8, 0), nbytes, ir.Constant(I1, 0)])
-            with otherwise:
-                b.call(fn, args)
+                one = self.const_i64(1)
+                args = [ir.Constant(I8, ord("N")), one, k, pa, inca, px, incx, po, one, k]
+            b.call(self.blas("gemv", elem), args)
         free = self.declare("free", ir.VoidType(), [I8P])
         for t in temps:
             b.call(free, [b.bitcast(t, I8P)])
+
+    def blas(self, kind: str, elem: ir.Type) -> ir.Function:
+        """The module's by-value wrapper of BLAS ``gemm`` or ``gemv`` (alpha 1,
+        beta 0), made once: it passes the Fortran arguments by reference and,
+        where the inner dimension ``k`` is 0 (BLAS then leaves the output as it
+        is; NumPy gives zeros), clears the output instead.
+
+        ``gemm(transa, transb, m, n, k, a, lda, b, ldb, c)``: column-major
+        ``c (m x n, ldc = max(1, m)) = op(a) op(b)``.
+        ``gemv(trans, rows, cols, a, lda, x, incx, y, ylen, k)``: ``y = op(a) x``,
+        ``y`` contiguous of ``ylen`` elements."""
+        prefix = "d" if isinstance(elem, ir.DoubleType) else "s"
+        name = f"symopt.{prefix}{kind}"
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        ptr_t = elem.as_pointer()
+        i32p = I32.as_pointer()
+        if kind == "gemm":
+            params = [I8, I8, I64, I64, I64, ptr_t, I64, ptr_t, I64, ptr_t]
+        else:
+            params = [I8, I64, I64, ptr_t, I64, ptr_t, I64, ptr_t, I64, I64]
+        fn = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), params), name=name)
+        fn.linkage = "internal"
+        fn.attributes.add("noinline")
+        entry = fn.append_basic_block("entry")
+        call_b = fn.append_basic_block("call")
+        empty_b = fn.append_basic_block("empty")
+        bb = ir.IRBuilder(entry)
+        one = self.const_i64(1)
+
+        def cell(value: ir.Value, t: ir.Type) -> ir.Value:
+            slot = bb.alloca(t)
+            bb.store(value, slot)
+            return slot
+
+        def i32(v: ir.Value) -> ir.Value:
+            return cell(bb.trunc(v, I32), I32)
+
+        def at_least_one(v: ir.Value) -> ir.Value:
+            return bb.select(bb.icmp_signed("<", v, one), one, v)
+
+        alpha, beta = cell(ir.Constant(elem, 1.0), elem), cell(ir.Constant(elem, 0.0), elem)
+        if kind == "gemm":
+            ta, tb, m, n, k, pa, lda, pb, ldb, pc = fn.args
+            external = self.declare(f"symopt_{prefix}gemm", ir.VoidType(),
+                                    [I8P, I8P, i32p, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])  # fmt: skip
+            args = [cell(ta, I8), cell(tb, I8), i32(m), i32(n), i32(k), alpha, pa, i32(lda),
+                    pb, i32(ldb), beta, pc, i32(at_least_one(m))]  # fmt: skip
+            count, out = bb.mul(m, n), pc
+        else:
+            t, rows, cols, pa, lda, px, incx, py, ylen, k = fn.args
+            external = self.declare(f"symopt_{prefix}gemv", ir.VoidType(),
+                                    [I8P, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])  # fmt: skip
+            args = [cell(t, I8), i32(rows), i32(cols), alpha, pa, i32(lda), px, i32(incx), beta,
+                    py, i32(one)]  # fmt: skip
+            count, out = ylen, py
+        bb.cbranch(bb.icmp_signed("==", k, self.const_i64(0)), empty_b, call_b)
+        bb.position_at_end(call_b)
+        bb.call(external, args)
+        bb.ret_void()
+        bb.position_at_end(empty_b)
+        memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
+        nbytes = bb.mul(count, self.const_i64(_fbytes(elem)))
+        bb.call(memset, [bb.bitcast(out, I8P), ir.Constant(I8, 0), nbytes, ir.Constant(I1, 0)])
+        bb.ret_void()
+        return fn
 
 
 def _outlinable(op: scf.ForOp) -> bool:

@@ -86,6 +86,16 @@ class _Emitter:
         self.owner = owner
         self.ops: list[Operation] = []
         self.consts: dict[int, SSAValue] = {}
+        self.bools: dict[bool, SSAValue] = {}
+        # what this block already knows, so that each size is computed and each
+        # fact checked once: sizes by (buffer, dimension), the integer contents of
+        # shape buffers, and the classes of sizes already checked equal (a
+        # union-find; every value in it dominates the rest of the block)
+        self.sizes: dict[tuple[SSAValue, int], SSAValue] = {}
+        self.contents: dict[SSAValue, list[SSAValue]] = {}
+        self.same: dict[SSAValue, SSAValue] = {}
+        self.checked: set[SSAValue] = set()
+        self.known_sizes: set[SSAValue] = set()
 
     def add(self, op: Operation) -> SSAValue:
         self.ops.append(op)
@@ -145,12 +155,67 @@ class _Emitter:
     def remsi(self, a: SSAValue, b: SSAValue) -> SSAValue:
         return self.add(arith.RemSIOp(a, b))
 
+    def flag(self, value: bool) -> SSAValue:
+        if value not in self.bools:
+            self.bools[value] = self.add(arith.ConstantOp(IntegerAttr(int(value), IntegerType(1))))
+        return self.bools[value]
+
+    def const_flag(self, v: SSAValue) -> bool | None:
+        owner = v.owner
+        if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr) and owner.value.type == IntegerType(1):
+            return bool(owner.value.value.data)
+        return None
+
+    _COMPARE = {
+        "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
+        "slt": lambda a, b: a < b, "sle": lambda a, b: a <= b,
+        "sgt": lambda a, b: a > b, "sge": lambda a, b: a >= b,
+    }  # fmt: skip
+
     def cmpi(self, pred: str, a: SSAValue, b: SSAValue) -> SSAValue:
+        ca, cb = self.const_of(a), self.const_of(b)
+        if ca is not None and cb is not None and pred in self._COMPARE:
+            return self.flag(self._COMPARE[pred](ca, cb))
+        if pred in ("eq", "sle", "sge") and self.find(a) is self.find(b):
+            return self.flag(True)
+        if pred == "sge" and cb == 0 and self.non_negative(a):
+            return self.flag(True)
         return self.add(arith.CmpiOp(a, b, pred))
+
+    def ori(self, a: SSAValue, b: SSAValue) -> SSAValue:
+        fa, fb = self.const_flag(a), self.const_flag(b)
+        if fa is True or fb is True:
+            return self.flag(True)
+        if fa is False:
+            return b
+        if fb is False:
+            return a
+        return self.add(arith.OrIOp(a, b))
+
+    def non_negative(self, v: SSAValue) -> bool:
+        """Whether ``v`` is a size, which is never negative."""
+        c = self.const_of(v)
+        if c is not None:
+            return c >= 0
+        return isinstance(v.owner, memref.DimOp) or v in self.known_sizes
+
+    def find(self, v: SSAValue) -> SSAValue:
+        """The representative of the sizes known equal to ``v``."""
+        root = v
+        while root in self.same:
+            root = self.same[root]
+        while v is not root:  # path compression
+            parent = self.same[v]
+            self.same[v] = root
+            v = parent
+        return root
 
     def select(self, c: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
         if a is b:
             return a
+        flag = self.const_flag(c)
+        if flag is not None:
+            return a if flag else b
         return self.add(arith.SelectOp(c, a, b))
 
     def maxi(self, a: SSAValue, b: SSAValue) -> SSAValue:
@@ -172,10 +237,9 @@ class _Emitter:
         return self.add(arith.IndexCastOp(v, INDEX))
 
     def check(self, cond: SSAValue, message: str, args: Sequence[SSAValue] = (), kind: str = "value") -> None:
-        owner = cond.owner
-        if isinstance(owner, arith.ConstantOp) and isinstance(owner.value, IntegerAttr):
-            if owner.value.value.data != 0:
-                return
+        if self.const_flag(cond) is True or cond in self.checked:
+            return
+        self.checked.add(cond)
         self.add(loop.CheckOp(cond, message, args, kind))
 
     def check_equal(self, a: SSAValue, b: SSAValue, message: str) -> None:
@@ -184,7 +248,14 @@ class _Emitter:
             if ca != cb:
                 raise BufferizeError(message.format(ca, cb))
             return
+        ra, rb = self.find(a), self.find(b)
+        if ra is rb:
+            return
         self.check(self.cmpi("eq", a, b), message, [a, b])
+        # past the check the two are one size; a constant stays the representative
+        if self.const_of(ra) is not None:
+            ra, rb = rb, ra
+        self.same[ra] = rb
 
     # -- buffers ---------------------------------------------------------------
 
@@ -192,7 +263,20 @@ class _Emitter:
         size = _static(m.type)[k]
         if size is not None:
             return self.idx(size)
-        return self.add(memref.DimOp(m, self.idx(k)))
+        known = self.sizes.get((m, k))
+        if known is None:
+            owner = m.owner
+            if isinstance(owner, memref.AllocOp):
+                # the k-th size of a new buffer is the operand it was made with
+                position = sum(1 for s in _static(m.type)[:k] if s is None)
+                known = owner.dynamic_sizes[position]
+            elif isinstance(owner, loop.ViewOp):
+                known = owner.sizes[k]
+            else:
+                known = self.add(memref.DimOp(m, self.idx(k)))
+            self.sizes[m, k] = known
+            self.known_sizes.add(known)
+        return known
 
     def dims(self, m: SSAValue) -> list[SSAValue]:
         return [self.dim(m, k) for k in range(len(_static(m.type)))]
@@ -324,6 +408,7 @@ class _Lowering:
             for k in range(rank):
                 size = e.add(arith.IndexCastOp(e.dim(src, k), IntegerType(64)))
                 e.add(memref.StoreOp.get(size, buf, [e.idx(k)]))
+            e.contents[buf] = e.dims(src)
             m[op.result] = buf
         elif isinstance(op, loop.ReshapeOp):
             self.reshape(op)
@@ -431,6 +516,9 @@ class _Lowering:
 
     def _load_ints(self, shape_buf: SSAValue, n: int) -> list[SSAValue]:
         e = self.e
+        known = e.contents.get(shape_buf)
+        if known is not None and len(known) == n:  # a shape made in this block
+            return list(known)
         return [
             e.to_index(e.add(memref.LoadOp.get(shape_buf, [e.idx(k)]))) for k in range(n)
         ]
@@ -643,7 +731,7 @@ class _Lowering:
         for k in range(rank):
             is_one = e.cmpi("eq", vsizes[k], one)
             e.check(
-                e.add(arith.OrIOp(is_one, e.cmpi("eq", vsizes[k], sizes[k]))),
+                e.ori(is_one, e.cmpi("eq", vsizes[k], sizes[k])),
                 f"alloc: cannot broadcast a value of size {{0}} to size {{1}} in dimension {k}",
                 [vsizes[k], sizes[k]],
             )
