@@ -147,7 +147,7 @@ class _PipelineError(ValueError):
     pass
 
 
-def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
+def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> Executor:
     """Run the mode's pipeline on ``module`` and build its executor."""
     from xdsl.utils.exceptions import ArgSpecParseError
 
@@ -166,7 +166,7 @@ def _make_executor(module: ModuleOp, mode: Mode) -> Executor:
         return ReferenceExecutor(module)
     from symopt.runtime.native import compile_native
 
-    return compile_native(module, mode.effective_pipeline)
+    return compile_native(module, mode.effective_pipeline, source)
 
 
 class Function:
@@ -649,7 +649,7 @@ def function(
     module = built.module
     source = str(module)
     try:
-        executor = _make_executor(module, chosen)
+        executor = _make_executor(module, chosen, source)
     except _PipelineError as e:
         raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(

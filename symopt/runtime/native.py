@@ -103,8 +103,9 @@ class CheckRecord:
 class NativeExecutor:
     """Compile a sym module to native code; calling it runs the entry function."""
 
-    def __init__(self, module: ModuleOp, pipeline: str = "cpu"):
-        self._source = module.clone()
+    def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None):
+        # the module as text, parsed back only if the stages are asked for
+        self._source = source if source is not None else str(module)
         self.pipeline = pipeline
         self._stages: dict[str, str] | None = None
         lowered = module.clone()
@@ -158,7 +159,11 @@ class NativeExecutor:
         (deterministic) pipeline again on the source module."""
         if self._stages is None:
             stages: dict[str, str] = {}
-            module = self._source.clone()
+            from xdsl.parser import Parser
+
+            from symopt.dialects.context import sym_context
+
+            module = Parser(sym_context(), self._source).parse_module()
             run_stages(module, self.pipeline, stages)
             stages["llvm"] = self.llvm_ir
             for op in module.ops:
@@ -273,13 +278,16 @@ _CACHE: dict[tuple[str, str], NativeExecutor] = {}
 _CACHE_SIZE = 256
 
 
-def compile_native(module: ModuleOp, pipeline: str = "cpu") -> NativeExecutor:
-    """A NativeExecutor for ``module``, reused when the same module text was
-    compiled with the same pipeline before in this process."""
-    key = (str(module), pipeline)
+def compile_native(module: ModuleOp, pipeline: str = "cpu", source: str | None = None) -> NativeExecutor:
+    """A NativeExecutor for ``module`` (whose text is ``source``, when the caller
+    has printed it already), reused when the same module text was compiled with
+    the same pipeline before in this process."""
+    if source is None:
+        source = str(module)
+    key = (source, pipeline)
     executor = _CACHE.pop(key, None)
     if executor is None:
-        executor = NativeExecutor(module, pipeline)
+        executor = NativeExecutor(module, pipeline, source)
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = executor  # most recently used last

@@ -12,9 +12,9 @@
 // nest writing straight into the one buffer allocated, the output (no
 // intermediate buffer, so nothing is freed either).
 // MALLOC-LABEL: define i32 @"logistic"
-// MALLOC:       call i8* @"malloc"(i64
-// MALLOC-NOT:   call i8* @"malloc"
-// MALLOC-NOT:   call void @"free"
+// MALLOC:       call i8* @"symopt.alloc"(i64
+// MALLOC-NOT:   call i8* @"symopt.alloc"
+// MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"logistic"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
@@ -28,7 +28,7 @@
 // CHECK-LABEL: define i32 @"logistic"(i64* %"io", i64* %"err")
 // CHECK:       start:
 // CHECK:         %[[X:"\.[0-9]+"]] = inttoptr i64 %{{.*}} to double*
-// CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"malloc"(i64 %{{.*}})
+// CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
 // CHECK-NEXT:    call void @"logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[X]], double* %[[OUT]])
 // CHECK-NEXT:    %[[P:"\.[0-9]+"]] = ptrtoint double* %[[OUT]] to i64
@@ -60,9 +60,9 @@ func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 // merges, so there is still one buffer and one loop nest (after the check that
 // %b's length matches the number of columns of %x).
 // MALLOC-LABEL: define i32 @"logistic_bias"
-// MALLOC:       call i8* @"malloc"(i64
-// MALLOC-NOT:   call i8* @"malloc"
-// MALLOC-NOT:   call void @"free"
+// MALLOC:       call i8* @"symopt.alloc"(i64
+// MALLOC-NOT:   call i8* @"symopt.alloc"
+// MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"logistic_bias"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
@@ -70,7 +70,7 @@ func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 // CHECK-LABEL: define i32 @"logistic_bias"(i64* %"io", i64* %"err")
 // CHECK:         br i1 %{{.*}}, label %"check1.ok", label %"check1.fail"
 // CHECK:       check1.ok:
-// CHECK:         call i8* @"malloc"
+// CHECK:         call i8* @"symopt.alloc"
 // CHECK:       for.body.1:
 // CHECK:         %[[U:"\.[0-9]+"]] = fsub double
 // CHECK-NEXT:    %[[N:"\.[0-9]+"]] = fneg double %[[U]]
@@ -90,15 +90,15 @@ func.func @logistic_bias(%x: tensor<?x?xf64>, %b: tensor<1x?xf64>) -> tensor<?x?
 // A row sum of exp(x): the exp is fused into the reduction; the inner loop
 // carries the sum in a phi starting at 0, stored once per row.
 // MALLOC-LABEL: define i32 @"rowsum"
-// MALLOC:       call i8* @"malloc"(i64
-// MALLOC-NOT:   call i8* @"malloc"
-// MALLOC-NOT:   call void @"free"
+// MALLOC:       call i8* @"symopt.alloc"(i64
+// MALLOC-NOT:   call i8* @"symopt.alloc"
+// MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
 // LOOPS-LABEL:  define i32 @"rowsum"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
 // CHECK-LABEL: define i32 @"rowsum"(i64* %"io", i64* %"err")
-// CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"malloc"(i64 %{{.*}})
+// CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
 // CHECK-NEXT:    call void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[OUT]])
 // CHECK:       define internal void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[KOUT:"\.[0-9]+"]]) noinline
@@ -126,8 +126,8 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // the number. Check 1 is the dot's inner dimension, check 2 the sizes of the
 // addition's operands (after the dot's buffer was allocated).
 // MALLOC-LABEL: define i32 @"checked"
-// MALLOC-COUNT-2: call i8* @"malloc"(i64
-// MALLOC-NOT:   call i8* @"malloc"
+// MALLOC-COUNT-2: call i8* @"symopt.alloc"(i64
+// MALLOC-NOT:   call i8* @"symopt.alloc"
 // LOOPS-LABEL:  define i32 @"checked"
 // LOOPS-COUNT-1: {{^for\.header:$}}
 // LOOPS-NOT:    {{^for\.header}}
@@ -139,9 +139,10 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK:         %[[C1:"\.[0-9]+"]] = icmp eq i64 %[[K]], %[[KV]]
 // CHECK-NEXT:    br i1 %[[C1]], label %"check1.ok", label %"check1.fail"
 // CHECK:       check1.ok:
-// CHECK:         %[[DOTBUF:"\.[0-9]+"]] = call i8* @"malloc"
-// CHECK-NEXT:    %[[DOTSLOT:"\.[0-9]+"]] = getelementptr inbounds [2 x i8*], [2 x i8*]* %"allocations", i64 0, i64 0
-// CHECK-NEXT:    store i8* %[[DOTBUF]], i8** %[[DOTSLOT]]
+// CHECK:         %[[DOTSLOT:"\.[0-9]+"]] = getelementptr inbounds [2 x i8*], [2 x i8*]* %"allocations", i64 0, i64 0
+// CHECK-NEXT:    %[[DOTBUF:"\.[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** %[[DOTSLOT]])
+// CHECK:         call void @"symopt.dgemv"(i8 84, i64
+// CHECK:         br i1 %{{.*}}, label %"check2.ok", label %"check2.fail"
 // CHECK:       check1.fail:
 // CHECK-NEXT:    store i64 1, i64* %"err"
 // CHECK-NEXT:    %[[E1:"\.[0-9]+"]] = getelementptr i64, i64* %"err", i64 1
@@ -149,12 +150,8 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    %[[E2:"\.[0-9]+"]] = getelementptr i64, i64* %"err", i64 2
 // CHECK-NEXT:    store i64 %[[KV]], i64* %[[E2]]
 // CHECK-NEXT:    br label %"fail"
-// CHECK:         call void @"symopt_dgemv"
-// CHECK:         br i1 %{{.*}}, label %"check2.ok", label %"check2.fail"
 // CHECK:         call void @"checked.loop1"(
-// CHECK-NEXT:    %[[FREED:"\.[0-9]+"]] = bitcast double* %{{.*}} to i8*
-// CHECK-NEXT:    call void @"free"(i8* %[[FREED]])
-// CHECK-NEXT:    store i8* null, i8** %[[DOTSLOT]]
+// CHECK-NEXT:    call void @"symopt.release"(i8** %[[DOTSLOT]])
 // CHECK:         ret i32 0
 // CHECK:       check2.fail:
 // CHECK-NEXT:    store i64 2, i64* %"err"
@@ -172,6 +169,12 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    %[[CODE:"\.[0-9]+"]] = load i64, i64* %"err"
 // CHECK-NEXT:    %[[C32:"\.[0-9]+"]] = trunc i64 %[[CODE]] to i32
 // CHECK-NEXT:    ret i32 %[[C32]]
+// The helpers, once per module: a BLAS wrapper that takes its arguments by value
+// and clears the output when the inner dimension is 0, an allocation that records
+// its pointer in the table, and a release that frees and clears the slot.
+// CHECK-DAG:   define internal void @"symopt.dgemv"(i8 %{{.*}}, i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, i64 %{{.*}}, double* %{{.*}}, i64 %{{.*}}, double* %{{.*}}, i64 %{{.*}}, i64 %{{.*}}) noinline
+// CHECK-DAG:   define internal i8* @"symopt.alloc"(i64 %{{.*}}, i8** %{{.*}}) noinline
+// CHECK-DAG:   define internal void @"symopt.release"(i8** %{{.*}}) noinline
 // CHECK-LABEL: define internal void @"symopt.free_all"(i8** %{{.*}}, i64 %{{.*}}) cold noinline
 // CHECK:         call void @"free"(
 func.func @checked(%a: tensor<?x?xf64>, %v: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {

@@ -21,7 +21,9 @@
 // CHECK-SAME:    results = [{role = "output", name = "out0", dtype = "bool", shape = array<i64: -1>}, {role = "output", name = "out1", dtype = "float64", shape = array<i64: -1>}, {role = "inplace", name = "w", dtype = "float64", shape = array<i64: -1>}, {role = "inplace", name = "b", dtype = "float64", shape = array<i64>}]
 
 // dot(x, w), then one map computes both the prediction and p_1.
-// CHECK:         %[[XW:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
+// CHECK:         %[[COLS:.*]] = memref.dim %x, %[[C1:.*]] : memref<?x?xf64>
+// CHECK:         %[[ROWS:.*]] = memref.dim %x, %[[C0:.*]] : memref<?x?xf64>
+// CHECK-NEXT:    %[[XW:.*]] = memref.alloc(%[[ROWS]]) : memref<?xf64>
 // CHECK-NEXT:    loop.dot %x, %w, %[[XW]] : memref<?x?xf64>, memref<?xf64>, memref<?xf64>
 // CHECK:         %[[PRED:.*]] = memref.alloc(%{{.*}}) : memref<?xi1>
 // CHECK-NEXT:    %[[P1:.*]] = memref.alloc(%{{.*}}) : memref<?xf64>
@@ -33,11 +35,9 @@
 // CHECK-NEXT:    loop.map ins(%y, %[[XW]], %b : memref<?xf64>, memref<?xf64>, memref<f64>) outs(%[[XENT]] : memref<?xf64>) {
 // CHECK:           math.log1p
 
-// x.T is a view of %x: sizes (columns, rows), strides (1, columns).
-// CHECK:         %[[COLS:.*]] = memref.dim %x, %[[C1:.*]] : memref<?x?xf64>
-// CHECK-NEXT:    %[[ROWS:.*]] = memref.dim %x, %[[C0:.*]] : memref<?x?xf64>
-// CHECK-NEXT:    %[[COLS2:.*]] = memref.dim %x, %[[C1]] : memref<?x?xf64>
-// CHECK-NEXT:    %[[XT:.*]] = loop.view %x offset(%[[C0]]) sizes(%[[COLS2]], %[[ROWS]]) strides(%[[C1]], %[[COLS]]) : memref<?x?xf64> -> memref<?x?xf64, strided<[?, ?], offset: ?>>
+// x.T is a view of %x: sizes (columns, rows), strides (1, columns), with the
+// sizes of %x read once, at the top.
+// CHECK:         %[[XT:.*]] = loop.view %x offset(%[[C0]]) sizes(%[[COLS]], %[[ROWS]]) strides(%[[C1]], %[[COLS]]) : memref<?x?xf64> -> memref<?x?xf64, strided<[?, ?], offset: ?>>
 
 // The gradient with respect to the logits (and sigmoid(z) for gb's sum) in one
 // two-result map; dot(x.T, g) reads the view.
