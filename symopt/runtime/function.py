@@ -137,6 +137,34 @@ class _Compiled:
     n_outputs: int
     input_updates: list[int]
     """Input positions whose In(update=...) values follow the outputs."""
+    mode: Mode | None = None
+    _without_updates: _Compiled | None = None
+
+    def without_updates(self) -> _Compiled:
+        """The same function compiled without its shared-variable updates (for
+        ``copy(delete_updates=True)``): updates may be made in place, so a copy
+        that must not write cannot reuse this code."""
+        if self._without_updates is None:
+            from xdsl.parser import Parser
+
+            from symopt.dialects.context import sym_context
+
+            module = Parser(sym_context(), self.source).parse_module()
+            for op in list(module.walk()):
+                if isinstance(op, sym.WriteOp):
+                    op.detach()
+                    op.erase()
+            source = str(module)
+            assert self.mode is not None
+            self._without_updates = _Compiled(
+                module=module,
+                source=source,
+                executor=_make_executor(module, self.mode, source),
+                n_outputs=self.n_outputs,
+                input_updates=self.input_updates,
+                mode=self.mode,
+            )
+        return self._without_updates
 
     def stages(self) -> dict[str, str]:
         """The module's text at each compilation stage (see ``Function.ir``)."""
@@ -348,12 +376,15 @@ class Function:
             _Slot(s.spec, s.type, s.default if share_memory else list(s.default))
             for s in self._slots
         ]
+        compiled = self._compiled
+        if delete_updates and self._writes_enabled:
+            compiled = compiled.without_updates()
         return Function(
-            self._compiled,
+            compiled,
             slots,
             globals_,
             unpack_single=False,
-            name=name if name is not None else self.name,
+            name=name if name is not None else (f"{self.name} copy" if self.name else None),
             allow_input_downcast=self._allow_input_downcast,
             writes_enabled=self._writes_enabled and not delete_updates,
         )
@@ -570,16 +601,6 @@ def function(
         if id(spec.variable) in seen:
             raise ValueError(f"{label}: variable {spec.variable!r} is an input twice")
         seen.add(id(spec.variable))
-    saw_default = False
-    for i, spec in enumerate(specs):
-        if spec.has_default:
-            saw_default = True
-        elif saw_default:
-            raise TypeError(
-                f"{label}: input {spec.name or i!r} has no default but follows an input "
-                "with a default; inputs with defaults must come last"
-            )
-
     unpack_single = False
     if outputs is None:
         out_list: list[Variable] = []
@@ -604,6 +625,13 @@ def function(
         dup = next(k for k, _ in update_pairs if targets.count(id(k)) > 1)
         raise ValueError(f"{label}: shared variable {dup!r} is updated twice")
     given_pairs = dict(_check_given(k, v) for k, v in _pairs(givens, "givens"))
+    for replaced in given_pairs:
+        if id(replaced) in seen:
+            raise ValueError(
+                f"{label}: givens replaces {replaced!r}, which is an input of the "
+                "function, and replacing an input has no effect. To compute f(x) at "
+                "x = g(y), make a new input y: function([y], f(x), givens={x: g(y)})"
+            )
 
     input_updates: list[int] = []
     extra_outputs: list[Variable] = []
@@ -658,6 +686,7 @@ def function(
         executor=executor,
         n_outputs=len(out_list),
         input_updates=input_updates,
+        mode=chosen,
     )
     slots = []
     for spec in specs:

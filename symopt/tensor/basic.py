@@ -777,7 +777,9 @@ def _arg(kind: str, x: object, axis: object, keepdims: bool) -> Variable:
     v = as_tensor_variable(x)
     axes = _normalize_axes(axis, v.ndim, kind)
     if v.ndim == 0:
-        return constant(np.int64(0))
+        # index 0, but still a function of x: the graph is the user's, and
+        # on_unused_input judges it before anything folds it away
+        return zeros_like(v, dtype="int64")
     return build(lambda: sym.ArgReduceOp(kind, v.value, axes, keepdims))
 
 
