@@ -472,19 +472,6 @@ def test_missing_input_through_a_shared_free_expression():
         function([x], T.dot(x, w))
 
 
-def test_default_before_non_default():
-    x, y = T.dscalars("x", "y")
-    with pytest.raises(TypeError, match=r"'y'|\by\b") as excinfo:
-        function([In(x, value=1), y], x + y)
-    assert_message(excinfo, r"default")
-
-
-def test_param_default_before_non_default():
-    x, y = T.dscalars("x", "y")
-    with pytest.raises(TypeError, match=r"default"):
-        function([Param(x, default=1), y], x + y)
-
-
 def test_default_value_that_does_not_fit():
     x = T.dscalar("x")
     i = T.iscalar("i")

@@ -58,7 +58,8 @@ class RandomStreams:
         seed = int(self.gen_seedgen.randint(2**30))
         rng = shared(np.random.RandomState(seed), borrow=True)
         assert isinstance(rng, RandomStateSharedVariable)
-        size_var, static = _size(size, ndim, params)
+        elementwise = distribution in _ELEMENTWISE
+        size_var, static = _size(size, ndim, params if elementwise else ())
         values = [basic.as_tensor_variable(p) for p in params]
         sample_type = sym.tensor_type(dtype, tuple(static) + tuple(item_shape))
         op = sym.RandomOp(distribution, rng.value, size_var.value, [v.value for v in values], sample_type)
@@ -71,25 +72,25 @@ class RandomStreams:
         self.state_updates.append((rng, new_state))
         return sample
 
-    def uniform(self, size=(), low=0.0, high=1.0, ndim=None, dtype=None) -> Variable:  # type: ignore[no-untyped-def]
+    def uniform(self, size=None, low=0.0, high=1.0, ndim=None, dtype=None) -> Variable:  # type: ignore[no-untyped-def]
         """Uniform draws in [low, high) (``RandomState.uniform``)."""
         return self.gen("uniform", size, [_f64(low), _f64(high)], _float(low, high, dtype), ndim)
 
-    def normal(self, size=(), avg=0.0, std=1.0, ndim=None, dtype=None) -> Variable:  # type: ignore[no-untyped-def]
+    def normal(self, size=None, avg=0.0, std=1.0, ndim=None, dtype=None) -> Variable:  # type: ignore[no-untyped-def]
         """Gaussian draws (``RandomState.normal``)."""
         return self.gen("normal", size, [_f64(avg), _f64(std)], _float(avg, std, dtype), ndim)
 
-    def binomial(self, size=(), n=1, p=0.5, ndim=None, dtype="int64", prob=None) -> Variable:  # type: ignore[no-untyped-def]
+    def binomial(self, size=None, n=1, p=0.5, ndim=None, dtype="int64", prob=None) -> Variable:  # type: ignore[no-untyped-def]
         """Binomial draws (``RandomState.binomial``)."""
         if prob is not None:
             p = prob
         return self.gen("binomial", size, [_i64(n), _f64(p)], dtype, ndim)
 
-    def random_integers(self, size=(), low=0, high=1, ndim=None, dtype="int64") -> Variable:  # type: ignore[no-untyped-def]
+    def random_integers(self, size=None, low=0, high=1, ndim=None, dtype="int64") -> Variable:  # type: ignore[no-untyped-def]
         """Integers in [low, high], both included."""
         return self.gen("random_integers", size, [_i64(low), _i64(high)], dtype, ndim)
 
-    def poisson(self, size=(), lam=1.0, ndim=None, dtype="int64") -> Variable:  # type: ignore[no-untyped-def]
+    def poisson(self, size=None, lam=1.0, ndim=None, dtype="int64") -> Variable:  # type: ignore[no-untyped-def]
         """Poisson draws (``RandomState.poisson``)."""
         return self.gen("poisson", size, [_f64(lam)], dtype, ndim)
 
@@ -120,6 +121,10 @@ class RandomStreams:
         return self.gen(
             "shuffle_row_elements", (), [x], x.dtype, None, tuple(x.static_shape)
         )
+
+
+_ELEMENTWISE = {"uniform", "normal", "binomial", "random_integers", "poisson"}
+"""Distributions whose parameters broadcast against each other and the size."""
 
 
 def _is_var(*xs: object) -> bool:
@@ -153,7 +158,8 @@ def _size(size: object, ndim: int | None, params: Sequence[object]) -> tuple[Var
             n = ndim
         return basic.cast(size, "int64"), [None] * n
     if size is None:
-        size = ()
+        # the parameters' broadcast shape (Theano's and NumPy's rule)
+        return _broadcast_shape(params, ndim)
     if isinstance(size, numbers.Integral):
         size = (size,)
     if not isinstance(size, (tuple, list)):
@@ -165,3 +171,43 @@ def _size(size: object, ndim: int | None, params: Sequence[object]) -> tuple[Var
             raise ValueError(f"negative size {s} in {tuple(size)}")
     vec, static = basic._shape_vector(list(size), "size")
     return vec, list(static)
+
+
+def _broadcast_shape(params: Sequence[object], ndim: int | None) -> tuple[Variable, list[int | None]]:
+    """The broadcast shape of the parameters, as an int64 vector and static sizes."""
+    tensors = [basic.as_tensor_variable(p) for p in params]
+    rank = max([t.ndim for t in tensors], default=0)
+    if ndim is not None and ndim != rank:
+        raise ValueError(f"ndim={ndim} does not match the parameters' rank {rank}")
+    dims: list[object] = []
+    static: list[int | None] = []
+    for axis in range(rank):
+        sizes: list[Variable] = []
+        known: set[int] = set()
+        unknown = False
+        for t in tensors:
+            k = axis - (rank - t.ndim)
+            if k < 0:
+                continue
+            s = t.static_shape[k]
+            if s is None:
+                unknown = True
+            else:
+                known.add(s)
+            if s != 1:
+                sizes.append(basic.shape(t)[k])
+        not_one = known - {1}
+        if len(not_one) > 1:
+            raise ValueError(f"the parameters' shapes do not broadcast in dimension {axis}: sizes {sorted(known)}")
+        if not_one and not unknown:
+            dims.append(int(next(iter(not_one))))
+        elif not sizes:
+            dims.append(1)
+        else:
+            size = sizes[0]
+            for other in sizes[1:]:
+                size = basic.maximum(size, other)
+            dims.append(size)
+    vec, st = basic._shape_vector(dims, "size")
+    static = list(st)
+    return vec, static
