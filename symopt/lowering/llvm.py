@@ -95,8 +95,8 @@ class Translation:
     functions: list[str]
     checks: dict[str, list[CheckInfo]] = field(default_factory=dict)
     """Per function, its checks in order (code i is checks[i - 1])."""
-    kernels: dict[str, ir.Function] = field(default_factory=dict)
-    """Outlined loop nests by their text (identical ones are shared)."""
+    kernels: dict[object, ir.Function] = field(default_factory=dict)
+    """Outlined loop nests by their structure (identical ones are shared)."""
     externals: set[str] = field(default_factory=set)
     """External symbols the module calls (malloc, free, libm, BLAS)."""
 
@@ -174,7 +174,22 @@ class _FunctionTranslator:
         self.values: dict[SSAValue, ir.Value] = {}
         self.descs: dict[SSAValue, Desc] = {}
         self.checks: list[CheckInfo] = []
-        self.slots: dict[SSAValue, ir.Value] = {}
+        self.slots: dict[SSAValue, int] = {}
+        """Per allocated buffer, its entry in the table of allocations."""
+        # the parts of a long entry function and their frame: see ``block``
+        self.segmented = False
+        self.last_use: dict[SSAValue, int] = {}
+        self.framed: dict[SSAValue, tuple[Desc | None, list[ir.Value | int]]] = {}
+        """Per value stored for later parts: its buffer description (the LLVM
+        types of its parts), and per part a frame slot or a constant."""
+        self.value_types: dict[SSAValue, ir.Type] = {}
+        self.segment: list[SSAValue] = []
+        self.cells: dict[int, int] = {}
+        """Per LLVM value (by id) stored for later parts, its frame slot."""
+        self.keep: list[ir.Value] = []  # the stored values, so that ids stay unique
+        self.loaded: dict[int, ir.Value] = {}
+        """Per frame slot, its load in this part."""
+        self.frame_size = 0
         self.kernels: list[ir.Function] = []
         self.outlined = 0
 
@@ -216,27 +231,31 @@ class _FunctionTranslator:
         )
         fn.args[0].name, fn.args[1].name = "io", "err"
         self.fn = fn
-        entry = fn.append_basic_block("entry")
-        start = fn.append_basic_block("start")
-        self.entry_builder = ir.IRBuilder(entry)  # allocas and slot initialization
-        self.b = ir.IRBuilder(start)
+        block = self.f.body.block
+        self.segmented = sum(1 for _ in block.ops) > self.SEGMENT
+        main_entry = ir.IRBuilder(fn.append_basic_block("entry"))
         # what a failed check must free: every allocation stores its pointer in a
         # table (null once freed) that the shared exit hands to @symopt.free_all;
         # the table escapes into that call, so LLVM keeps it in memory instead of
         # threading every pointer through every exit edge as SSA values
         n_allocs = sum(1 for o in self.f.walk() if isinstance(o, memref.AllocOp))
         has_checks = any(isinstance(o, loop.CheckOp) for o in self.f.walk())
-        self.table = None
+        table: ir.Value | None = None
         if n_allocs and has_checks:
-            table_t = ir.ArrayType(I8P, n_allocs)
-            self.table = self.entry_builder.alloca(table_t, name="allocations")
+            array = main_entry.alloca(ir.ArrayType(I8P, n_allocs), name="allocations")
             memset = self.declare("llvm.memset.p0i8.i64", ir.VoidType(), [I8P, I8, I64, I1])
-            eb = self.entry_builder
-            zero = [eb.bitcast(self.table, I8P), ir.Constant(I8, 0), self.const_i64(n_allocs * 8)]
-            eb.call(memset, [*zero, ir.Constant(I1, 0)])
-        self.io, self.err = fn.args
-        self.fail = ir.Block(parent=fn, name="fail")  # placed last, see below
-        block = self.f.body.block
+            zero = [main_entry.bitcast(array, I8P), ir.Constant(I8, 0), self.const_i64(n_allocs * 8)]
+            main_entry.call(memset, [*zero, ir.Constant(I1, 0)])
+            table = main_entry.bitcast(array, I8P.as_pointer(), name="table")
+        self.main_table = table
+        self.parts: list[ir.Function] = []
+        if self.segmented:
+            self.main_frame = main_entry.alloca(I64, size=self.const_i64(1), name="frame")
+            self.start_part()
+        else:
+            self.begin(fn, main_entry)
+            self.io, self.err = fn.args
+            self.table = table
         if len(arg_shapes) != len(block.args):
             raise TranslationError(f"@{name}: the calling-convention record does not match the arguments")
         pos = 0
@@ -254,30 +273,171 @@ class _FunctionTranslator:
             self.descs[arg] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(self.b, sizes), t.element_type)
         self.result_pos = pos
         self.block(block)
-        self.entry_builder.branch(start)
-        # the one exit of failed checks: free what was allocated, return the code
-        if self.checks:
-            fn.basic_blocks.append(self.fail)
-            fb = ir.IRBuilder(self.fail)
-            if self.table is not None:
-                table = fb.bitcast(self.table, I8P.as_pointer())
-                fb.call(self.free_all(), [table, self.const_i64(len(self.slots))])
-            fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
+        self.finish_part()
+        if self.segmented:
+            self.main_frame.operands = [self.const_i64(max(1, self.frame_size))]  # type: ignore[attr-defined]
+            self.call_parts(main_entry)
         self.tr.checks[name] = self.checks
+
+    def begin(self, fn: ir.Function, entry: ir.IRBuilder) -> None:
+        """Start translating into ``fn``, whose entry block ``entry`` builds."""
+        self.current = fn
+        self.entry_builder = entry  # allocas and slot initialization
+        self.start = fn.append_basic_block("start")
+        self.b = ir.IRBuilder(self.start)
+        self.fail = ir.Block(parent=fn, name="fail")  # placed last (finish_part)
+        self.fail_used = False
+
+    def finish_part(self) -> None:
+        """Close the function being translated: the branch from its entry block,
+        and the one exit of its failed checks (which frees what was allocated,
+        unless the function is a part, and returns the code)."""
+        self.entry_builder.branch(self.start)
+        if self.fail_used:
+            self.current.basic_blocks.append(self.fail)
+            fb = ir.IRBuilder(self.fail)
+            if not self.segmented and self.table is not None:
+                fb.call(self.free_all(), [self.table, self.const_i64(len(self.slots))])
+            fb.ret(fb.trunc(fb.load(self.err), ir.IntType(32)))
+
+    def start_part(self) -> None:
+        """Start the next part of a segmented entry function: ``i32 @f.partN(io,
+        err, table, frame)``, internal and never inlined."""
+        t = ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer(), I8P.as_pointer(), I64.as_pointer()])
+        part = ir.Function(self.tr.module, t, name=f"{self.fn.name}.part{len(self.parts) + 1}")
+        part.linkage = "internal"
+        part.attributes.add("noinline")
+        for a, n in zip(part.args, ("io", "err", "table", "frame")):
+            a.name = n
+        self.parts.append(part)
+        self.begin(part, ir.IRBuilder(part.append_basic_block("entry")))
+        self.io, self.err, table, self.frame = part.args
+        self.table = table if self.main_table is not None else None
+
+    def call_parts(self, entry: ir.IRBuilder) -> None:
+        """The entry function of a segmented translation: call the parts in order;
+        after one that fails, free what was allocated and return its code."""
+        fn = self.fn
+        io, err = fn.args
+        table = self.main_table if self.main_table is not None else ir.Constant(I8P.as_pointer(), None)
+        fail = fn.append_basic_block("fail")
+        fb = ir.IRBuilder(fail)
+        code = fb.phi(ir.IntType(32))
+        b = entry
+        for part in self.parts:
+            r = b.call(part, [io, err, table, self.main_frame])
+            ok = fn.append_basic_block(f"{part.name}.ok")
+            b.cbranch(b.icmp_signed("!=", r, ir.Constant(ir.IntType(32), 0)), fail, ok)
+            code.add_incoming(r, b.block)
+            b = ir.IRBuilder(ok)
+        b.ret(ir.Constant(ir.IntType(32), 0))
+        if self.main_table is not None:
+            fb.call(self.free_all(), [self.main_table, self.const_i64(len(self.slots))])
+        fb.ret(code)
+
+    def slot(self, index: int) -> ir.Value:
+        assert self.table is not None
+        return self.b.gep(self.table, [self.const_i64(index)], inbounds=True)
+
+    SEGMENT = 128
+    """Top-level ops per part of a segmented entry function (see ``block``)."""
 
     def block(self, block: Block) -> list[ir.Value] | None:
         """Translate the ops of a block; the values its terminator yields. Loop nests
         of the function's own block become functions of their own (see
-        ``outline``)."""
-        top = block is self.f.body.block
-        for op in block.ops:
-            if top and isinstance(op, scf.ForOp) and _outlinable(op):
+        ``outline``).
+
+        A long entry block (a deep network's forward and backward passes) is
+        translated in parts of ``SEGMENT`` ops, each a function of its own: LLVM's
+        optimizations and register allocation grow faster than linearly in the size
+        of a function and in the number of values live across its calls (a layer's
+        activations live until its gradient). A value that a later part uses is
+        stored in a slot of a frame the parts share, once, where it is made, and
+        loaded again once in each part that uses it, just before the first op
+        that does (at the top level, so that the load dominates every use)."""
+        top = block is self.f.body.block and self.segmented
+        if top:
+            self.last_use = _last_uses(block)
+            self.segment = list(block.args)
+        for i, op in enumerate(block.ops):
+            if top:
+                if i and i % self.SEGMENT == 0:
+                    self.end_part(i)
+                self.reload(op)
+            if block is self.f.body.block and isinstance(op, scf.ForOp) and _outlinable(op):
                 self.outline(op)
                 continue
             out = self.op(op)
             if out is not None:
                 return out
+            if top:
+                self.segment += op.results
         return None
+
+    def end_part(self, position: int) -> None:
+        """Store the values of this part that later parts use (each value once,
+        where it is made), end the part and start the next."""
+        for v in self.segment:
+            desc = self.descs.pop(v, None)
+            value = self.values.pop(v, None)
+            if v in self.framed or self.last_use.get(v, -1) < position:
+                continue
+            if desc is not None:
+                parts = [desc.ptr, desc.offset, *desc.sizes, *desc.strides]
+            else:
+                assert value is not None
+                parts = [value]
+                self.value_types[v] = value.type
+            cells: list[ir.Value | int] = []
+            for x in parts:
+                if isinstance(x, ir.Constant):
+                    cells.append(x)
+                    continue
+                # one slot per LLVM value: sizes shared by several buffers stay
+                # one value (kernels rely on knowing what is equal)
+                index = self.cells.get(id(x))
+                if index is None:
+                    index = self.cells[id(x)] = self.frame_size
+                    self.frame_size += 1
+                    self.b.store(x, self.frame_slot(index, x.type))
+                    self.keep.append(x)
+                cells.append(index)
+            self.framed[v] = (desc, cells)
+        self.b.ret(ir.Constant(ir.IntType(32), 0))
+        self.finish_part()
+        self.start_part()
+        self.segment = []
+        self.loaded = {}
+
+    def frame_slot(self, index: int, t: ir.Type) -> ir.Value:
+        """Slot ``index`` of the frame (8 bytes), as a pointer to ``t``."""
+        b = self.b
+        return b.bitcast(b.gep(self.frame, [self.const_i64(index)], inbounds=True), t.as_pointer())
+
+    def reload(self, op: Operation) -> None:
+        """Load the stored values that ``op`` (or an op nested in it) uses and that
+        this part has not loaded yet."""
+        for v in _used_values(op):
+            framed = self.framed.get(v)
+            if framed is None or v in self.values or v in self.descs:
+                continue
+            desc, cells = framed
+            types = [desc.ptr, desc.offset, *desc.sizes, *desc.strides] if desc is not None else [None]
+            parts: list[ir.Value] = []
+            for x, like in zip(cells, types):
+                if isinstance(x, int):
+                    loaded = self.loaded.get(x)
+                    if loaded is None:
+                        t = like.type if like is not None else self.value_types[v]
+                        loaded = self.loaded[x] = self.b.load(self.frame_slot(x, t))
+                    x = loaded
+                parts.append(x)
+            if desc is not None:
+                rank = len(desc.sizes)
+                self.descs[v] = Desc(parts[0], parts[1], parts[2 : 2 + rank], parts[2 + rank :], desc.element)
+            else:
+                self.values[v] = parts[0]
+            self.segment.append(v)
 
     def outline(self, op: scf.ForOp) -> None:
         """Translate a loop nest as an internal, never inlined function called here.
@@ -304,9 +464,24 @@ class _FunctionTranslator:
             else:
                 outer_values.append(self.values[v])
         passed: list[ir.Value] = []
+        pattern: list[object] = []
         for x in outer_values:  # each value once: the kernel knows what is equal
-            if not isinstance(x, ir.Constant) and not any(x is p for p in passed):
+            if isinstance(x, ir.Constant):
+                pattern.append(("constant", str(x.type), x.constant))
+                continue
+            k = next((i for i, p in enumerate(passed) if p is x), None)
+            if k is None:
+                k = len(passed)
                 passed.append(x)
+            pattern.append(("passed", str(x.type), k))
+        # identical loop nests (every layer of a deep net has the same ones) share
+        # one function, found by structure before anything is translated: LLVM
+        # optimizes and compiles each distinct kernel once
+        key = (_structure(op, free), tuple(pattern))
+        same = self.tr.kernels.get(key)
+        if same is not None:
+            self.b.call(same, passed)
+            return
         self.outlined += 1
         name = f"{self.fn.name}.loop{self.outlined}"
         kernel = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed]), name=name)
@@ -340,16 +515,7 @@ class _FunctionTranslator:
         self.b, self.entry_builder = caller, caller_entry
         self.values.update(saved_values)
         self.descs.update(saved_descs)
-        # identical loop nests (every layer of a deep net has the same ones) share
-        # one function: LLVM optimizes and compiles each distinct kernel once
-        key = str(kernel).replace(f'@"{name}"', "@kernel", 1)
-        same = self.tr.kernels.get(key)
-        if same is not None:
-            del self.tr.module.globals[name]
-            self.kernels.pop()
-            kernel = same
-        else:
-            self.tr.kernels[key] = kernel
+        self.tr.kernels[key] = kernel
         self.b.call(kernel, passed)
 
     # -- ops -------------------------------------------------------------------
@@ -465,9 +631,9 @@ class _FunctionTranslator:
         elif isinstance(op, memref.AllocOp):
             self.alloc(op)
         elif isinstance(op, memref.DeallocOp):
-            slot = self.slots.get(op.memref)
-            if slot is not None:
-                b.call(self.helper("release"), [slot])
+            index = self.slots.get(op.memref)
+            if index is not None:
+                b.call(self.helper("release"), [self.slot(index)])
             else:
                 desc = self.descs[op.memref]
                 b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
@@ -554,8 +720,8 @@ class _FunctionTranslator:
         elem = storage_type(t.element_type)
         nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
         if self.table is not None:
-            slot = b.gep(self.table, [self.const_i64(0), self.const_i64(len(self.slots))], inbounds=True)
-            self.slots[op.memref] = slot
+            self.slots[op.memref] = len(self.slots)
+            slot = self.slot(self.slots[op.memref])
         else:
             slot = ir.Constant(I8P.as_pointer(), None)
         raw = b.call(self.helper("alloc"), [nbytes, slot])
@@ -628,6 +794,7 @@ class _FunctionTranslator:
         fail_block = b.append_basic_block(f"check{code}.fail")
         b.cbranch(self.v(op.condition), ok_block, fail_block)
         b.position_at_end(fail_block)
+        self.fail_used = True
         b.store(self.const_i64(code), self.err)
         for k, a in enumerate(op.args):
             value = _resize_int(b, self.v(a), I64, signed=True)
@@ -980,6 +1147,63 @@ class _FunctionTranslator:
         bb.call(memset, [bb.bitcast(out, I8P), ir.Constant(I8, 0), nbytes, ir.Constant(I1, 0)])
         bb.ret_void()
         return fn
+
+
+def _structure(op: Operation, free: Sequence[SSAValue]) -> tuple[object, ...]:
+    """What a loop nest computes, as a hashable value: each nested op's name,
+    properties, attributes, result types and operands (numbered in order of
+    definition; values from outside by their position in ``free``), and the types
+    of the values from outside. Two nests with the same structure translate to
+    the same function."""
+    number: dict[SSAValue, int] = {}
+    outside = {v: i for i, v in enumerate(free)}
+    items: list[object] = []
+
+    def ref(v: SSAValue) -> object:
+        local = number.get(v)
+        return local if local is not None else ("free", outside[v])
+
+    def visit(o: Operation) -> None:
+        items.append((
+            o.name,
+            tuple(o.properties.items()),
+            tuple(o.attributes.items()),
+            tuple(ref(v) for v in o.operands),
+            tuple(r.type for r in o.results),
+            len(o.regions),
+        ))
+        for region in o.regions:
+            for block in region.blocks:
+                items.append(tuple(a.type for a in block.args))
+                for a in block.args:
+                    number[a] = len(number)
+                for inner in block.ops:
+                    visit(inner)
+        for r in o.results:
+            number[r] = len(number)
+
+    visit(op)
+    items.append(tuple(v.type for v in free))
+    return tuple(items)
+
+
+def _used_values(op: Operation) -> list[SSAValue]:
+    """The operands of ``op`` and of every op nested in it."""
+    values = list(op.operands)
+    for region in op.regions:
+        for inner in region.walk():
+            values += inner.operands
+    return values
+
+
+def _last_uses(block: Block) -> dict[SSAValue, int]:
+    """Per value, the position in ``block`` of the last op that uses it (or has an
+    op nested in it that does)."""
+    last: dict[SSAValue, int] = {}
+    for i, op in enumerate(block.ops):
+        for v in _used_values(op):
+            last[v] = i
+    return last
 
 
 def _outlinable(op: scf.ForOp) -> bool:
