@@ -9,8 +9,10 @@ and commits the updates only after the whole call has succeeded.
 
 from __future__ import annotations
 
+import gc
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +175,20 @@ class _Compiled:
 
 class _PipelineError(ValueError):
     pass
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while compiling: compiling makes
+    many objects and few cycles, and each full collection walks every live
+    object, so a large graph would pay for a quadratic number of visits."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> Executor:
@@ -675,9 +691,10 @@ def function(
                 warnings.warn(msg, stacklevel=2)
 
     module = built.module
-    source = str(module)
     try:
-        executor = _make_executor(module, chosen, source)
+        with _collector_paused():
+            source = str(module)
+            executor = _make_executor(module, chosen, source)
     except _PipelineError as e:
         raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(
