@@ -1176,3 +1176,35 @@ def test_hessian_list_and_errors():
     m = T.dmatrix("m")
     with pytest.raises(TypeError):
         T.hessian((m ** 2).sum(), m)
+
+
+# -- gradients through map_index ------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["native", "py"])
+def test_map_index_gradient_whose_incoming_gradient_reads_the_loop(mode):
+    """d log(m) = 1/m reads the loop's own result: the rule must not differentiate
+    the incoming gradient again (that recursed without end)."""
+    v = T.dvector("v")
+    m = T.map_index(v.shape[0], lambda i: v[i] * 2)
+    g = T.grad(T.log(m).sum(), v)
+    x = np.array([1.0, 2.0, 4.0])
+    np.testing.assert_allclose(symopt.function([v], g, mode=mode)(x), 1 / x)
+    g2 = T.grad((m**2).sum(), v)
+    np.testing.assert_allclose(symopt.function([v], g2, mode=mode)(x), 8 * x)
+
+
+@pytest.mark.parametrize(
+    "cost",
+    [
+        lambda m: T.log(m).sum(),
+        lambda m: (m**2).sum(),
+        lambda m: (T.exp(m) * m).sum(),
+        lambda m: (m * m.sum()).sum(),
+    ],
+)
+def test_verify_grad_through_map_index(cost):
+    def fun(v):
+        return cost(T.map_index(v.shape[0], lambda i: v[i] * 2 + v[0] ** 2))
+
+    verify_grad(fun, [np.array([0.7, 1.3, 0.4])], rng=np.random.default_rng(1))

@@ -275,8 +275,10 @@ def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
         if f.dtype not in FLOAT_DTYPES:
             out.append(None)
             continue
-        # the other outer values get their own gradients: hold them constant here
-        others = [o for o in free if o.value is not f.value]
+        # the other outer values get their own gradients, and the incoming
+        # gradient is a given (it may itself be computed from this loop's result,
+        # as d log(m) = 1 / m): hold them constant here
+        others = [o for o in free if o.value is not f.value] + [gz]
         per_step = map_index(
             count,
             lambda j, f=f, others=others: grad(
