@@ -163,3 +163,29 @@ def numpy_from_dense(attr: DenseIntOrFPElementsAttr) -> np.ndarray:
     if flat.size == 1 and size != 1:
         return np.full(shape, flat[0], dtype=dtype)
     return flat.reshape(shape).copy()
+
+
+def check_tensor_signature(f: object, pass_name: str) -> None:
+    """Raise a DiagnosticException unless every argument and result of the
+    ``func.func`` ``f`` is a tensor: what the lowering passes take. Memrefs mean
+    the function is lowered already; scalars are written as 0-d tensors."""
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import MemRefType, TensorType
+    from xdsl.utils.exceptions import DiagnosticException
+
+    assert isinstance(f, func.FuncOp)
+    name = f.sym_name.data
+    types = [("argument", i, t) for i, t in enumerate(f.function_type.inputs.data)]
+    types += [("result", i, t) for i, t in enumerate(f.function_type.outputs.data)]
+    for what, i, t in types:
+        if isinstance(t, TensorType):
+            continue
+        if isinstance(t, MemRefType):
+            raise DiagnosticException(
+                f"{pass_name}: @{name} is lowered already ({what} {i} is {t}); this pass "
+                "takes functions on tensors (to translate lowered IR, use -t llvm without -p)"
+            )
+        raise DiagnosticException(
+            f"{pass_name}: {what} {i} of @{name} has type {t}; native code takes "
+            f"tensors (a scalar is a 0-d tensor, tensor<{t}>)"
+        )

@@ -35,7 +35,7 @@ from xdsl.pattern_rewriter import (
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.dialects.types import dtype_of, numpy_from_dense, static_shape
+from symopt.dialects.types import check_tensor_signature, dtype_of, numpy_from_dense, static_shape
 
 
 
@@ -229,6 +229,8 @@ class ConvertSymToLoopPass(ModulePass):
             if isinstance(top, sym.GlobalOp):
                 Rewriter.replace_op(top, loop.GlobalOp(top.sym_name.data, top.type))
             elif isinstance(top, func.FuncOp):
+                if top.body.blocks:
+                    check_tensor_signature(top, self.name)
                 for inner in top.walk():
                     if inner.has_trait(sym.RunsOnHost):
                         raise DiagnosticException(

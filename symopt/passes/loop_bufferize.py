@@ -52,7 +52,7 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.dialects.types import dtype_of, numpy_from_dense, static_shape
+from symopt.dialects.types import check_tensor_signature, dtype_of, numpy_from_dense, static_shape
 
 INDEX = IndexType()
 
@@ -968,6 +968,7 @@ class LoopBufferizePass(ModulePass):
         b = _Bufferizer(op)
         for top in list(op.ops):
             if isinstance(top, func.FuncOp) and top.body.blocks:
+                check_tensor_signature(top, self.name)
                 _bufferize_func(b, top)
             elif isinstance(top, sym.GlobalOp):
                 raise DiagnosticException(

@@ -5,15 +5,21 @@
 
 Dialects and passes are registered as factories and imported only when used, so
 ``symopt --help`` starts fast and never needs a GPU. Errors in the input (parse
-errors, verifier errors, unknown passes) are printed as diagnostics and exit with
-status 1, never as a Python traceback.
+errors, verifier errors, unknown passes, text that is not UTF-8, nesting too deep
+to handle) are printed as diagnostics and exit with status 1, never as a Python
+traceback. An empty input is an empty module, as in mlir-opt; ``--time-passes``
+and ``--print-between-passes`` write to stderr, so stdout is only the result.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import io
+import re
 import sys
+import threading
 from collections.abc import Callable, Sequence
 
 from xdsl.ir import Dialect
@@ -165,7 +171,8 @@ class SymoptMain(xDSLOptMain):
         def callback(previous, module, following) -> None:  # type: ignore[no-untyped-def]
             try:
                 if inner is not None:
-                    inner(previous, module, following)
+                    with contextlib.redirect_stdout(sys.stderr):  # timings, IR between passes
+                        inner(previous, module, following)
             except DiagnosticException as e:
                 if previous is None:
                     raise  # the input itself is invalid
@@ -185,6 +192,24 @@ class SymoptMain(xDSLOptMain):
                 raise
             print(e)
 
+    def parse_chunk(self, chunk, file_extension, start_offset=0):  # type: ignore[no-untyped-def]
+        data = chunk.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1 + start_offset
+            column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+            where = self.args.input_file or "<stdin>"
+            raise _InputError(
+                f"{where}:{line}:{column}: error: the input is not UTF-8 text "
+                f"(byte 0x{data[e.start]:02x})"
+            ) from None
+        if file_extension == "mlir" and not _COMMENT.sub("", text).strip():
+            from xdsl.dialects.builtin import ModuleOp
+
+            return ModuleOp([])  # an empty input is an empty module
+        return super().parse_chunk(io.BytesIO(data), file_extension, start_offset)
+
     def prepare_input(self):  # type: ignore[no-untyped-def]
         try:
             return super().prepare_input()
@@ -194,7 +219,7 @@ class SymoptMain(xDSLOptMain):
     def apply_passes(self, prog) -> None:  # type: ignore[no-untyped-def]
         try:
             super().apply_passes(prog)
-        except (DiagnosticException, ParseError, _UsageError):
+        except (DiagnosticException, ParseError, _UsageError, _InputError, RecursionError, MemoryError):
             raise
         except Exception as e:
             import os
@@ -210,6 +235,13 @@ class SymoptMain(xDSLOptMain):
 
 class _UsageError(Exception):
     pass
+
+
+class _InputError(Exception):
+    """A diagnostic about the input, printed as it is (it names the position)."""
+
+
+_COMMENT = re.compile(r"//[^\n]*")
 
 
 def _unknown_pass(name: str, passes: dict[str, object]) -> str:
@@ -253,8 +285,36 @@ def _list_passes() -> None:
         print(f"  {name:<24} {spec}")
 
 
+_STACK_BYTES = 512 * 1024 * 1024
+_RECURSION_LIMIT = 100_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the driver on a thread with a large stack and a high recursion limit:
+    the parser, verifier and printer recurse once per level of nesting, and
+    MLIR files thousands of regions deep are valid."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    status: list[int] = []
+    old_limit = sys.getrecursionlimit()
+    old_stack = threading.stack_size()
+    try:
+        threading.stack_size(_STACK_BYTES)
+        sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+        worker = threading.Thread(target=lambda: status.append(_main(argv)), daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_stack)
+    try:
+        worker.join()
+    except KeyboardInterrupt:
+        print("symopt: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        sys.setrecursionlimit(old_limit)
+    return status[0] if status else 1
+
+
+def _main(argv: list[str]) -> int:
     try:
         _preload(argv)
         if "--list-passes" in argv:
@@ -263,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         SymoptMain(args=argv).run()
     except _UsageError as e:
         print(f"symopt: error: {e}", file=sys.stderr)
+        return 1
+    except _InputError as e:
+        print(e, file=sys.stderr)
         return 1
     except ParseError as e:
         context = str(e).rstrip().split("\n", 1)
@@ -284,6 +347,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except argparse.ArgumentError as e:
         print(f"symopt: error: {e}", file=sys.stderr)
         return 1
+    except RecursionError:
+        print("symopt: error: the input is nested too deeply to process", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("symopt: error: out of memory (the input or a shape in it is too large)", file=sys.stderr)
+        return 1
+    except SystemExit as e:  # argparse's --help and usage errors
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
     return 0
 
 
