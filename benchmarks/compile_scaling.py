@@ -11,13 +11,15 @@ building the graph, ``grad``, every pass of the pipeline, the LLVM translation, 
 LLVM's optimization and code generation. PyTensor (C backend) and JAX (``jit``
 of the same computation), when installed (``pip install -e '.[bench]'``), are
 timed on the same graphs, ``function`` (or the first call of the jitted step)
-from start to callable. Each size runs in a fresh process, so no cache helps.
+from start to callable. Each size runs in a fresh process with the disk cache off,
+so no cache helps.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -134,7 +136,9 @@ def _run(system: str, size: int) -> dict[str, float] | str:
         "import json, sys; sys.path.insert(0, 'benchmarks'); import compile_scaling as c; "
         f"print(json.dumps(c.RUNNERS[{system!r}]({size})))"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    # no disk cache: every size is compiled from scratch
+    env = {**os.environ, "SYMOPT_CACHE_DIR": ""}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
         return last[:60]

@@ -8,20 +8,44 @@ environment variable ``SYMOPT_FLAGS``, comma-separated ``name=value`` pairs::
 
 from __future__ import annotations
 
+import difflib
 import os
 
 _FLOATX = ("float64", "float32", "float16")
 _MODES = ("py", "native")
 
 
+_NAMES = ("floatX", "mode", "cache_dir")
+
+
 class Config:
     """The flags: ``floatX`` (dtype of Python floats and of ``T.matrix()`` without a
-    dtype) and ``mode`` (default execution mode of ``function``: ``'native'``, code
-    compiled with LLVM, or ``'py'``, the NumPy reference executor)."""
+    dtype), ``mode`` (default execution mode of ``function``: ``'native'``, code
+    compiled with LLVM, or ``'py'``, the NumPy reference executor) and
+    ``cache_dir`` (where compiled functions are kept across processes; ``None``:
+    ``$SYMOPT_CACHE_DIR`` or ``~/.cache/symopt``; ``''``: no disk cache)."""
 
     def __init__(self) -> None:
         self._floatX = "float64"
         self._mode = "native"
+        self._cache_dir: str | None = None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if not name.startswith("_") and name not in _NAMES:
+            close = difflib.get_close_matches(name, _NAMES, n=2, cutoff=0.5)
+            hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise AttributeError(f"symopt.config has no flag {name!r}{hint} (flags: {', '.join(_NAMES)})")
+        object.__setattr__(self, name, value)
+
+    @property
+    def cache_dir(self) -> str | None:
+        return self._cache_dir
+
+    @cache_dir.setter
+    def cache_dir(self, value: str | os.PathLike[str] | None) -> None:
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"config.cache_dir must be a path, '' or None, got {value!r}")
+        self._cache_dir = None if value is None else os.fspath(value)
 
     @property
     def floatX(self) -> str:
@@ -48,12 +72,12 @@ class Config:
             name, sep, value = item.partition("=")
             if not sep:
                 raise ValueError(f"{source}: expected name=value, got {item!r}")
-            if name.strip() not in ("floatX", "mode"):
-                raise ValueError(f"{source}: unknown flag {name.strip()!r} (known: floatX, mode)")
+            if name.strip() not in _NAMES:
+                raise ValueError(f"{source}: unknown flag {name.strip()!r} (known: {', '.join(_NAMES)})")
             setattr(self, name.strip(), value.strip())
 
     def __repr__(self) -> str:
-        return f"Config(floatX={self.floatX!r}, mode={self.mode!r})"
+        return f"Config(floatX={self.floatX!r}, mode={self.mode!r}, cache_dir={self.cache_dir!r})"
 
 
 config = Config()

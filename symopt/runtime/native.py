@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -29,6 +30,7 @@ from symopt.lowering.llvm import translate_module
 from symopt.lowering.machine import llvm, optimize, parse_verified, target_machine
 from symopt.passes.loop_abi import read_abi
 from symopt.passes.sym_split_host import HOST_ATTR
+from symopt.runtime import cache
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 
@@ -46,8 +48,7 @@ def _linked():  # type: ignore[no-untyped-def]
         binding.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
     if libm_name:
         binding.load_library_permanently(libm_name)
-    from scipy.linalg import cython_blas
-
+    cython_blas = _cython_blas()
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype = ctypes.c_char_p
     get_name.argtypes = [ctypes.py_object]
@@ -58,6 +59,42 @@ def _linked():  # type: ignore[no-untyped-def]
         capsule = cython_blas.__pyx_capi__[name]  # type: ignore[attr-defined]
         binding.add_symbol(f"symopt_{name}", get_pointer(capsule, get_name(capsule)))
     return binding
+
+
+def _cython_blas():  # type: ignore[no-untyped-def]
+    """scipy's ``cython_blas`` module, whose capsules hold the BLAS entry points.
+
+    Importing it the usual way runs ``scipy.linalg``'s ``__init__`` first, which
+    costs about 0.1 s; a process that loads its compiled functions from the disk
+    cache would spend most of its start-up there. So the extension is loaded from
+    its file directly (and registered, so that a later ``import scipy.linalg``
+    reuses it), falling back to the import where that fails."""
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    name = "scipy.linalg.cython_blas"
+    if name in sys.modules:
+        return sys.modules[name]
+    try:
+        scipy_spec = importlib.util.find_spec("scipy")
+        assert scipy_spec is not None and scipy_spec.origin is not None
+        folder = os.path.join(os.path.dirname(scipy_spec.origin), "linalg")
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "cython_blas" + suffix)
+            if os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+                assert spec is not None
+                module = importlib.util.module_from_spec(spec)
+                loader.exec_module(module)
+                sys.modules[name] = module
+                return module
+    except Exception:  # noqa: BLE001 - any failure: the regular import below
+        pass
+    from scipy.linalg import cython_blas
+
+    return cython_blas
 
 
 _FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(
@@ -101,53 +138,80 @@ class CheckRecord:
 
 
 class NativeExecutor:
-    """Compile a sym module to native code; calling it runs the entry function."""
+    """Compile a sym module to native code; calling it runs the entry function.
+
+    The machine code comes from the disk cache (``symopt.runtime.cache``) when the
+    same module was compiled before with the same pipeline and the same symopt;
+    otherwise the pipeline runs, LLVM compiles the result to an object file, and
+    the object file goes into the cache. Either way the object file is linked
+    into a JIT engine of its own."""
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None):
         # the module as text, parsed back only if the stages are asked for
         self._source = source if source is not None else str(module)
         self.pipeline = pipeline
         self._stages: dict[str, str] | None = None
+        self._llvm_ir: str | None = None
+        self._parsed = None
+        self.timings: dict[str, float] = {}
+        key = cache.key(self._source, pipeline)
+        entry = cache.load(key) if key is not None else None
+        self.from_cache = entry is not None
+        if entry is None:
+            entry = self._compile(module)
+            if key is not None:
+                cache.store(key, entry)
+        self._link(entry)
+
+    def _compile(self, module: ModuleOp) -> cache.Entry:
         lowered = module.clone()
-        self.timings = run_stages(lowered, pipeline, None)
-        self.host = None
+        self.timings = run_stages(lowered, self.pipeline, None)
+        host = None
         for op in lowered.ops:
             if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
-                from symopt.runtime.reference import ReferenceExecutor
-
-                host = op.clone()
-                host.attributes.pop(HOST_ATTR)
-                self.host = ReferenceExecutor(host)
+                host = str(op)
         funcs = [op for op in lowered.ops if isinstance(op, func.FuncOp)]
         if len(funcs) != 1:
             raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
-        f = funcs[0]
-        self.func_name = f.sym_name.data
-        record = read_abi(f)
-        self.args = [Slot.of(e) for e in _entries(record, "args")]
-        self.results = [Slot.of(e) for e in _entries(record, "results")]
-        self.errors = [
-            CheckRecord(e.data["message"].data, e.data["kind"].data, e.data["nargs"].value.data)  # type: ignore[attr-defined]
-            for e in _entries(record, "errors")
-        ]
-        self.err_words = record.data["err_words"].value.data  # type: ignore[attr-defined]
-        self.n_inputs = sum(1 for a in self.args if a.role == "input")
-
+        abi = abi_json(funcs[0])
         start = time.perf_counter()
-        self.llvm_ir = str(translate_module(lowered).module)
+        self._llvm_ir = str(translate_module(lowered).module)
         self.timings["llvm translation"] = time.perf_counter() - start
-        binding = _linked()
         start = time.perf_counter()
-        parsed = parse_verified(self.llvm_ir)
-        optimize(parsed, target_machine())
+        machine = target_machine()
+        parsed = parse_verified(self._llvm_ir)
+        optimize(parsed, machine)
+        self._parsed = parsed
         self.timings["llvm optimization"] = time.perf_counter() - start
         start = time.perf_counter()
-        self._parsed = parsed
-        engine = binding.create_mcjit_compiler(parsed, target_machine())
+        obj = machine.emit_object(parsed)
+        self.timings["llvm code generation"] = time.perf_counter() - start
+        return cache.Entry(abi, host, obj)
+
+    def _link(self, entry: cache.Entry) -> None:
+        abi = entry.abi
+        self.func_name = abi["name"]
+        self.args = [Slot(a["role"], a["name"], np.dtype(a["dtype"]), a["rank"]) for a in abi["args"]]
+        self.results = [Slot(r["role"], r["name"], np.dtype(r["dtype"]), r["rank"]) for r in abi["results"]]
+        self.errors = [CheckRecord(e["message"], e["kind"], e["nargs"]) for e in abi["errors"]]
+        self.err_words = abi["err_words"]
+        self.n_inputs = sum(1 for a in self.args if a.role == "input")
+        self.host = None
+        if entry.host is not None:
+            from xdsl.parser import Parser
+
+            from symopt.dialects.context import sym_context
+            from symopt.runtime.reference import ReferenceExecutor
+
+            host = Parser(sym_context(), entry.host).parse_module()
+            host.attributes.pop(HOST_ATTR)
+            self.host = ReferenceExecutor(host)
+        binding = _linked()
+        engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
+        engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
-        self.timings["llvm code generation"] = time.perf_counter() - start
         self._words = sum(1 + s.rank for s in self.args) + sum(1 + s.rank for s in self.results)
         self._err = np.zeros(max(self.err_words, 1), dtype=np.int64)
 
@@ -165,7 +229,9 @@ class NativeExecutor:
 
             module = Parser(sym_context(), self._source).parse_module()
             run_stages(module, self.pipeline, stages)
-            stages["llvm"] = self.llvm_ir
+            if self._llvm_ir is None:
+                self._llvm_ir = str(translate_module(module).module)
+            stages["llvm"] = self._llvm_ir
             for op in module.ops:
                 if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
                     stages["host"] = str(op)
@@ -173,11 +239,26 @@ class NativeExecutor:
         return self._stages
 
     @property
+    def llvm_ir(self) -> str:
+        """The LLVM IR before optimization."""
+        if self._llvm_ir is None:
+            self.stages  # noqa: B018 - made with the stages
+        assert self._llvm_ir is not None
+        return self._llvm_ir
+
+    @property
     def optimized_ir(self) -> str:
-        return str(self._parsed)
+        return str(self._optimized())
 
     def assembly(self) -> str:
-        return target_machine().emit_assembly(self._parsed)
+        return target_machine().emit_assembly(self._optimized())
+
+    def _optimized(self):  # type: ignore[no-untyped-def]
+        if self._parsed is None:
+            parsed = parse_verified(self.llvm_ir)
+            optimize(parsed, target_machine())
+            self._parsed = parsed
+        return self._parsed
 
     def __call__(
         self, args: Sequence[np.ndarray], globals_: Mapping[str, object]
@@ -216,6 +297,27 @@ class NativeExecutor:
             else:
                 outputs.append(_owned_array(address, shape, slot.dtype))
         return outputs, writes
+
+
+def abi_json(f: func.FuncOp) -> dict[str, object]:
+    """The calling-convention record of a lowered entry function, as plain JSON
+    values (what the disk cache keeps)."""
+    record = read_abi(f)
+
+    def slot(e: DictionaryAttr) -> dict[str, object]:
+        s = Slot.of(e)
+        return {"role": s.role, "name": s.name, "dtype": s.dtype.str, "rank": s.rank}
+
+    return {
+        "name": f.sym_name.data,
+        "args": [slot(e) for e in _entries(record, "args")],
+        "results": [slot(e) for e in _entries(record, "results")],
+        "errors": [
+            {"message": e.data["message"].data, "kind": e.data["kind"].data, "nargs": e.data["nargs"].value.data}  # type: ignore[attr-defined]
+            for e in _entries(record, "errors")
+        ],
+        "err_words": record.data["err_words"].value.data,  # type: ignore[attr-defined]
+    }
 
 
 def _entries(record: DictionaryAttr, key: str) -> list[DictionaryAttr]:

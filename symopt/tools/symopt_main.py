@@ -116,6 +116,11 @@ class SymoptMain(xDSLOptMain):
             "(symopt.register_pass / symopt.register_dialect) before anything else",
         )
         arg_parser.add_argument(
+            "--clear-cache",
+            action="store_true",
+            help="remove every compiled function from the disk cache, and exit",
+        )
+        arg_parser.add_argument(
             "--list-passes",
             action="store_true",
             help="list every pass and named pipeline with a one-line summary, and exit",
@@ -319,6 +324,12 @@ def _main(argv: list[str]) -> int:
         _preload(argv)
         if "--list-passes" in argv:
             _list_passes()
+            return 0
+        if "--clear-cache" in argv:
+            from symopt.runtime import cache
+
+            removed = cache.clear()
+            print(f"removed {removed} files from {cache.directory() or 'the cache (it is off)'}")
             return 0
         SymoptMain(args=argv).run()
     except _UsageError as e:

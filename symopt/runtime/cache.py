@@ -1,0 +1,219 @@
+"""The compilation cache on disk: compiled functions reused across processes.
+
+An entry is keyed by what determines the machine code, computed before any pass
+runs: the sym module's text, the pass pipeline, the source of symopt itself, the
+versions of xDSL, llvmlite and NumPy, and the host's target triple, CPU and CPU
+features. It holds the object code LLVM produced, the calling convention that
+``loop-abi`` recorded (as JSON) and, when random draws run on the host, the host
+module's text. Nothing is unpickled: a hit parses JSON, checks the object code's
+length and SHA-256, and links it. A corrupt or truncated entry is reported once,
+recompiled and replaced; one that cannot be written (a read-only or full
+directory) leaves the function compiled in memory, with one warning.
+
+Where: ``symopt.config.cache_dir``, else the environment variable
+``SYMOPT_CACHE_DIR``, else ``$XDG_CACHE_HOME/symopt`` (``~/.cache/symopt``). An
+empty string turns the cache off. Clear it with ``symopt --clear-cache`` or
+``python -m symopt.runtime.cache clear``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from symopt.configparser import config
+
+FORMAT = b"symopt-cache 1\n"
+SUFFIX = ".symopt"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A compiled function: its calling convention (JSON-able), the host module's
+    text (or None) and the object code."""
+
+    abi: dict[str, Any]
+    host: str | None
+    obj: bytes
+
+
+def directory() -> Path | None:
+    """The cache directory, or None when the cache is off."""
+    value = config.cache_dir
+    if value is None:
+        value = os.environ.get("SYMOPT_CACHE_DIR")
+    if value is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        value = os.path.join(base, "symopt")
+    return Path(value) if value else None
+
+
+@lru_cache(maxsize=1)
+def _environment() -> str:
+    """What besides the graph determines the code: symopt's own source, the
+    versions of the libraries that compile it, and the host CPU."""
+    import llvmlite
+    import numpy
+    import xdsl
+
+    from symopt.lowering.machine import host_cpu, llvm
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    cpu, features = host_cpu()
+    parts = [
+        FORMAT.decode().strip(),
+        digest.hexdigest(),
+        str(getattr(xdsl, "__version__", "?")),
+        str(llvmlite.__version__),
+        str(numpy.__version__),
+        str(llvm().get_default_triple()),
+        str(cpu),
+        str(features),
+        sys.version.split()[0],
+    ]
+    return "\n".join(parts)
+
+
+def key(source: str, pipeline: str) -> str | None:
+    """The key of a function's entry (None when the cache is off)."""
+    if directory() is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (_environment(), pipeline, source):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(kind: str, message: str) -> None:
+    if kind not in _warned:
+        _warned.add(kind)
+        warnings.warn(message, RuntimeWarning, stacklevel=4)
+
+
+def load(k: str) -> Entry | None:
+    """The entry under key ``k``, or None (missing, or unusable: then a warning)."""
+    where = directory()
+    if where is None:
+        return None
+    path = where / f"{k}{SUFFIX}"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        _warn_once("read", f"symopt: cannot read the compilation cache ({e}); compiling")
+        return None
+    try:
+        return _decode(data, k)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
+        _warn_once(
+            f"corrupt {path}", f"symopt: ignoring the unusable cache entry {path} ({e}); recompiling"
+        )
+        return None
+
+
+def _decode(data: bytes, k: str) -> Entry:
+    if not data.startswith(FORMAT):
+        raise ValueError("not a symopt cache entry")
+    rest = data[len(FORMAT) :]
+    if len(rest) < 8:
+        raise ValueError("truncated")
+    size = int.from_bytes(rest[:8], "little")
+    header = json.loads(rest[8 : 8 + size].decode("utf-8"))
+    obj = rest[8 + size :]
+    if header["key"] != k:
+        raise ValueError("the entry's key does not match its name")
+    if len(obj) != header["object_size"] or hashlib.sha256(obj).hexdigest() != header["object_sha256"]:
+        raise ValueError("the object code is truncated or altered")
+    host = header["host"]
+    if host is not None and not isinstance(host, str):
+        raise TypeError("bad host module")
+    return Entry(header["abi"], host, obj)
+
+
+def store(k: str, entry: Entry) -> None:
+    """Write an entry atomically (a temporary file renamed into place): a reader
+    sees the whole entry or none, and two writers of one key both succeed."""
+    where = directory()
+    if where is None:
+        return
+    header = json.dumps(
+        {
+            "key": k,
+            "abi": entry.abi,
+            "host": entry.host,
+            "object_size": len(entry.obj),
+            "object_sha256": hashlib.sha256(entry.obj).hexdigest(),
+        }
+    ).encode("utf-8")
+    data = FORMAT + len(header).to_bytes(8, "little") + header + entry.obj
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=f".{k[:16]}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, where / f"{k}{SUFFIX}")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError as e:
+        _warn_once("write", f"symopt: cannot write the compilation cache at {where} ({e}); compiling in memory")
+
+
+def clear() -> int:
+    """Remove every entry (and left-over temporary file); how many files went."""
+    where = directory()
+    if where is None or not where.is_dir():
+        return 0
+    removed = 0
+    for path in list(where.glob(f"*{SUFFIX}")) + list(where.glob(".*.tmp")):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def info() -> str:
+    where = directory()
+    if where is None:
+        return "the compilation cache is off"
+    entries = list(where.glob(f"*{SUFFIX}")) if where.is_dir() else []
+    size = sum(p.stat().st_size for p in entries)
+    return f"{where}: {len(entries)} entries, {size / 1e6:.1f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["clear"]:
+        print(f"removed {clear()} files from {directory()}")
+        return 0
+    if args in ([], ["info"]):
+        print(info())
+        return 0
+    print("usage: python -m symopt.runtime.cache [info|clear]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Test-session setup: a compilation cache of the session's own.
+
+Tests never read or fill the user's cache (``~/.cache/symopt``): every run starts
+from an empty one, so the first compilation of each function is a cold one and
+later ones in the session exercise the cache.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_CACHE = tempfile.mkdtemp(prefix="symopt-test-cache-")
+os.environ["SYMOPT_CACHE_DIR"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)

@@ -1,0 +1,148 @@
+"""The compilation cache on disk: reuse across processes, and robustness."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import symopt
+import symopt.tensor as T
+from symopt.runtime import cache
+
+PROGRAM = textwrap.dedent(
+    """
+    import json, sys, numpy as np, symopt, symopt.tensor as T
+    from symopt.tensor.shared_randomstreams import RandomStreams
+    x = T.dmatrix("x")
+    w = symopt.shared(np.arange(6.0).reshape(3, 2), name="w")
+    srng = RandomStreams(seed=7)
+    f = symopt.function([x], [T.tanh(T.dot(x, w)).sum(), srng.uniform((2,))],
+                        updates=[(w, w * 0.5)])
+    out = [f(np.ones((4, 3))) for _ in range(2)]
+    print(json.dumps({"cached": f._compiled.executor.from_cache,
+                      "values": [[float(a.sum()) for a in o] for o in out],
+                      "w": w.get_value().tolist(),
+                      "llvm": 'define i32' in f.ir("llvm")}))
+    """
+)
+
+
+def _run(cache_dir: Path | str, program: str = PROGRAM) -> dict:  # type: ignore[type-arg]
+    import json
+
+    env = {**os.environ, "SYMOPT_CACHE_DIR": str(cache_dir)}
+    out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["stderr"] = out.stderr
+    return result
+
+
+def test_second_process_loads_the_compiled_code(tmp_path):
+    first = _run(tmp_path)
+    second = _run(tmp_path)
+    assert first["cached"] is False
+    assert second["cached"] is True
+    assert first["values"] == second["values"]  # random draws and updates included
+    assert first["w"] == second["w"]
+    assert second["llvm"]
+    assert len(list(tmp_path.glob("*.symopt"))) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "flip", "empty"])
+def test_damaged_entry_is_recompiled_with_a_warning(tmp_path, damage):
+    reference = _run(tmp_path)
+    (entry,) = tmp_path.glob("*.symopt")
+    data = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        entry.write_bytes(os.urandom(len(data)))
+    elif damage == "flip":
+        entry.write_bytes(data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:])
+    else:
+        entry.write_bytes(b"")
+    again = _run(tmp_path)
+    assert again["cached"] is False
+    assert again["values"] == reference["values"]
+    assert "unusable cache entry" in again["stderr"]
+    assert _run(tmp_path)["cached"] is True  # replaced by a good entry
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can write anywhere")
+def test_read_only_directory_falls_back_to_memory(tmp_path):
+    tmp_path.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        result = _run(tmp_path)
+    finally:
+        tmp_path.chmod(stat.S_IRWXU)
+    assert result["cached"] is False
+    assert result["stderr"].count("cannot write the compilation cache") == 1
+
+
+def test_unwritable_location_falls_back_to_memory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = _run(blocker / "cache")
+    assert result["cached"] is False
+    assert result["stderr"].count("cannot write the compilation cache") == 1
+
+
+def test_cache_off(tmp_path, monkeypatch):
+    result = _run("")
+    assert result["cached"] is False
+    monkeypatch.setattr(symopt.config, "cache_dir", "")
+    assert cache.directory() is None
+    assert cache.key("x", "cpu") is None
+
+
+def test_processes_compiling_at_once_all_succeed(tmp_path):
+    env = {**os.environ, "SYMOPT_CACHE_DIR": str(tmp_path)}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", PROGRAM], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
+    assert len({o[0].strip().splitlines()[-1] for o in outs}) in (1, 2)  # only "cached" may differ
+    assert len(list(tmp_path.glob("*.symopt"))) == 1
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_key_depends_on_graph_and_pipeline():
+    assert cache.key("a", "cpu") != cache.key("b", "cpu")
+    assert cache.key("a", "cpu") != cache.key("a", "sym-opt")
+    assert cache.key("a", "cpu") == cache.key("a", "cpu")
+
+
+def test_in_process_hit_and_clear(tmp_path, monkeypatch):
+    monkeypatch.setattr(symopt.config, "cache_dir", str(tmp_path))
+    x = T.dvector("x")
+    f = symopt.function([x], T.exp(x) * 3.25 + 0.5)
+    assert f._compiled.executor.from_cache is False
+    from symopt.runtime import native
+
+    native._CACHE.clear()  # the in-memory cache would answer first
+    g = symopt.function([x], T.exp(x) * 3.25 + 0.5)
+    assert g._compiled.executor.from_cache is True
+    np.testing.assert_array_equal(g(np.arange(3.0)), np.exp(np.arange(3.0)) * 3.25 + 0.5)
+    assert "define" in g.ir("llvm") and g._compiled.executor.optimized_ir
+    assert cache.clear() == 1
+    assert not list(tmp_path.glob("*.symopt"))
+
+
+def test_clear_cache_command(tmp_path):
+    _run(tmp_path)
+    env = {**os.environ, "SYMOPT_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "symopt.tools.symopt_main", "--clear-cache"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "removed 1 files" in out.stdout
+    assert not list(tmp_path.glob("*.symopt"))
