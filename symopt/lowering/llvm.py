@@ -225,6 +225,7 @@ class _FunctionTranslator:
             )
         arg_shapes = [_record_shape(a) for a in record.data["args"].data]  # type: ignore[attr-defined]
         self.result_shapes = [_record_shape(r) for r in record.data["results"].data]  # type: ignore[attr-defined]
+        self.result_kinds = [(r.data["role"].data, r.data["dtype"].data) for r in record.data["results"].data]  # type: ignore[attr-defined]
         fn = ir.Function(
             self.tr.module, ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer()]),
             name=name,
@@ -803,10 +804,26 @@ class _FunctionTranslator:
         b.position_at_end(ok_block)
 
     def ret(self, op: func.ReturnOp) -> None:
+        """Store each result's pointer and sizes in ``io``. A 0-d result the
+        caller would own (an output, or a shared variable's new value) is returned
+        by value instead: its bits, widened to 64 (sign-extended for signed
+        integers), in its word, and its buffer freed here."""
         b = self.b
         pos = self.result_pos
-        for v in op.arguments:
+        for v, (role, dtype) in zip(op.arguments, self.result_kinds):
             desc = self.descs[v]
+            if not desc.sizes and role != "inplace":
+                value = b.load(b.gep(desc.ptr, [desc.offset]))
+                t = value.type
+                if isinstance(t, (ir.DoubleType, ir.FloatType, ir.HalfType)):
+                    value = b.bitcast(value, ir.IntType(_fbytes(t) * 8))
+                if value.type.width < 64:
+                    signed = dtype.startswith("int")
+                    value = b.sext(value, I64) if signed else b.zext(value, I64)
+                b.store(value, b.gep(self.io, [self.const_i64(pos)]))
+                b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
+                pos += 1
+                continue
             b.store(b.ptrtoint(desc.ptr, I64), b.gep(self.io, [self.const_i64(pos)]))
             for k, s in enumerate(desc.sizes):
                 b.store(s, b.gep(self.io, [self.const_i64(pos + 1 + k)]))

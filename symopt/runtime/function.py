@@ -230,6 +230,7 @@ class Function:
         name: str | None,
         allow_input_downcast: bool | None,
         writes_enabled: bool = True,
+        trust_input: bool = False,
     ):
         self._compiled = compiled
         self._slots = slots
@@ -242,6 +243,9 @@ class Function:
         for i, slot in enumerate(slots):
             if slot.name is not None:
                 self._by_name.setdefault(slot.name, []).append(i)
+        self._trust_input = trust_input
+        self._converters = [self._converter(i) for i in range(len(slots))]
+        self._checks = [self._check(i) for i in range(len(slots))] if trust_input else []
 
     # -- introspection ---------------------------------------------------------
 
@@ -328,31 +332,108 @@ class Function:
         return out
 
     def __call__(self, *args: object, **kwargs: object) -> Any:
-        arrays = self._convert(self._bind(args, kwargs))
+        if kwargs or len(args) != len(self._slots):
+            arrays = self._convert(self._bind(args, kwargs))
+        elif self._trust_input:
+            arrays = [check(a) for check, a in zip(self._checks, args)]
+        else:
+            arrays = [convert(a) for convert, a in zip(self._converters, args)]
         storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
-        results, writes = self._compiled.executor(arrays, storage)
+        executor = self._compiled.executor
+        results, writes = executor(arrays, storage)
         n = self._compiled.n_outputs
         outputs, input_updates = results[:n], results[n:]
-        outputs = _fresh(outputs, arrays, storage)
+        fresh = getattr(executor, "fresh_results", False)
+        if not fresh:
+            outputs = _fresh(outputs, arrays, storage)
         # commit only now that everything was computed; a committed value must not
-        # alias an output, an input or another variable's storage
+        # alias an output, an input or another variable's storage (native results
+        # are fresh buffers, or the variable's own storage for an in-place update)
         if self._writes_enabled:
-            taken = [*outputs, *arrays]
-            taken += [v for s, v in storage.items() if s not in writes and isinstance(v, np.ndarray)]
+            taken: list[np.ndarray] = []
+            if not fresh:
+                taken = [*outputs, *arrays]
+                taken += [v for s, v in storage.items() if s not in writes and isinstance(v, np.ndarray)]
             for symbol, value in writes.items():
-                if isinstance(value, np.ndarray) and _aliases(value, taken):
+                if not fresh and isinstance(value, np.ndarray) and _aliases(value, taken):
                     value = value.copy()
-                if isinstance(value, np.ndarray):
+                if not fresh and isinstance(value, np.ndarray):
                     taken.append(value)
                 self._globals[symbol]._commit(value)
             for pos, value in zip(self._compiled.input_updates, input_updates):
-                if _aliases(value, taken):
-                    value = value.copy()
-                taken.append(value)
+                if not fresh:
+                    if _aliases(value, taken):
+                        value = value.copy()
+                    taken.append(value)
                 self._slots[pos].default[0] = value
         if self.unpack_single and len(outputs) == 1:
             return outputs[0]
         return outputs
+
+    def _converter(self, i: int) -> Callable[[object], np.ndarray]:
+        """The conversion of argument ``i``: the common cases (an array of the
+        exact type, a Python number that converts exactly) without the general
+        machinery, everything else through ``TensorType.filter``."""
+        slot = self._slots[i]
+        t = slot.type
+        dtype = np.dtype(t.dtype)
+        ndim = t.ndim
+        static = tuple(t.shape)
+        dynamic = all(s is None for s in static)
+        strict = slot.spec.strict
+        allow = slot.spec.allow_downcast if slot.spec.allow_downcast is not None else self._allow_input_downcast
+
+        def slow(value: object) -> np.ndarray:
+            label = f"input {slot.name!r}" if slot.name else "input"
+            return t.filter(value, strict=strict, allow_downcast=allow,
+                            what=f"{self._label()}, {label} (argument {i})")  # fmt: skip
+
+        exact_python: type | None = None
+        low = high = 0
+        if ndim == 0 and not strict:
+            if dtype.kind == "f" and dtype.itemsize == 8:
+                exact_python, low, high = float, -(2**53), 2**53  # ints convert exactly
+            elif dtype.kind in "iu":
+                info = np.iinfo(dtype)
+                exact_python, low, high = int, int(info.min), int(info.max)
+            elif dtype.kind == "b":
+                exact_python = bool
+
+        def convert(value: object) -> np.ndarray:
+            kind = type(value)
+            if kind is np.ndarray:
+                if value.dtype == dtype and value.ndim == ndim and (  # type: ignore[attr-defined]
+                    dynamic or all(s is None or s == g for s, g in zip(static, value.shape))  # type: ignore[attr-defined]
+                ):
+                    return value  # type: ignore[return-value]
+            elif exact_python is float:
+                if kind is float:
+                    return np.array(value, dtype)
+                if kind is int and low <= value <= high:  # type: ignore[operator]
+                    return np.array(value, dtype)
+            elif exact_python is int:
+                if kind is int and low <= value <= high:  # type: ignore[operator]
+                    return np.array(value, dtype)
+            elif exact_python is bool and kind is bool:
+                return np.array(value, dtype)
+            return slow(value)
+
+        return convert
+
+    def _check(self, i: int) -> Callable[[object], np.ndarray]:
+        """For ``trust_input``: no conversion, only what keeps compiled code from
+        reading memory wrongly (an ndarray of the exact dtype and rank)."""
+        slot = self._slots[i]
+        dtype = np.dtype(slot.type.dtype)
+        ndim = slot.type.ndim
+        convert = self._converter(i)
+
+        def check(value: object) -> np.ndarray:
+            if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim:  # type: ignore[attr-defined]
+                return value  # type: ignore[return-value]
+            return convert(value)
+
+        return check
 
     # -- copies ----------------------------------------------------------------
 
@@ -403,6 +484,7 @@ class Function:
             name=name if name is not None else (f"{self.name} copy" if self.name else None),
             allow_input_downcast=self._allow_input_downcast,
             writes_enabled=self._writes_enabled and not delete_updates,
+            trust_input=self._trust_input,
         )
 
     def __repr__(self) -> str:
@@ -574,12 +656,16 @@ def function(
     mode: str | Mode | None = None,
     allow_input_downcast: bool | None = None,
     pipeline: str | None = None,
+    trust_input: bool = False,
 ) -> Function:
     """Compile ``outputs`` (and ``updates``) as a function of ``inputs``.
 
     ``mode`` is ``'native'`` (the default: compiled with LLVM), ``'py'`` (the NumPy
     reference executor) or a ``symopt.Mode``; ``pipeline`` replaces the pass
     pipeline (``'cpu'`` for native code, ``'sym-opt'`` for ``'py'``).
+    ``trust_input=True`` (as in PyTensor) skips converting the arguments: each must
+    be a NumPy array of exactly the input's dtype and rank, given positionally
+    (anything else still goes through the usual conversion and checks).
 
     >>> import symopt.tensor as T
     >>> x = T.dmatrix('x')
@@ -723,6 +809,7 @@ def function(
         unpack_single=unpack_single,
         name=name,
         allow_input_downcast=allow_input_downcast,
+        trust_input=trust_input,
     )
 
 

@@ -13,9 +13,11 @@ host module runs first, with the reference executor, and its samples are passed 
 
 from __future__ import annotations
 
+import array
 import ctypes
 import ctypes.util
 import os
+import struct
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -140,11 +142,16 @@ class CheckRecord:
 class NativeExecutor:
     """Compile a sym module to native code; calling it runs the entry function.
 
+    Its results are always fresh buffers, or a shared variable's own storage for
+    an in-place update (``fresh_results``): callers need not copy them.
+
     The machine code comes from the disk cache (``symopt.runtime.cache``) when the
     same module was compiled before with the same pipeline and the same symopt;
     otherwise the pipeline runs, LLVM compiles the result to an object file, and
     the object file goes into the cache. Either way the object file is linked
     into a JIT engine of its own."""
+
+    fresh_results = True
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None):
         # the module as text, parsed back only if the stages are asked for
@@ -213,7 +220,40 @@ class NativeExecutor:
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
         self._words = sum(1 + s.rank for s in self.args) + sum(1 + s.rank for s in self.results)
-        self._err = np.zeros(max(self.err_words, 1), dtype=np.int64)
+        # the call plan, made once: per argument its io position, whether it is a
+        # shared variable, its name, rank and (0-d) scratch word; per result its
+        # io position, role, name, rank and dtype
+        plan: list[tuple[int, bool, str, int, tuple[int, int]]] = []
+        pos = 0
+        kinds: list[str] = []
+        counts: list[int] = []
+        for s in self.args:
+            box = (-1, -1)
+            code = _BOX_CODES.get(s.dtype.name)
+            if s.rank == 0 and code is not None and array.array(code).itemsize == s.dtype.itemsize:
+                # a box: an element of an array.array of the value's own type
+                if code not in kinds:
+                    kinds.append(code)
+                    counts.append(0)
+                kind = kinds.index(code)
+                box = (kind, counts[kind])
+                counts[kind] += 1
+            plan.append((pos, s.role == "shared", s.name, s.rank, box))
+            pos += 1 + s.rank
+        self._plan = plan
+        self._arg_position = {s.name: i for i, s in enumerate(self.args) if s.role == "shared"}
+        results_plan: list[tuple[int, str, str, int, np.dtype]] = []
+        for s in self.results:
+            results_plan.append((pos, s.role, s.name, s.rank, s.dtype))
+            pos += 1 + s.rank
+        self._results_plan = results_plan
+        self._err_offset = 8 * pos
+        self._template = array.array("q", bytes(8 * (pos + max(self.err_words, 1))))
+        # the 0-d arguments travel in boxes: elements of arrays of their own
+        # representation, one array per kind, copied afresh for every call
+        self._box_templates = [
+            array.array(code, bytes(array.array(code).itemsize * n)) for code, n in zip(kinds, counts)
+        ]
 
     @property
     def stages(self) -> dict[str, str]:
@@ -263,40 +303,112 @@ class NativeExecutor:
     def __call__(
         self, args: Sequence[np.ndarray], globals_: Mapping[str, object]
     ) -> tuple[list[np.ndarray], dict[str, object]]:
+        """Run the entry point on NumPy arrays (already of the right dtypes and
+        ranks) and the shared variables' storage; the outputs and the new values
+        of the shared variables (every returned array is a fresh one, or the
+        variable's own storage for an in-place update).
+
+        The call builds the ``io`` words in an ``array.array`` (whose address is
+        cheap to get); 0-d values travel by value, in scratch words whose
+        addresses go in ``io``, so the common scalar call makes no NumPy
+        pointer queries at all. Small results are copied into NumPy arrays and
+        their buffers freed at once; large ones are wrapped where they lie."""
         host_writes: dict[str, object] = {}
-        values = list(args)
+        values = args
         if self.host is not None:
             samples, host_writes = self.host(args, globals_)  # type: ignore[arg-type]
-            values += samples
+            values = [*args, *samples]
+        words = self._template[:]
+        boxes = [t[:] for t in self._box_templates]
         arrays: list[np.ndarray] = []
-        inputs = iter(values)
-        for slot in self.args:
-            a = globals_[slot.name] if slot.role == "shared" else next(inputs)
-            arrays.append(a if a.flags.c_contiguous else a.copy(order="C"))  # type: ignore[union-attr]
-        io = np.empty(self._words, dtype=np.int64)
-        pos = 0
-        for a in arrays:
-            io[pos] = a.ctypes.data
-            io[pos + 1 : pos + 1 + a.ndim] = a.shape
-            pos += 1 + a.ndim
-        err = self._err
-        status = self._entry(io.ctypes.data, err.ctypes.data)
+        k = 0
+        for pos, shared, name, rank, box in self._plan:
+            if shared:
+                a = globals_[name]
+            else:
+                a = values[k]
+                k += 1
+            if box[0] >= 0:
+                store = boxes[box[0]]
+                store[box[1]] = a.item()  # type: ignore[union-attr]
+                words[pos] = store.buffer_info()[0] + store.itemsize * box[1]
+            else:
+                if not a.flags.c_contiguous:  # type: ignore[union-attr]
+                    a = a.copy(order="C")  # type: ignore[union-attr]
+                words[pos] = a.__array_interface__["data"][0]  # type: ignore[union-attr]
+                words[pos + 1 : pos + 1 + rank] = array.array("q", a.shape)  # type: ignore[union-attr]
+            arrays.append(a)  # type: ignore[arg-type]
+        base = words.buffer_info()[0]
+        status = self._entry(base, base + self._err_offset)  # err: the words after io
         if status != 0:
+            err = np.asarray(words[self._err_offset // 8 :], dtype=np.int64)
             raise _error(self.errors[status - 1], err)
-        storage = {s.name: a for s, a in zip(self.args, arrays) if s.role == "shared"}
         outputs: list[np.ndarray] = []
         writes: dict[str, object] = dict(host_writes)
-        for slot in self.results:
-            address = int(io[pos])
-            shape = tuple(int(s) for s in io[pos + 1 : pos + 1 + slot.rank])
-            pos += 1 + slot.rank
-            if slot.role == "inplace":
-                writes[slot.name] = storage[slot.name]
-            elif slot.role == "shared":
-                writes[slot.name] = _owned_array(address, shape, slot.dtype)
+        for pos, role, name, rank, dtype in self._results_plan:
+            if role == "inplace":
+                i = self._arg_position[name]
+                value = arrays[i]
+                kind, index = self._plan[i][4]
+                if kind >= 0:  # the new value is in the argument's box
+                    value = np.array(boxes[kind][index], dtype=dtype)
+                writes[name] = value
+                continue
+            if rank == 0:  # returned by value
+                value = _scalar(words[pos], dtype)
             else:
-                outputs.append(_owned_array(address, shape, slot.dtype))
+                value = _result_array(words[pos], tuple(words[pos + 1 : pos + 1 + rank]), dtype)
+            if role == "shared":
+                writes[name] = value
+            else:
+                outputs.append(value)
         return outputs, writes
+
+
+_BOX_CODES = {
+    "float64": "d", "float32": "f", "int64": "q", "int32": "i", "int16": "h", "int8": "b",
+    "uint64": "Q", "uint32": "I", "uint16": "H", "uint8": "B", "bool": "B",
+}  # fmt: skip
+"""The array.array type code that holds a 0-d value of each dtype (checked to
+have the dtype's size); other dtypes travel as arrays."""
+
+_F64, _F32, _F16 = struct.Struct("<d"), struct.Struct("<f"), struct.Struct("<e")
+_U64, _U32, _U16 = struct.Struct("<Q"), struct.Struct("<I"), struct.Struct("<H")
+
+
+def _scalar(word: int, dtype: np.dtype) -> np.ndarray:
+    """A 0-d result from its io word: its bits, widened to 64 (see the LLVM
+    translation's ``ret``)."""
+    if dtype.kind == "f":
+        bits = word & 0xFFFFFFFFFFFFFFFF
+        if dtype.itemsize == 8:
+            return np.array(_F64.unpack(_U64.pack(bits))[0], dtype)
+        if dtype.itemsize == 4:
+            return np.array(_F32.unpack(_U32.pack(bits & 0xFFFFFFFF))[0], dtype)
+        return np.array(_F16.unpack(_U16.pack(bits & 0xFFFF))[0], dtype)
+    if dtype.kind == "u":
+        return np.array(word & 0xFFFFFFFFFFFFFFFF, dtype)
+    return np.array(word, dtype)
+
+
+_SMALL = 1 << 12
+"""Results up to this many bytes are copied out and their buffers freed at once."""
+
+
+def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A result buffer malloc'ed by compiled code, as a NumPy array the caller
+    owns: a copy (the buffer freed) when small, else the buffer itself."""
+    count = 1
+    for n in shape:
+        count *= n
+    nbytes = count * dtype.itemsize
+    if nbytes > _SMALL:
+        return _owned_array(address, shape, dtype)
+    out = np.empty(shape, dtype)
+    if nbytes:
+        ctypes.memmove(out.__array_interface__["data"][0], address, nbytes)
+    _FREE(address)
+    return out
 
 
 def abi_json(f: func.FuncOp) -> dict[str, object]:
