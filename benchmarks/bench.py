@@ -20,6 +20,7 @@ import numpy as np
 
 import symopt
 import symopt.tensor as T
+from peers import numpy_logistic_step  # this folder is on the path when run as a script
 
 
 def _time(fn: Callable[[], object], repeat: int, number: int) -> float:
@@ -58,18 +59,7 @@ def case_logistic_step(rng: np.random.RandomState) -> dict[str, Callable[[], obj
         )
         return lambda: f(X, Y)
 
-    state = {"w": w0.copy(), "b": 0.0}
-
-    def numpy_step():  # type: ignore[no-untyped-def]
-        w, b = state["w"], state["b"]
-        z = X @ w + b
-        p = 1 / (1 + np.exp(-z))
-        xent = np.logaddexp(0, -z) * Y + np.logaddexp(0, z) * (1 - Y)
-        gw = X.T @ (p - Y) / len(Y) + 0.02 * w
-        gb = np.mean(p - Y)
-        state["w"] = w - 0.1 * gw
-        state["b"] = b - 0.1 * gb
-        return p > 0.5, xent
+    numpy_step = numpy_logistic_step(X, Y, w0)
 
     impls = {"numpy": numpy_step, "symopt": build("native"), "symopt-py": build("py")}
     pytensor = _optional("pytensor")
