@@ -55,7 +55,11 @@ def test_native_and_reference_agree_on_every_distribution():
         results.append(symopt.function([], outs, mode=mode)())
     for native, reference in zip(*results):
         assert native.dtype == reference.dtype
-        np.testing.assert_array_equal(native, reference)
+        if native.dtype.kind == "f":
+            # the same draws; normal's log and cos may be SIMD versions (a few ulp)
+            np.testing.assert_allclose(native, reference, rtol=16 * np.finfo(native.dtype).eps, atol=0)
+        else:
+            np.testing.assert_array_equal(native, reference)
 
 
 def test_default_number_of_streams():

@@ -50,15 +50,49 @@ def parse_verified(text: str):  # type: ignore[no-untyped-def]
     return parsed
 
 
+@lru_cache(maxsize=1)
+def vector_math_library() -> str | None:
+    """The path of glibc's vector math library (libmvec) where LLVM can target it
+    (x86-64 Linux with AVX2), else None. With it, vectorized loops call its SIMD
+    ``exp``, ``log``, ``sin``, ``cos``, ``tan`` and ``pow``; the compiled code
+    then needs it loaded (the runtime does)."""
+    import ctypes
+    import ctypes.util
+    import platform
+
+    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+        return None
+    if "+avx2" not in host_cpu()[1].split(","):
+        return None
+    name = ctypes.util.find_library("mvec")
+    if name is None:
+        return None
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return None
+    return name
+
+
 def optimize(module, machine=None) -> None:  # type: ignore[no-untyped-def]
-    """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module."""
+    """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module,
+    with libmvec as the vector math library where there is one. That choice is a
+    process-wide LLVM option, so it is set for this run only (other users of
+    llvmlite in the process, such as numba, keep the default)."""
     binding = llvm()
     pto = binding.create_pipeline_tuning_options(speed_level=3)
     pto.loop_vectorization = True
     pto.slp_vectorization = True
     pto.loop_unrolling = True
     builder = binding.create_pass_builder(machine or target_machine(), pto)
-    builder.getModulePassManager().run(module, builder)
+    vector = vector_math_library() is not None
+    if vector:
+        binding.set_option("symopt", "-vector-library=LIBMVEC-X86")
+    try:
+        builder.getModulePassManager().run(module, builder)
+    finally:
+        if vector:
+            binding.set_option("symopt", "-vector-library=none")
 
 
 def optimize_ir(text: str) -> str:

@@ -65,7 +65,7 @@ def _environment() -> str:
     import numpy
     import xdsl
 
-    from symopt.lowering.machine import host_cpu, llvm
+    from symopt.lowering.machine import host_cpu, llvm, vector_math_library
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
@@ -82,6 +82,7 @@ def _environment() -> str:
         str(llvm().get_default_triple()),
         str(cpu),
         str(features),
+        str(vector_math_library()),
         sys.version.split()[0],
     ]
     return "\n".join(parts)

@@ -29,7 +29,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
 
 from symopt.lowering.llvm import translate_module
-from symopt.lowering.machine import llvm, optimize, parse_verified, target_machine
+from symopt.lowering.machine import llvm, optimize, parse_verified, target_machine, vector_math_library
 from symopt.passes.loop_abi import read_abi
 from symopt.passes.sym_split_host import HOST_ATTR
 from symopt.runtime import cache
@@ -50,6 +50,9 @@ def _linked():  # type: ignore[no-untyped-def]
         binding.add_symbol(name, ctypes.cast(getattr(libm, name), ctypes.c_void_p).value)
     if libm_name:
         binding.load_library_permanently(libm_name)
+    mvec = vector_math_library()
+    if mvec is not None:
+        binding.load_library_permanently(mvec)
     cython_blas = _cython_blas()
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype = ctypes.c_char_p
