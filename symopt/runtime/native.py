@@ -394,8 +394,10 @@ def _scalar(word: int, dtype: np.dtype) -> np.ndarray:
     return np.array(word, dtype)
 
 
-_SMALL = 1 << 12
-"""Results up to this many bytes are copied out and their buffers freed at once."""
+_SMALL = 1 << 15
+"""Results up to this many bytes (32 KiB) are copied out and their buffers freed at
+once: copying them costs less than wrapping the buffer (a ctypes array and a
+finalizer per result)."""
 
 
 def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
