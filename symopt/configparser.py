@@ -4,6 +4,11 @@ Set them in Python (``symopt.config.floatX = "float32"``) or, before import, wit
 environment variable ``SYMOPT_FLAGS``, comma-separated ``name=value`` pairs::
 
     SYMOPT_FLAGS=floatX=float32,mode=py python train.py
+
+``THEANO_FLAGS`` is read first, as a fallback: its ``floatX`` and ``mode`` apply
+(``mode=FAST_RUN`` and the other Theano names included), its other flags are
+skipped. A misspelt flag, in either place or as an attribute, raises and names
+the closest ones.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import difflib
 import os
 
 _FLOATX = ("float64", "float32", "float16")
-_MODES = ("py", "native")
+_MODES = ("py", "native", "debug", "FAST_RUN", "FAST_COMPILE", "DebugMode")
 
 
 _NAMES = ("floatX", "mode", "cache_dir")
@@ -67,18 +72,31 @@ class Config:
             raise ValueError(f"config.mode must be one of {', '.join(_MODES)}, got {value!r}")
         self._mode = value
 
-    def apply_flags(self, flags: str, source: str = "SYMOPT_FLAGS") -> None:
+    def apply_flags(self, flags: str, source: str = "SYMOPT_FLAGS", strict: bool = True) -> None:
+        """Set flags from ``name=value,...``. An unknown name raises (naming the
+        closest flags), unless ``strict`` is false: then it is skipped (how
+        ``THEANO_FLAGS`` is read, whose other flags mean nothing here)."""
         for item in filter(None, (f.strip() for f in flags.split(","))):
             name, sep, value = item.partition("=")
+            name = name.strip()
             if not sep:
                 raise ValueError(f"{source}: expected name=value, got {item!r}")
-            if name.strip() not in _NAMES:
-                raise ValueError(f"{source}: unknown flag {name.strip()!r} (known: {', '.join(_NAMES)})")
-            setattr(self, name.strip(), value.strip())
+            if name not in _NAMES:
+                if not strict:
+                    continue
+                close = difflib.get_close_matches(name, _NAMES, n=2, cutoff=0.5)
+                hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                raise ValueError(f"{source}: unknown flag {name!r}{hint} (known: {', '.join(_NAMES)})")
+            try:
+                setattr(self, name, value.strip())
+            except (ValueError, TypeError) as e:
+                raise ValueError(f"{source}: {e}") from None
 
     def __repr__(self) -> str:
         return f"Config(floatX={self.floatX!r}, mode={self.mode!r}, cache_dir={self.cache_dir!r})"
 
 
 config = Config()
+# Theano's flags first, for the names that mean the same here; then symopt's own
+config.apply_flags(os.environ.get("THEANO_FLAGS", ""), "THEANO_FLAGS", strict=False)
 config.apply_flags(os.environ.get("SYMOPT_FLAGS", ""))

@@ -210,7 +210,16 @@ def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> E
         return ReferenceExecutor(module)
     from symopt.runtime.native import compile_native
 
-    return compile_native(module, mode.effective_pipeline, source)
+    native = compile_native(module, mode.effective_pipeline, source)
+    if mode.executor == "debug":
+        from symopt.passes import run_pipeline
+        from symopt.runtime.debug import DebugExecutor
+        from symopt.runtime.reference import ReferenceExecutor
+
+        reference = module.clone()
+        run_pipeline(reference, "sym-opt")
+        return DebugExecutor(native, ReferenceExecutor(reference), mode.effective_pipeline)
+    return native
 
 
 class Function:

@@ -4,13 +4,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_PIPELINES = {"native": "cpu", "py": "sym-opt"}
+DEFAULT_PIPELINES = {"native": "cpu", "py": "sym-opt", "debug": "cpu"}
+
+ALIASES = {
+    "FAST_RUN": "native",
+    "FAST_COMPILE": "py",
+    "DebugMode": "debug",
+    "DEBUG_MODE": "debug",
+}
+"""Theano's mode names: ``FAST_RUN`` compiles with LLVM, ``FAST_COMPILE`` runs the
+reference executor (no LLVM at all), ``DebugMode`` runs both on every call and
+compares them."""
+
+
+def executor_name(name: str) -> str:
+    """The executor a mode name means (Theano's names included); ValueError for an
+    unknown one."""
+    name = ALIASES.get(name, name)
+    if name == "cuda":
+        raise ValueError(
+            "mode 'cuda': this version of symopt has no GPU backend yet; use 'native' "
+            "(FAST_RUN) or 'py'"
+        )
+    if name not in DEFAULT_PIPELINES:
+        known = ", ".join(repr(n) for n in [*DEFAULT_PIPELINES, *ALIASES])
+        raise ValueError(f"unknown mode {name!r}; available: {known}")
+    return name
 
 
 @dataclass(frozen=True)
 class Mode:
-    """An execution mode: ``executor`` (``'native'``, code compiled with LLVM, or
-    ``'py'``, the NumPy reference executor) and the pass ``pipeline`` it runs.
+    """An execution mode: ``executor`` (``'native'``, code compiled with LLVM;
+    ``'py'``, the NumPy reference executor; ``'debug'``, both on every call,
+    compared; or Theano's names for them, see ``ALIASES``) and the pass
+    ``pipeline`` it runs.
 
     The default pipeline is ``cpu`` for native code (``sym-opt`` then the lowering
     to LLVM, ``lower-cpu``) and ``sym-opt`` (``canonicalize,sym-stabilize,cse,dce``)
@@ -23,6 +50,9 @@ class Mode:
 
     executor: str = "native"
     pipeline: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "executor", executor_name(self.executor))
 
     @property
     def effective_pipeline(self) -> str:
@@ -38,9 +68,10 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
     elif isinstance(mode, str):
         mode = Mode(executor=mode)
     elif not isinstance(mode, Mode):
-        raise TypeError(f"mode must be 'native', 'py' or a symopt.Mode, got {mode!r}")
-    if mode.executor not in DEFAULT_PIPELINES:
-        raise ValueError(f"unknown mode {mode.executor!r}; available: 'native', 'py'")
+        raise TypeError(
+            f"mode must be 'native', 'py', 'debug', one of Theano's names (FAST_RUN, "
+            f"FAST_COMPILE, DebugMode) or a symopt.Mode, got {mode!r}"
+        )
     if pipeline is not None:
         if not isinstance(pipeline, str):
             raise TypeError(f"pipeline must be a pass list like 'sym-opt,cse', got {pipeline!r}")
