@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from symopt.dialects.random_reference import copy_state
@@ -48,6 +50,19 @@ class SharedVariable(Variable):
 
     def _what(self) -> str:
         return f"shared variable {self.name!r}" if self.name else "shared variable"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its value, type, name and flags; unpickled as a new shared
+        variable (each pickle keeps the identity of the variables in it, so a
+        model and the functions over it stay connected)."""
+        if self.default_update is not None:
+            warnings.warn(
+                f"pickling {self._what()}: its default update (a symbolic expression) "
+                "is not pickled, so functions compiled after loading will not advance it "
+                "(pickled functions keep theirs)",
+                stacklevel=2,
+            )
+        return (_rebuild_shared, (type(self), self._storage, self._declared, self.name, self.strict, self.allow_downcast))
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
         """The current value; a copy unless ``borrow=True``."""
@@ -105,6 +120,12 @@ class RandomStateSharedVariable(SharedVariable):
                 f"{type(new_value).__name__}"
             )
         self._storage = new_value if borrow else copy_state(new_value)  # type: ignore[assignment]
+
+
+def _rebuild_shared(cls, value, declared, name, strict, allow_downcast):  # type: ignore[no-untyped-def]
+    if cls is RandomStateSharedVariable:
+        return RandomStateSharedVariable(value, name=name, borrow=True)
+    return cls(value, declared, name=name, strict=strict, allow_downcast=allow_downcast)
 
 
 def shared(

@@ -104,6 +104,9 @@ class TensorType:
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("TensorType is immutable")
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (TensorType, (self.dtype, self.shape))
+
     # -- conversions ---------------------------------------------------------
 
     @classmethod

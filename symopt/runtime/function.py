@@ -496,9 +496,56 @@ class Function:
             trust_input=self._trust_input,
         )
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """A function pickles as what rebuilds it: the sym module's text and the
+        mode (recompiled on load, from the disk cache where it has the entry),
+        the inputs' types, names, flags and current defaults, and the shared
+        variables it uses (pickled with it, so their identity is kept)."""
+        c = self._compiled
+        slots = [
+            (s.spec.name, s.type, list(s.default), s.spec.strict, s.spec.allow_downcast,
+             s.spec.mutable, s.spec.implicit)
+            for s in self._slots
+        ]  # fmt: skip
+        state = {
+            "source": c.source, "mode": c.mode, "n_outputs": c.n_outputs,
+            "input_updates": list(c.input_updates), "slots": slots, "globals": dict(self._globals),
+            "unpack_single": self.unpack_single, "name": self.name,
+            "allow_input_downcast": self._allow_input_downcast,
+            "writes_enabled": self._writes_enabled, "trust_input": self._trust_input,
+        }  # fmt: skip
+        return (_rebuild_function, (state,))
+
     def __repr__(self) -> str:
         args = ", ".join(s.name or "_" for s in self._slots)
         return f"<symopt.Function {self.name or ''}({args})>"
+
+
+def _rebuild_function(state: dict[str, Any]) -> Function:
+    from xdsl.parser import Parser
+
+    from symopt.dialects.context import sym_context
+
+    module = Parser(sym_context(), state["source"]).parse_module()
+    mode = state["mode"]
+    with _collector_paused():
+        executor = _make_executor(module, mode, state["source"])
+    compiled = _Compiled(
+        module=module, source=state["source"], executor=executor, n_outputs=state["n_outputs"],
+        input_updates=state["input_updates"], mode=mode,
+    )  # fmt: skip
+    slots = []
+    for name, t, default, strict, allow_downcast, mutable, implicit in state["slots"]:
+        spec = In(t(name), name=name, strict=strict, allow_downcast=allow_downcast,
+                  mutable=mutable, implicit=implicit)  # fmt: skip
+        if default:
+            spec.value = default[0]
+        slots.append(_Slot(spec, t, default))
+    return Function(
+        compiled, slots, state["globals"], unpack_single=state["unpack_single"], name=state["name"],
+        allow_input_downcast=state["allow_input_downcast"], writes_enabled=state["writes_enabled"],
+        trust_input=state["trust_input"],
+    )  # fmt: skip
 
 
 class _Unset:
