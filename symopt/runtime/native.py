@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import os
 import struct
+import threading
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -250,6 +251,7 @@ class NativeExecutor:
             results_plan.append((pos, s.role, s.name, s.rank, s.dtype))
             pos += 1 + s.rank
         self._results_plan = results_plan
+        self._inplace = any(s.role == "inplace" for s in self.results)
         self._err_offset = 8 * pos
         self._template = array.array("q", bytes(8 * (pos + max(self.err_words, 1))))
         # the 0-d arguments travel in boxes: elements of arrays of their own
@@ -342,7 +344,14 @@ class NativeExecutor:
                 words[pos + 1 : pos + 1 + rank] = array.array("q", a.shape)  # type: ignore[union-attr]
             arrays.append(a)  # type: ignore[arg-type]
         base = words.buffer_info()[0]
-        status = self._entry(base, base + self._err_offset)  # err: the words after io
+        if self._inplace:
+            # in-place updates write a shared variable's own buffer while the code
+            # runs (without the GIL): calls that do are serialized, so that
+            # concurrent ones cannot interleave their writes
+            with _INPLACE_LOCK:
+                status = self._entry(base, base + self._err_offset)
+        else:
+            status = self._entry(base, base + self._err_offset)  # err: the words after io
         if status != 0:
             err = np.asarray(words[self._err_offset // 8 :], dtype=np.int64)
             raise _error(self.errors[status - 1], err)
@@ -367,6 +376,9 @@ class NativeExecutor:
                 outputs.append(value)
         return outputs, writes
 
+
+_INPLACE_LOCK = threading.Lock()
+"""Held by calls that update a shared variable in place (see ``__call__``)."""
 
 _BOX_CODES = {
     "float64": "d", "float32": "f", "int64": "q", "int32": "i", "int16": "h", "int8": "b",
