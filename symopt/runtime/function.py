@@ -259,6 +259,17 @@ class Function:
     # -- introspection ---------------------------------------------------------
 
     @property
+    def maker(self):  # type: ignore[no-untyped-def]
+        """How the function was made, as Theano's ``f.maker``: ``fgraph`` is a
+        read-only view of the compiled sym graph (``symopt.runtime.fgraph``)."""
+        from symopt.runtime.fgraph import FunctionMaker
+
+        maker = self.__dict__.get("_maker")
+        if maker is None:
+            maker = self.__dict__["_maker"] = FunctionMaker(self)
+        return maker
+
+    @property
     def module(self) -> ModuleOp:
         """The module the executor runs (after the sym pipeline)."""
         return self._compiled.module
