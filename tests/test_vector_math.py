@@ -3,6 +3,8 @@ stays within 4 ulp of NumPy, over the whole domain and at the edges."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -81,9 +83,10 @@ def test_pow_within_4_ulp_of_numpy(dtype: str) -> None:
 
 
 def test_vectorized_loops_call_the_vector_library_where_there_is_one() -> None:
-    x = T.dvector("x")
-    f = symopt.function([x], T.exp(x))
-    calls = f._compiled.executor.optimized_ir
     if vector_math_library() is None:
         pytest.skip("no vector math library LLVM can target on this machine")
-    assert "_ZGVdN4v_exp" in calls
+    x = T.dvector("x")
+    f = symopt.function([x], T.exp(x))
+    # the machine code calls libmvec (LLVM 20 names it in the optimized IR already,
+    # later versions only when generating code)
+    assert re.search(r"_ZGV\w*_exp\b", f._compiled.executor.assembly())

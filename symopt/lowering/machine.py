@@ -8,6 +8,8 @@ runtime's job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 
@@ -50,6 +52,10 @@ def parse_verified(text: str):  # type: ignore[no-untyped-def]
     return parsed
 
 
+_VECTOR_LIBRARY_LLVM = (20,)
+"""LLVM major versions with which loops are checked to call libmvec."""
+
+
 @lru_cache(maxsize=1)
 def vector_math_library() -> str | None:
     """The path of glibc's vector math library (libmvec) where LLVM can target it
@@ -61,6 +67,10 @@ def vector_math_library() -> str | None:
     import platform
 
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
+        return None
+    if llvm().llvm_version_info[0] not in _VECTOR_LIBRARY_LLVM:
+        # LLVM 22 accepts the option but its vectorizer keeps vector math
+        # intrinsics that code generation scalarizes; only verified versions use it
         return None
     if "+avx2" not in host_cpu()[1].split(","):
         return None
@@ -76,20 +86,31 @@ def vector_math_library() -> str | None:
 
 def optimize(module, machine=None) -> None:  # type: ignore[no-untyped-def]
     """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module,
-    with libmvec as the vector math library where there is one. That choice is a
-    process-wide LLVM option, so it is set for this run only (other users of
-    llvmlite in the process, such as numba, keep the default)."""
+    with libmvec as the vector math library where there is one (see
+    ``vector_library``)."""
     binding = llvm()
     pto = binding.create_pipeline_tuning_options(speed_level=3)
     pto.loop_vectorization = True
     pto.slp_vectorization = True
     pto.loop_unrolling = True
-    builder = binding.create_pass_builder(machine or target_machine(), pto)
+    with vector_library():  # set before the pass builder makes its library info
+        builder = binding.create_pass_builder(machine or target_machine(), pto)
+        builder.getModulePassManager().run(module, builder)
+
+
+@contextmanager
+def vector_library() -> Iterator[None]:
+    """LLVM's vector math library set to libmvec (where there is one) for what runs
+    inside: the optimization pipeline (the loop vectorizer) and code generation
+    (recent LLVMs turn vector math intrinsics into library calls there). The
+    choice is a process-wide LLVM option, so it is set only for symopt's own runs;
+    other users of llvmlite in the process, such as numba, keep the default."""
+    binding = llvm()
     vector = vector_math_library() is not None
     if vector:
         binding.set_option("symopt", "-vector-library=LIBMVEC-X86")
     try:
-        builder.getModulePassManager().run(module, builder)
+        yield
     finally:
         if vector:
             binding.set_option("symopt", "-vector-library=none")
@@ -107,4 +128,5 @@ def assemble(text: str) -> str:
     parsed = parse_verified(text)
     machine = target_machine()
     optimize(parsed, machine)
-    return machine.emit_assembly(parsed)
+    with vector_library():
+        return machine.emit_assembly(parsed)

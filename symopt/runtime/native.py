@@ -30,7 +30,14 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
 
 from symopt.lowering.llvm import translate_module
-from symopt.lowering.machine import llvm, optimize, parse_verified, target_machine, vector_math_library
+from symopt.lowering.machine import (
+    llvm,
+    optimize,
+    parse_verified,
+    target_machine,
+    vector_library,
+    vector_math_library,
+)
 from symopt.passes.loop_abi import read_abi
 from symopt.passes.sym_split_host import HOST_ATTR
 from symopt.runtime import cache
@@ -195,7 +202,8 @@ class NativeExecutor:
         self._parsed = parsed
         self.timings["llvm optimization"] = time.perf_counter() - start
         start = time.perf_counter()
-        obj = machine.emit_object(parsed)
+        with vector_library():
+            obj = machine.emit_object(parsed)
         self.timings["llvm code generation"] = time.perf_counter() - start
         return cache.Entry(abi, host, obj)
 
@@ -296,7 +304,8 @@ class NativeExecutor:
         return str(self._optimized())
 
     def assembly(self) -> str:
-        return target_machine().emit_assembly(self._optimized())
+        with vector_library():
+            return target_machine().emit_assembly(self._optimized())
 
     def _optimized(self):  # type: ignore[no-untyped-def]
         if self._parsed is None:
