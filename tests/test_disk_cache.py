@@ -38,7 +38,7 @@ def _run(cache_dir: Path | str, program: str = PROGRAM) -> dict:  # type: ignore
     import json
 
     env = {**os.environ, "SYMOPT_CACHE_DIR": str(cache_dir)}
-    out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300)
+    out = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout.strip().splitlines()[-1])
     result["stderr"] = out.stderr
@@ -141,7 +141,7 @@ def test_in_process_hit_and_clear(tmp_path, monkeypatch):
 def test_clear_cache_command(tmp_path):
     _run(tmp_path)
     env = {**os.environ, "SYMOPT_CACHE_DIR": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "symopt.tools.symopt_main", "--clear-cache"], env=env,
+    out = subprocess.run([sys.executable, "-m", "symopt.tools.symopt_main", "--clear-cache"], env=env, check=False,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "removed 1 files" in out.stdout

@@ -72,7 +72,7 @@ def test_model_round_trips_through_another_process(tmp_path) -> None:
         "out = [float(m['train'](m['X'], m['Y'])) for _ in range(3)]\n"
         "print(repr(out), repr(m['w'].get_value().tolist()))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr
     out, w_after = proc.stdout.strip().split("] [")
     assert eval(out + "]") == [float(e) for e in expected]

@@ -21,8 +21,9 @@ the jobs of ``loop-inplace``, ``loop-abi`` and ``loop-dealloc``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 from xdsl.context import Context
@@ -34,12 +35,12 @@ from xdsl.dialects.builtin import (
     DictionaryAttr,
     Float64Type,
     FloatAttr,
+    FunctionType,
     IndexType,
     IntegerAttr,
     IntegerType,
     MemRefType,
     ModuleOp,
-    FunctionType,
     NoneAttr,
     StridedLayoutAttr,
     StringAttr,
@@ -52,7 +53,12 @@ from xdsl.utils.exceptions import DiagnosticException
 
 from symopt.dialects import loop, sym
 from symopt.dialects.scalar import ScalarBuilder, signless
-from symopt.dialects.types import check_tensor_signature, dtype_of, numpy_from_dense, static_shape
+from symopt.dialects.types import (
+    check_tensor_signature,
+    dtype_of,
+    numpy_from_dense,
+    static_shape,
+)
 
 INDEX = IndexType()
 
@@ -166,7 +172,7 @@ class _Emitter:
             return bool(owner.value.value.data)
         return None
 
-    _COMPARE = {
+    _COMPARE: ClassVar[dict[str, Callable[[int, int], bool]]] = {
         "eq": lambda a, b: a == b, "ne": lambda a, b: a != b,
         "slt": lambda a, b: a < b, "sle": lambda a, b: a <= b,
         "sgt": lambda a, b: a > b, "sge": lambda a, b: a >= b,

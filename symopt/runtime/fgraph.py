@@ -23,7 +23,7 @@ from symopt.ir.variable import Variable
 class Apply:
     """One node: an op of the graph, its input and output variables."""
 
-    __slots__ = ("op", "_graph")
+    __slots__ = ("_graph", "op")
 
     def __init__(self, op: Operation, graph: FunctionGraph):
         self.op = op

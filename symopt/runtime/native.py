@@ -103,7 +103,7 @@ def _cython_blas():  # type: ignore[no-untyped-def]
                 loader.exec_module(module)
                 sys.modules[name] = module
                 return module
-    except Exception:  # noqa: BLE001 - any failure: the regular import below
+    except Exception:  # noqa: BLE001, S110 - any failure: the regular import below
         pass
     from scipy.linalg import cython_blas
 
