@@ -1,0 +1,1 @@
+"""Utilities around the core, as Theano's ``theano.misc``."""
