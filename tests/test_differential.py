@@ -3,6 +3,8 @@ reference executor."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +15,8 @@ import symopt.tensor as T
 from symopt.ir.variable import TensorType
 
 SETTINGS = settings(
-    max_examples=40,
+    # the CI run is bounded; a long run: SYMOPT_FUZZ_EXAMPLES=10000 pytest tests/test_differential.py
+    max_examples=int(os.environ.get("SYMOPT_FUZZ_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
