@@ -75,7 +75,6 @@ def test_python_numbers_convert_as_the_general_path(mode: str) -> None:
 
 def test_arrays_of_the_exact_type_are_not_copied_but_checked() -> None:
     x = T.dmatrix("x")
-    v = T.TensorType("float64", (None, 3))("v") if hasattr(T, "TensorType") else None
     f = symopt.function([x], x.sum())
     a = np.arange(6.0).reshape(2, 3)
     assert f(a) == 15.0
@@ -85,7 +84,6 @@ def test_arrays_of_the_exact_type_are_not_copied_but_checked() -> None:
         f(np.arange(3.0))
     with pytest.raises(TypeError):
         f(a.astype(np.complex128))
-    del v
 
 
 def test_trust_input_accepts_exact_arrays_and_still_guards_the_rest() -> None:
@@ -98,6 +96,11 @@ def test_trust_input_accepts_exact_arrays_and_still_guards_the_rest() -> None:
     assert f(y=np.array(3.0), x=np.array(2.0)) == 6.0
     g = f.copy()
     assert g(np.array(1.5), np.array(2.0)) == [3.0]
+    row = T.row("row")  # a static size 1: checked even for arrays of the exact dtype
+    h = symopt.function([row], row * 2, trust_input=True)
+    np.testing.assert_array_equal(h(np.ones((1, 3))), [[2.0, 2.0, 2.0]])
+    with pytest.raises(TypeError, match="broadcastable"):
+        h(np.ones((2, 3)))
 
 
 def test_defaults_and_keywords_still_take_the_general_path() -> None:

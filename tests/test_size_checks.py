@@ -73,3 +73,17 @@ def test_broadcast_shape_of_another_value(mode: str) -> None:
     np.testing.assert_allclose(f(np.zeros((2, 3)), np.ones((2, 3))), np.full((2, 3), 2.5))
     with pytest.raises(ValueError):
         f(np.zeros((2, 3)), np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("shape", [(-2, -3), (-1, -1), (-1, -4)])
+def test_reshape_to_negative_sizes_is_an_error(mode: str, shape: tuple[int, int]) -> None:
+    """A reshape's sizes become a view's, trusted by every later size check: as in
+    NumPy, one negative size is inferred, and two are an error."""
+    x = T.dvector("x")
+    a, b = T.lscalars("a", "b")
+    f = symopt.function([x, a, b], T.reshape(x, (a, b)) + 1, mode=mode)
+    assert f(np.arange(6.0), 2, -1).shape == (2, 3)
+    assert f(np.arange(6.0), -4, 3).shape == (2, 3)
+    with pytest.raises(ValueError, match="reshape"):
+        f(np.arange(6.0), *shape)

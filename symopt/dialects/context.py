@@ -9,6 +9,7 @@ build a context.
 from __future__ import annotations
 
 from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Dialect
 
 _EXTRA: dict[str, Dialect] = {}
@@ -26,6 +27,13 @@ def register_dialect(dialect: Dialect) -> Dialect:
 def registered_dialects() -> dict[str, Dialect]:
     """The dialects registered so far with ``register_dialect``, by name."""
     return dict(_EXTRA)
+
+
+def parse_module(text: str) -> ModuleOp:
+    """A module from its MLIR text, in ``sym_context()``."""
+    from xdsl.parser import Parser
+
+    return Parser(sym_context(), text).parse_module()
 
 
 def sym_context() -> Context:

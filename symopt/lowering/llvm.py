@@ -179,14 +179,13 @@ class _FunctionTranslator:
         # the parts of a long entry function and their frame: see ``block``
         self.segmented = False
         self.last_use: dict[SSAValue, int] = {}
-        self.framed: dict[SSAValue, tuple[Desc | None, list[ir.Value | int]]] = {}
-        """Per value stored for later parts: its buffer description (the LLVM
-        types of its parts), and per part a frame slot or a constant."""
-        self.value_types: dict[SSAValue, ir.Type] = {}
+        self.framed: dict[SSAValue, tuple[Desc | None, list[ir.Value | tuple[int, ir.Type]]]] = {}
+        """Per value stored for later parts: its buffer description (None for a
+        scalar) and per part a constant or its frame slot and type."""
         self.segment: list[SSAValue] = []
         self.cells: dict[int, int] = {}
-        """Per LLVM value (by id) stored for later parts, its frame slot."""
-        self.keep: list[ir.Value] = []  # the stored values, so that ids stay unique
+        """Per LLVM value (by id; the module keeps it alive) stored for later
+        parts, its frame slot."""
         self.loaded: dict[int, ir.Value] = {}
         """Per frame slot, its load in this part."""
         self.frame_size = 0
@@ -224,7 +223,6 @@ class _FunctionTranslator:
                 f"@{name} has no calling-convention record (symopt.abi); run loop-abi"
             )
         arg_shapes = [_record_shape(a) for a in record.data["args"].data]  # type: ignore[attr-defined]
-        self.result_shapes = [_record_shape(r) for r in record.data["results"].data]  # type: ignore[attr-defined]
         self.result_kinds = [(r.data["role"].data, r.data["dtype"].data) for r in record.data["results"].data]  # type: ignore[attr-defined]
         fn = ir.Function(
             self.tr.module, ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer()]),
@@ -388,8 +386,7 @@ class _FunctionTranslator:
             else:
                 assert value is not None
                 parts = [value]
-                self.value_types[v] = value.type
-            cells: list[ir.Value | int] = []
+            cells: list[ir.Value | tuple[int, ir.Type]] = []
             for x in parts:
                 if isinstance(x, ir.Constant):
                     cells.append(x)
@@ -401,8 +398,7 @@ class _FunctionTranslator:
                     index = self.cells[id(x)] = self.frame_size
                     self.frame_size += 1
                     self.b.store(x, self.frame_slot(index, x.type))
-                    self.keep.append(x)
-                cells.append(index)
+                cells.append((index, x.type))
             self.framed[v] = (desc, cells)
         self.b.ret(ir.Constant(ir.IntType(32), 0))
         self.finish_part()
@@ -423,14 +419,13 @@ class _FunctionTranslator:
             if framed is None or v in self.values or v in self.descs:
                 continue
             desc, cells = framed
-            types = [desc.ptr, desc.offset, *desc.sizes, *desc.strides] if desc is not None else [None]
             parts: list[ir.Value] = []
-            for x, like in zip(cells, types):
-                if isinstance(x, int):
-                    loaded = self.loaded.get(x)
+            for x in cells:
+                if isinstance(x, tuple):
+                    index, t = x
+                    loaded = self.loaded.get(index)
                     if loaded is None:
-                        t = like.type if like is not None else self.value_types[v]
-                        loaded = self.loaded[x] = self.b.load(self.frame_slot(x, t))
+                        loaded = self.loaded[index] = self.b.load(self.frame_slot(index, t))
                     x = loaded
                 parts.append(x)
             if desc is not None:

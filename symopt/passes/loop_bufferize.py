@@ -548,11 +548,14 @@ class _Lowering:
         for s in e.dims(src):
             total = e.muli(total, s)
         known = e.idx(1)
-        minus = e.idx(-1)
-        for w in wanted:
-            is_free = e.cmpi("eq", w, minus)
+        unknown = e.idx(0)
+        # as NumPy: a negative size is the one to infer, and there is at most one
+        # (the view's sizes are trusted from here on: nothing negative gets through)
+        free = [e.cmpi("slt", w, e.idx(0)) for w in wanted]
+        for w, is_free in zip(wanted, free):
             known = e.muli(known, e.select(is_free, e.idx(1), w))
-        free = [e.cmpi("eq", w, minus) for w in wanted]
+            unknown = e.addi(unknown, e.select(is_free, e.idx(1), e.idx(0)))
+        e.check(e.cmpi("sle", unknown, e.idx(1)), "reshape: the new shape has {0} unknown (negative) dimensions", [unknown])
         safe = e.select(e.cmpi("eq", known, e.idx(0)), e.idx(1), known)
         inferred = e.divsi(total, safe)
         sizes = [e.select(f, inferred, w) for f, w in zip(free, wanted)]
@@ -1034,15 +1037,6 @@ def buffer_base(v: SSAValue) -> SSAValue:
         v = owner.source
         owner = v.owner
     return v
-
-
-def used_values(op: Operation) -> list[SSAValue]:
-    """The operands of ``op`` and of every op nested in it."""
-    values = list(op.operands)
-    for region in op.regions:
-        for inner in region.walk():
-            values += list(inner.operands)
-    return values
 
 
 def sb_or(block: Block, a: SSAValue, b: SSAValue) -> SSAValue:

@@ -33,7 +33,6 @@ class DebugExecutor:
         self.native = native
         self.reference = reference
         self.pipeline = pipeline
-        self.output_names: list[str] = []
 
     @property
     def stages(self) -> dict[str, str]:

@@ -121,10 +121,7 @@ class FunctionMaker:
     @property
     def fgraph(self) -> FunctionGraph:
         if self._fgraph is None:
-            from xdsl.parser import Parser
+            from symopt.dialects.context import parse_module
 
-            from symopt.dialects.context import sym_context
-
-            text = self._function.ir("sym")
-            self._fgraph = FunctionGraph(Parser(sym_context(), text).parse_module())
+            self._fgraph = FunctionGraph(parse_module(self._function.ir("sym")))
         return self._fgraph

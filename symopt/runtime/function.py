@@ -147,11 +147,9 @@ class _Compiled:
         ``copy(delete_updates=True)``): updates may be made in place, so a copy
         that must not write cannot reuse this code."""
         if self._without_updates is None:
-            from xdsl.parser import Parser
+            from symopt.dialects.context import parse_module
 
-            from symopt.dialects.context import sym_context
-
-            module = Parser(sym_context(), self.source).parse_module()
+            module = parse_module(self.source)
             for op in list(module.walk()):
                 if isinstance(op, sym.WriteOp):
                     op.detach()
@@ -192,7 +190,8 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> Executor:
-    """Run the mode's pipeline on ``module`` and build its executor."""
+    """Run the mode's pipeline on ``module`` and build its executor (with the
+    cyclic garbage collector paused)."""
     from xdsl.utils.exceptions import ArgSpecParseError
 
     from symopt.passes import check_pipeline
@@ -201,10 +200,15 @@ def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> E
         check_pipeline(mode.effective_pipeline)
     except (ValueError, ArgSpecParseError) as e:
         raise _PipelineError(str(e)) from None
-    if mode.executor == "py":
-        from symopt.passes import run_pipeline
-        from symopt.runtime.reference import ReferenceExecutor
+    with _collector_paused():
+        return _build_executor(module, mode, source)
 
+
+def _build_executor(module: ModuleOp, mode: Mode, source: str | None) -> Executor:
+    from symopt.passes import run_pipeline
+    from symopt.runtime.reference import ReferenceExecutor
+
+    if mode.executor == "py":
         run_pipeline(module, mode.effective_pipeline)
         module.verify()
         return ReferenceExecutor(module)
@@ -212,9 +216,7 @@ def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> E
 
     native = compile_native(module, mode.effective_pipeline, source)
     if mode.executor == "debug":
-        from symopt.passes import run_pipeline
         from symopt.runtime.debug import DebugExecutor
-        from symopt.runtime.reference import ReferenceExecutor
 
         reference = module.clone()
         run_pipeline(reference, "sym-opt")
@@ -254,7 +256,9 @@ class Function:
                 self._by_name.setdefault(slot.name, []).append(i)
         self._trust_input = trust_input
         self._converters = [self._converter(i) for i in range(len(slots))]
-        self._checks = [self._check(i) for i in range(len(slots))] if trust_input else []
+        # native results are fresh buffers (or a variable's own storage, updated in
+        # place): no aliasing checks for them
+        self._fresh_results = getattr(compiled.executor, "fresh_results", False)
 
     # -- introspection ---------------------------------------------------------
 
@@ -354,16 +358,13 @@ class Function:
     def __call__(self, *args: object, **kwargs: object) -> Any:
         if kwargs or len(args) != len(self._slots):
             arrays = self._convert(self._bind(args, kwargs))
-        elif self._trust_input:
-            arrays = [check(a) for check, a in zip(self._checks, args)]
         else:
             arrays = [convert(a) for convert, a in zip(self._converters, args)]
         storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
-        executor = self._compiled.executor
-        results, writes = executor(arrays, storage)
+        results, writes = self._compiled.executor(arrays, storage)
         n = self._compiled.n_outputs
         outputs, input_updates = results[:n], results[n:]
-        fresh = getattr(executor, "fresh_results", False)
+        fresh = self._fresh_results
         if not fresh:
             outputs = _fresh(outputs, arrays, storage)
         # commit only now that everything was computed; a committed value must not
@@ -439,21 +440,6 @@ class Function:
             return slow(value)
 
         return convert
-
-    def _check(self, i: int) -> Callable[[object], np.ndarray]:
-        """For ``trust_input``: no conversion, only what keeps compiled code from
-        reading memory wrongly (an ndarray of the exact dtype and rank)."""
-        slot = self._slots[i]
-        dtype = np.dtype(slot.type.dtype)
-        ndim = slot.type.ndim
-        convert = self._converter(i)
-
-        def check(value: object) -> np.ndarray:
-            if type(value) is np.ndarray and value.dtype == dtype and value.ndim == ndim:  # type: ignore[attr-defined]
-                return value  # type: ignore[return-value]
-            return convert(value)
-
-        return check
 
     # -- copies ----------------------------------------------------------------
 
@@ -533,14 +519,11 @@ class Function:
 
 
 def _rebuild_function(state: dict[str, Any]) -> Function:
-    from xdsl.parser import Parser
+    from symopt.dialects.context import parse_module
 
-    from symopt.dialects.context import sym_context
-
-    module = Parser(sym_context(), state["source"]).parse_module()
+    module = parse_module(state["source"])
     mode = state["mode"]
-    with _collector_paused():
-        executor = _make_executor(module, mode, state["source"])
+    executor = _make_executor(module, mode, state["source"])
     compiled = _Compiled(
         module=module, source=state["source"], executor=executor, n_outputs=state["n_outputs"],
         input_updates=state["input_updates"], mode=mode,
@@ -730,9 +713,10 @@ def function(
     ``mode`` is ``'native'`` (the default: compiled with LLVM), ``'py'`` (the NumPy
     reference executor) or a ``symopt.Mode``; ``pipeline`` replaces the pass
     pipeline (``'cpu'`` for native code, ``'sym-opt'`` for ``'py'``).
-    ``trust_input=True`` (as in PyTensor) skips converting the arguments: each must
-    be a NumPy array of exactly the input's dtype and rank, given positionally
-    (anything else still goes through the usual conversion and checks).
+    ``trust_input=True`` is accepted as PyTensor's is; it changes nothing, because
+    every call already passes an array of exactly the input's type through
+    unconverted (after a dtype, rank and static-size check that keeps bad input
+    from reaching native code) and converts anything else as usual.
 
     >>> import symopt.tensor as T
     >>> x = T.dmatrix('x')
@@ -844,10 +828,9 @@ def function(
                 warnings.warn(msg, stacklevel=2)
 
     module = built.module
+    source = str(module)
     try:
-        with _collector_paused():
-            source = str(module)
-            executor = _make_executor(module, chosen, source)
+        executor = _make_executor(module, chosen, source)
     except _PipelineError as e:
         raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(

@@ -217,12 +217,10 @@ class NativeExecutor:
         self.n_inputs = sum(1 for a in self.args if a.role == "input")
         self.host = None
         if entry.host is not None:
-            from xdsl.parser import Parser
-
-            from symopt.dialects.context import sym_context
+            from symopt.dialects.context import parse_module
             from symopt.runtime.reference import ReferenceExecutor
 
-            host = Parser(sym_context(), entry.host).parse_module()
+            host = parse_module(entry.host)
             host.attributes.pop(HOST_ATTR)
             self.host = ReferenceExecutor(host)
         binding = _linked()
@@ -231,7 +229,6 @@ class NativeExecutor:
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
-        self._words = sum(1 + s.rank for s in self.args) + sum(1 + s.rank for s in self.results)
         # the call plan, made once: per argument its io position, whether it is a
         # shared variable, its name, rank and (0-d) scratch word; per result its
         # io position, role, name, rank and dtype
@@ -276,11 +273,9 @@ class NativeExecutor:
         (deterministic) pipeline again on the source module."""
         if self._stages is None:
             stages: dict[str, str] = {}
-            from xdsl.parser import Parser
+            from symopt.dialects.context import parse_module
 
-            from symopt.dialects.context import sym_context
-
-            module = Parser(sym_context(), self._source).parse_module()
+            module = parse_module(self._source)
             run_stages(module, self.pipeline, stages)
             if self._llvm_ir is None:
                 self._llvm_ir = str(translate_module(module).module)
