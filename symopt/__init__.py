@@ -32,6 +32,7 @@ _LAZY = {
     "Variable": "symopt.ir.variable",
     "config": "symopt.configparser",
     "grad": "symopt.gradient",
+    "scan": "symopt.tensor.scan",
     "Mode": "symopt.runtime.mode",
     "register_pass": "symopt.passes",
     "register_dialect": "symopt.dialects.context",
@@ -44,6 +45,7 @@ __all__ = sorted([*_LAZY, *_SUBMODULES])
 if TYPE_CHECKING:
     from symopt import gradient, printing, tensor
     from symopt.gradient import grad
+    from symopt.tensor.scan import scan
     from symopt.dialects.context import register_dialect
     from symopt.passes import register_pass
     from symopt.runtime.mode import Mode

@@ -58,6 +58,7 @@ from xdsl.traits import (
     MemoryReadEffect,
     MemoryWriteEffect,
     Pure,
+    IsolatedFromAbove,
     RecursiveMemoryEffect,
 )
 from xdsl.utils.exceptions import VerifyException
@@ -433,10 +434,10 @@ class YieldOp(IRDLOperation):
         super().__init__(operands=[list(values)])
 
     def verify_(self) -> None:
-        if not isinstance(self.parent_op(), (MapOp, ReduceOp, GenerateOp)):
+        if not isinstance(self.parent_op(), (MapOp, ReduceOp, GenerateOp, ScanOp, IfOp)):
             raise VerifyException(
                 f"'{self.name}' expects parent op to be one of 'loop.map', 'loop.reduce', "
-                "'loop.generate'"
+                "'loop.generate', 'loop.scan', 'loop.if'"
             )
 
 
@@ -960,6 +961,97 @@ class GenerateOp(IRDLOperation):
 
 
 @irdl_op_definition
+class ScanOp(IRDLOperation):
+    """``%h, %y = loop.scan %n seqs(...) inits(...) params(...) taps = [...] last = array<i64: ...> : tensor<i64> -> (...) { ... loop.yield ... }``.
+
+    ``sym.scan`` on tensors (the same operands, taps, storage layout and body
+    arguments; see there), its body made of loop ops. ``loop-bufferize`` turns it
+    into an ``scf.for`` over preallocated storage."""
+
+    name = "loop.scan"
+    n = operand_def()
+    seqs = var_operand_def()
+    inits = var_operand_def()
+    params = var_operand_def()
+    taps = prop_def(ArrayAttr)
+    last = prop_def(DenseArrayBase)
+    outs = var_result_def()
+    body = region_def("single_block")
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+    traits = traits_def(RecursiveMemoryEffect(), IsolatedFromAbove())
+    assembly_format = (
+        "$n (`seqs` `(` $seqs^ `:` type($seqs) `)`)? (`inits` `(` $inits^ `:` type($inits) `)`)?"
+        " (`params` `(` $params^ `:` type($params) `)`)? `taps` `=` $taps"
+        " `last` `=` qualified($last) attr-dict `:` type($n) `->` `(` type($outs) `)` $body"
+    )
+
+    def __init__(
+        self, n: SSAValue, seqs: Sequence[SSAValue], inits: Sequence[SSAValue],
+        params: Sequence[SSAValue], taps: ArrayAttr, last: DenseArrayBase, body: Region,
+        result_types: Sequence[Attribute],
+    ):  # fmt: skip
+        super().__init__(
+            operands=[n, list(seqs), list(inits), list(params)],
+            result_types=[list(result_types)], regions=[body],
+            properties={"taps": taps, "last": last},
+        )  # fmt: skip
+
+    def tap_lists(self) -> list[tuple[int, ...]]:
+        return [tuple(int(v) for v in t.get_values()) for t in self.taps.data]  # type: ignore[attr-defined]
+
+    def last_flags(self) -> list[bool]:
+        return [bool(v) for v in self.last.get_values()]
+
+    def verify_(self) -> None:
+        block = self.body.block
+        last = block.last_op
+        if not isinstance(last, YieldOp) or len(last.values) != len(self.outs):
+            raise VerifyException(
+                f"'{self.name}' op body must end with a loop.yield of {len(self.outs)} values"
+            )
+        taps = self.tap_lists()
+        n_args = 1 + len(self.seqs) + sum(len(t) for t in taps) + len(self.params)
+        if len(taps) != len(self.inits) or len(block.args) != n_args:
+            raise VerifyException(
+                f"'{self.name}' op body takes {len(block.args)} arguments, expected {n_args}"
+            )
+
+
+@irdl_op_definition
+class IfOp(IRDLOperation):
+    """``%r = loop.if %c : tensor<i1> -> (tensor<?xf64>) { ... loop.yield } else { ... }``:
+    ``sym.if`` on tensors; only the chosen branch runs."""
+
+    name = "loop.if"
+    cond = operand_def()
+    outs = var_result_def()
+    then_region = region_def("single_block")
+    else_region = region_def("single_block")
+    traits = traits_def(RecursiveMemoryEffect())
+    assembly_format = (
+        "$cond attr-dict `:` type($cond) `->` `(` type($outs) `)` $then_region `else` $else_region"
+    )
+
+    def __init__(
+        self, cond: SSAValue, then_region: Region, else_region: Region,
+        result_types: Sequence[Attribute],
+    ):  # fmt: skip
+        super().__init__(
+            operands=[cond], result_types=[list(result_types)],
+            regions=[then_region, else_region],
+        )  # fmt: skip
+
+    def verify_(self) -> None:
+        for region in (self.then_region, self.else_region):
+            last = region.block.last_op
+            if not isinstance(last, YieldOp) or len(last.values) != len(self.outs):
+                raise VerifyException(
+                    f"'{self.name}' op branches must end with a loop.yield of "
+                    f"{len(self.outs)} values"
+                )
+
+
+@irdl_op_definition
 class MrgUniformOp(IRDLOperation):
     """``%s1, %u = loop.mrg_uniform %s0, %size : (...) -> (...)``: MRG31k3p draws (see
     ``sym.mrg_uniform``), one loop per stream carrying its six state words."""
@@ -1053,7 +1145,7 @@ Loop = Dialect(
     [
         MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp,
         SliceOp, UpdateOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
-        RangeOp, GenerateOp, MrgUniformOp, MultinomialOp, GlobalOp, ReadOp, WriteOp,
+        RangeOp, GenerateOp, ScanOp, IfOp, MrgUniformOp, MultinomialOp, GlobalOp, ReadOp, WriteOp,
     ],  # fmt: skip
     [],
 )
@@ -1066,8 +1158,8 @@ def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
 
 __all__ = [
     "BroadcastOp", "CheckOp", "ConcatOp", "DimShuffleOp", "DotOp", "GenerateOp",
-    "GlobalOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp",
+    "GlobalOp", "IfOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp",
     "REDUCE_KINDS", "RangeOp", "ReadOp", "ReduceOp", "ReshapeOp", "SLICE_DYNAMIC",
-    "SLICE_NONE", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
+    "SLICE_NONE", "ScanOp", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
     "new_body",
 ]  # fmt: skip

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from xdsl.ir import Operation, SSAValue
+from xdsl.traits import IsolatedFromAbove
 
 
 def operand_values(op: Operation) -> list[SSAValue]:
     """The values an op depends on: its operands and the values its regions use
     from outside (regions are not isolated from above)."""
     values = list(op.operands)
-    if not op.regions:
+    if not op.regions or op.has_trait(IsolatedFromAbove):
         return values
     inner: set[SSAValue] = set()
     for region in op.regions:
@@ -19,6 +20,9 @@ def operand_values(op: Operation) -> list[SSAValue]:
             inner.update(block.args)
             for nested in block.walk():
                 inner.update(nested.results)
+                for nested_region in nested.regions:
+                    for nested_block in nested_region.blocks:
+                        inner.update(nested_block.args)
     for region in op.regions:
         for block in region.blocks:
             for nested in block.walk():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -27,7 +29,7 @@ class SharedVariable(Variable):
     5
     """
 
-    __slots__ = ("_storage", "strict", "allow_downcast", "_declared", "default_update")
+    __slots__ = ("_storage", "strict", "allow_downcast", "_declared", "_default_update")
 
     def __init__(
         self,
@@ -41,12 +43,23 @@ class SharedVariable(Variable):
         super().__init__(op.results[0], name)
         op.shared_variable = self  # type: ignore[attr-defined]
         self._declared = type
-        self.default_update: Variable | None = None
-        """An update ``function`` applies when no explicit update of this variable is
-        given (unless ``no_default_updates``), as random streams' states use."""
+        self._default_update: Variable | None = None
         self.strict = strict
         self.allow_downcast = allow_downcast
         self._storage = type.filter(value, strict=False, allow_downcast=True, what=self._what())
+
+    @property
+    def default_update(self) -> Variable | None:
+        """An update ``function`` applies when no explicit update of this variable is
+        given (unless ``no_default_updates``), as random streams' states use."""
+        return self._default_update
+
+    @default_update.setter
+    def default_update(self, update: Variable | None) -> None:
+        self._default_update = update
+        if update is not None:
+            for watcher in _WATCHERS:
+                watcher.append(self)
 
     def _what(self) -> str:
         return f"shared variable {self.name!r}" if self.name else "shared variable"
@@ -90,6 +103,22 @@ class SharedVariable(Variable):
         self._storage = value
 
 
+_WATCHERS: list[list[SharedVariable]] = []
+
+
+@contextlib.contextmanager
+def watch_default_updates() -> Iterator[list[SharedVariable]]:
+    """Collects the shared variables given a default update inside the block (the
+    random streams' states that draws made there advance): ``scan`` turns them into
+    state its loop carries."""
+    seen: list[SharedVariable] = []
+    _WATCHERS.append(seen)
+    try:
+        yield seen
+    finally:
+        _WATCHERS.remove(seen)
+
+
 class RandomStateSharedVariable(SharedVariable):
     """A shared NumPy ``RandomState`` (the state of a random stream).
 
@@ -105,7 +134,7 @@ class RandomStateSharedVariable(SharedVariable):
         Variable.__init__(self, op.results[0], name)
         op.shared_variable = self  # type: ignore[attr-defined]
         self._declared = t  # type: ignore[assignment]
-        self.default_update = None
+        self._default_update = None
         self.strict = False
         self.allow_downcast = None
         self._storage = value if borrow else copy_state(value)  # type: ignore[assignment]

@@ -8,7 +8,8 @@ counterparts: ``sym.dimshuffle`` ``loop.dimshuffle`` (a layout change that
 ``loop-fuse`` folds into the loops reading it), ``sym.subtensor`` ``loop.slice``,
 ``sym.inc_subtensor``/``sym.set_subtensor`` ``loop.update``, ``sym.reshape``,
 ``sym.shape``, ``sym.concatenate``, ``sym.alloc`` (``loop.broadcast``),
-``sym.arange`` (``loop.range``), ``sym.map_index`` (``loop.generate``), the MRG ops,
+``sym.arange`` (``loop.range``), ``sym.map_index`` (``loop.generate``),
+``sym.scan`` (``loop.scan``), ``sym.if`` (``loop.if``), the MRG ops,
 ``sym.constant`` a builtin ``arith.constant`` of tensor type, and shared variables
 ``loop.global``/``loop.read``/``loop.write``.
 """
@@ -116,8 +117,20 @@ def _structural(op: Operation) -> Operation | None:
     if isinstance(op, sym.MapIndexOp):
         body = op.detach_region(op.body)
         return loop.GenerateOp(op.n, body, op.result.type)
+    if isinstance(op, sym.ScanOp):
+        new = loop.ScanOp(
+            op.n, op.seqs, op.inits, op.params, op.taps, op.last, op.detach_region(op.body),
+            [r.type for r in op.outs],
+        )  # fmt: skip
+        new.attributes |= op.attributes
+        return new
+    if isinstance(op, sym.IfOp):
+        return loop.IfOp(
+            op.cond, op.detach_region(op.then_region), op.detach_region(op.else_region),
+            [r.type for r in op.outs],
+        )  # fmt: skip
     if isinstance(op, sym.YieldOp):
-        return loop.YieldOp(op.value)
+        return loop.YieldOp(*op.values)
     if isinstance(op, sym.ReadOp):
         return loop.ReadOp(op.global_name.string_value(), op.result.type)
     if isinstance(op, sym.WriteOp):

@@ -21,6 +21,7 @@ the jobs of ``loop-inplace``, ``loop-abi`` and ``loop-dealloc``.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -434,6 +435,10 @@ class _Lowering:
             self.arange(op)
         elif isinstance(op, loop.GenerateOp):
             self.map_index(op)
+        elif isinstance(op, loop.ScanOp):
+            self.scan(op)
+        elif isinstance(op, loop.IfOp):
+            self.if_(op)
         elif isinstance(op, loop.MrgUniformOp):
             self.mrg_uniform(op)
         elif isinstance(op, loop.MultinomialOp):
@@ -955,6 +960,178 @@ class _Lowering:
         row_t = TensorType(t.element_type, [DYNAMIC_INDEX] * len(sizes))  # type: ignore[attr-defined]
         target = e.view(out, e.addi(offset, e.muli(i, strides[0])), sizes, strides[1:], row_t)
         e.copy_map(item, target)
+
+
+    # -- scan ----------------------------------------------------------------------
+
+    def scan(self, op: loop.ScanOp) -> None:
+        """Storage for every output is allocated before the loop (the recurrent
+        ones start with their initial rows), then an ``scf.for`` runs the body,
+        which reads rows of the sequences and of the storage through views and
+        copies what it yields into row ``i``. Outputs that are not fed back take
+        their row sizes from step 0, which then runs before the loop (unless they
+        are all static)."""
+        e, m = self.e, self.m
+        n = e.to_index(e.add(memref.LoadOp.get(m[op.n], [])))
+        e.check(e.cmpi("sge", n, e.idx(0)), "scan: negative number of steps {0}", [n])
+        seqs = [m[v] for v in op.seqs]
+        for k, seq in enumerate(seqs):
+            rows = e.dim(seq, 0)
+            e.check(
+                e.cmpi("sge", rows, n),
+                f"scan: sequence {k} has {{0}} rows, fewer than the {{1}} steps",
+                [rows, n],
+            )
+        taps, last = op.tap_lists(), op.last_flags()
+        stores: list[SSAValue] = []
+        for j, v in enumerate(op.inits):
+            init = m[v]
+            depth = -taps[j][0]
+            row_sizes = e.dims(init)[1:]
+            if last[j]:
+                buf = e.alloc(op.outs[j].type, row_sizes)
+                e.copy_map(_row_view(e, init, e.idx(0)), buf)
+            else:
+                buf = e.alloc(op.outs[j].type, [e.addi(n, e.idx(depth)), *row_sizes])
+                offset, strides = e.layout(buf)
+                head = e.view(buf, offset, e.dims(init), strides, init.type)
+                e.copy_map(init, head)
+            stores.append(buf)
+        ni = len(op.inits)
+        items = [r.type for r in op.outs[ni:]]
+        static_items = all(None not in _static(t)[1:] for t in items)
+
+        if static_items:
+            nits = [e.alloc(t, [n, *[e.idx(d) for d in _static(t)[1:]]]) for t in items]
+            self._scan_loop(e, op, seqs, stores, nits, e.idx(0), n)
+        else:
+            empty = _Emitter(self.b)
+            zeros = [
+                empty.alloc(t, [empty.idx(0)] + [empty.idx(d or 0) for d in _static(t)[1:]])
+                for t in items
+            ]
+            empty.add(scf.YieldOp(*zeros))
+            full = _Emitter(self.b)
+            first = self._scan_step(full, op, seqs, stores, full.idx(0))
+            nits = [
+                full.alloc(t, [n, *full.dims(y)]) for t, y in zip(items, first[ni:])
+            ]
+            self._scan_store(full, op, stores, nits, first, full.idx(0))
+            self._scan_loop(full, op, seqs, stores, nits, full.idx(1), n)
+            full.add(scf.YieldOp(*nits))
+            is_empty = e.cmpi("eq", n, e.idx(0))
+            result = e.add(scf.IfOp(is_empty, [memref_type(t) for t in items], empty.ops, full.ops))
+            nits = list(result.owner.results)  # type: ignore[union-attr]
+        for r, buf in zip(op.outs, stores + nits):
+            m[r] = buf
+
+    def _scan_loop(
+        self, e: _Emitter, op: loop.ScanOp, seqs: list[SSAValue], stores: list[SSAValue],
+        nits: list[SSAValue], start: SSAValue, stop: SSAValue,
+    ) -> None:  # fmt: skip
+        body = _Emitter(self.b)
+        block = Block(arg_types=[INDEX])
+        ys = self._scan_step(body, op, seqs, stores, block.args[0])
+        self._scan_store(body, op, stores, nits, ys, block.args[0])
+        block.add_ops(body.ops)
+        block.add_op(scf.YieldOp())
+        e.add(scf.ForOp(start, stop, e.idx(1), [], block))
+
+    def _scan_step(
+        self, e: _Emitter, op: loop.ScanOp, seqs: list[SSAValue], stores: list[SSAValue],
+        i: SSAValue,
+    ) -> list[SSAValue]:  # fmt: skip
+        """The body lowered into ``e`` for step ``i``; the yielded buffers."""
+        block = op.body.block
+        args = list(block.args)
+        mapping: dict[SSAValue, SSAValue] = {}
+        if args[0].uses:
+            i_buf = e.alloc(TensorType(IntegerType(64), []), [])
+            e.add(memref.StoreOp.get(e.add(arith.IndexCastOp(i, IntegerType(64))), i_buf, []))
+            mapping[args[0]] = i_buf
+        pos = 1
+        for seq in seqs:
+            mapping[args[pos]] = _row_view(e, seq, i)
+            pos += 1
+        for j, (taps, flag) in enumerate(zip(op.tap_lists(), op.last_flags())):
+            depth = -taps[0]
+            for t in taps:
+                if flag:
+                    mapping[args[pos]] = stores[j]
+                else:
+                    mapping[args[pos]] = _row_view(e, stores[j], e.addi(i, e.idx(depth + t)))
+                pos += 1
+        for p, v in zip(args[pos:], op.params):
+            mapping[p] = self.m[v]
+        _Lowering(self.b, e, mapping).run([o for o in block.ops if not isinstance(o, loop.YieldOp)])
+        return [mapping[v] for v in block.last_op.values]  # type: ignore[union-attr]
+
+    def _scan_store(
+        self, e: _Emitter, op: loop.ScanOp, stores: list[SSAValue], nits: list[SSAValue],
+        ys: list[SSAValue], i: SSAValue,
+    ) -> None:  # fmt: skip
+        """Copy step ``i``'s values into their rows, after checking their sizes. A
+        state that keeps only its last row is overwritten in place, so a value that
+        reads such a state is copied out first."""
+        taps, last = op.tap_lists(), op.last_flags()
+        in_place = {stores[j] for j, flag in enumerate(last) if flag}
+        ys = list(ys)
+        for j, flag in enumerate(last):
+            if flag and buffer_base(ys[j]) in in_place:
+                ys[j] = e.fresh_copy(ys[j], ys[j].type)
+        for j, y in enumerate(ys):
+            if j < len(stores):
+                store = stores[j]
+                target = store if last[j] else _row_view(e, store, e.addi(i, e.idx(-taps[j][0])))
+                what = f"the recurrent output {j}"
+                want = e.dims(store) if last[j] else e.dims(store)[1:]
+            else:
+                target = _row_view(e, nits[j - len(stores)], i)
+                what = f"output {j}"
+                want = e.dims(nits[j - len(stores)])[1:]
+            for d, (got, expected) in enumerate(zip(e.dims(y), want)):
+                e.check_equal(
+                    got, expected,
+                    f"scan: a step yields size {{0}} in dimension {d} of {what}, whose "
+                    "rows have size {1}",
+                )
+            e.copy_map(y, target)
+
+    # -- if ------------------------------------------------------------------------
+
+    def if_(self, op: loop.IfOp) -> None:
+        """An ``scf.if`` whose branches each lower their ops and yield buffers they
+        own, of the result types (a value the branch did not allocate, or of a
+        more static type, is copied)."""
+        e = self.e
+        cond = e.add(memref.LoadOp.get(self.m[op.cond], []))
+        types = [memref_type(r.type) for r in op.outs]
+        branches = []
+        for region in (op.then_region, op.else_region):
+            be = _Emitter(self.b)
+            mapping: ChainMap[SSAValue, SSAValue] = ChainMap({}, self.m)
+            block = region.block
+            _Lowering(self.b, be, mapping).run([o for o in block.ops if not isinstance(o, loop.YieldOp)])  # type: ignore[arg-type]
+            made = {o.results[0] for o in be.ops if isinstance(o, memref.AllocOp)}
+            outs = []
+            for v, t, r in zip(block.last_op.values, types, op.outs):  # type: ignore[union-attr]
+                buf = mapping[v]
+                if buf not in made or buf.type != t or buf in outs:
+                    buf = be.fresh_copy(buf, r.type)
+                outs.append(buf)
+            be.add(scf.YieldOp(*outs))
+            branches.append(be.ops)
+        result = e.add(scf.IfOp(cond, types, branches[0], branches[1]))
+        for r, v in zip(op.outs, result.owner.results):  # type: ignore[union-attr]
+            self.m[r] = v
+
+
+def _row_view(e: _Emitter, buf: SSAValue, i: SSAValue) -> SSAValue:
+    """Row ``i`` of ``buf`` (its leading dimension dropped), as a view."""
+    offset, strides = e.layout(buf)
+    sizes = e.dims(buf)[1:]
+    t = TensorType(buf.type.element_type, [DYNAMIC_INDEX] * len(sizes))  # type: ignore[attr-defined]
+    return e.view(buf, e.addi(offset, e.muli(i, strides[0])), sizes, strides[1:], t)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from symopt.configparser import config
 from symopt.ir.operators import install_tensor_functions
 from symopt.ir.variable import TensorType, Variable
-from symopt.tensor import nnet, operators
+from symopt.tensor import nnet, operators, shared_randomstreams
 from symopt.tensor.loop import map_index
 from symopt.tensor.basic import (
     abs_,
@@ -103,6 +103,7 @@ from symopt.tensor.basic import (
 from symopt.tensor.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, set_subtensor
+from symopt.tensor.scan import scan
 
 # every variable's operators and methods (x + y, x[i], x.sum(), x.eval()) call these
 install_tensor_functions(operators)

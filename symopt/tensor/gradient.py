@@ -265,7 +265,8 @@ def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
         mapping = {block.args[0]: j.value}
         for inner in block.ops:
             if isinstance(inner, sym.YieldOp):
-                return Variable(mapping[inner.value] if inner.value in mapping else inner.value)
+                (v,) = inner.values
+                return Variable(mapping.get(v, v))
             clone = inner.clone(value_mapper=mapping)
             detach_uses(clone)
         raise AssertionError("internal error: map_index body without sym.yield")

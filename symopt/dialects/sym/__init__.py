@@ -18,8 +18,8 @@ Shared variables are module symbols::
     sym.write @w, %new : tensor<?xf64>
 
 The ops are defined by family: ``base`` (shared helpers, ``sym.constant``, the
-canonicalization trait), ``elementwise``, ``reduction``, ``shape``, ``random`` and
-``globals``; this module gathers them into the ``Sym`` dialect.
+canonicalization trait), ``elementwise``, ``reduction``, ``shape``, ``control``
+(``sym.scan``, ``sym.if``), ``random`` and ``globals``; this module gathers them into the ``Sym`` dialect.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ from symopt.dialects.sym.elementwise import (
     UnaryOp,
     XorOp,
 )
+from symopt.dialects.sym.control import IfOp, ScanOp
 from symopt.dialects.sym.globals import GlobalOp, PlaceholderOp, ReadOp, WriteOp
 from symopt.dialects.sym.random import (
     RANDOM_DISTRIBUTIONS,
@@ -145,7 +146,7 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
-        YieldOp, MapIndexOp, RandomOp, MrgUniformOp, MultinomialFromUniformOp,
+        YieldOp, MapIndexOp, ScanOp, IfOp, RandomOp, MrgUniformOp, MultinomialFromUniformOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
     [RandomStateType],
@@ -159,11 +160,11 @@ __all__ = [
     "ClipOp", "CmpOp", "ConcatenateOp", "ConstantOp", "CoshOp", "CosOp",
     "DimShuffleOp", "DivOp", "DotOp", "ElementwiseOp", "Expm1Op", "ExpOp",
     "FloatUnaryOp", "FloorDivOp", "FloorOp", "FoldConstants", "GlobalOp",
-    "IncSubtensorOp", "InvertOp", "Log1pOp", "Log2Op", "Log10Op", "LogOp",
+    "IfOp", "IncSubtensorOp", "InvertOp", "Log1pOp", "Log2Op", "Log10Op", "LogOp",
     "MapIndexOp", "MaximumOp", "MinimumOp", "ModOp", "MrgUniformOp", "MulOp",
     "MultinomialFromUniformOp", "NegOp", "OrOp", "PlaceholderOp", "PowOp",
     "RandomOp", "RandomStateType", "ReadOp", "ReduceOp", "ReshapeOp", "RoundEvenOp",
-    "RunsOnHost", "SelectOp", "SetSubtensorOp", "ShapeOp", "SigmoidOp", "SignOp",
+    "RunsOnHost", "ScanOp", "SelectOp", "SetSubtensorOp", "ShapeOp", "SigmoidOp", "SignOp",
     "SinhOp", "SinOp", "SoftplusOp", "SqrtOp", "SubOp", "SubtensorOp", "Sym",
     "SymCanonicalization", "TanhOp", "TanOp", "TernaryOp", "UnaryOp", "WriteOp",
     "XorOp", "YieldOp",

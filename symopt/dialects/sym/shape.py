@@ -709,15 +709,16 @@ class ArangeOp(IRDLOperation):
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """``sym.yield %v : tensor<?xf64>``: the value of one iteration of a loop body."""
+    """``sym.yield %a, %b : tensor<?xf64>, tensor<f64>``: the values one iteration of a
+    loop body (or one branch of ``sym.if``) produces."""
 
     name = "sym.yield"
-    value = operand_def(AnyTensor)
+    values = var_operand_def(AnyTensor)
     traits = traits_def(IsTerminator(), Pure())
-    assembly_format = "$value attr-dict `:` type($value)"
+    assembly_format = "$values attr-dict `:` type($values)"
 
-    def __init__(self, value: SSAValue):
-        super().__init__(operands=[value])
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[list(values)])
 
 
 @irdl_op_definition
@@ -748,16 +749,16 @@ class MapIndexOp(IRDLOperation):
                 f"'{self.name}' op body must take one tensor<i64> argument (the index)"
             )
         last = block.last_op
-        if not isinstance(last, YieldOp):
-            raise VerifyException(f"'{self.name}' op body must end with sym.yield")
-        item = static_shape(last.value.type)
+        if not isinstance(last, YieldOp) or len(last.values) != 1:
+            raise VerifyException(f"'{self.name}' op body must end with a sym.yield of one value")
+        item = static_shape(last.values[0].type)
         out = static_shape(self.result.type)
-        if len(out) != len(item) + 1 or dtype_of(self.result.type) != dtype_of(last.value.type) or any(
+        if len(out) != len(item) + 1 or dtype_of(self.result.type) != dtype_of(last.values[0].type) or any(
             a is not None and b is not None and a != b for a, b in zip(out[1:], item)
         ):
             raise VerifyException(
                 f"'{self.name}' op result type {self.result.type} does not stack the "
-                f"yielded {last.value.type}"
+                f"yielded {last.values[0].type}"
             )
 
     def evaluate_region(self, run, n: np.ndarray) -> tuple[np.ndarray, ...]:  # type: ignore[no-untyped-def]
@@ -767,7 +768,7 @@ class MapIndexOp(IRDLOperation):
             raise ValueError(f"'{self.name}': negative trip count {count}")
         block = self.body.block
         items = [run(block, [np.array(i, dtype=np.int64)])[0] for i in range(count)]
-        item_type = block.last_op.value.type  # type: ignore[union-attr]
+        item_type = block.last_op.values[0].type  # type: ignore[union-attr]
         if not items:
             shape = tuple(0 if s is None else s for s in static_shape(item_type))
             return (np.zeros((0, *shape), dtype=dtype_of(item_type)),)
