@@ -37,7 +37,7 @@ _LAZY = {
     "register_pass": "symopt.passes",
     "register_dialect": "symopt.dialects.context",
 }
-_SUBMODULES = ("printing", "tensor", "gradient")
+_SUBMODULES = ("printing", "tensor", "gradient", "ifelse")
 _WITHOUT_FRONTEND = frozenset({"config", "Mode", "register_pass", "register_dialect"})
 
 __all__ = sorted([*_LAZY, *_SUBMODULES])

@@ -53,13 +53,13 @@ from xdsl.irdl import (
 from xdsl.parser import Parser
 from xdsl.printer import Printer
 from xdsl.traits import (
-    SymbolOpInterface,
+    IsolatedFromAbove,
     IsTerminator,
     MemoryReadEffect,
     MemoryWriteEffect,
     Pure,
-    IsolatedFromAbove,
     RecursiveMemoryEffect,
+    SymbolOpInterface,
 )
 from xdsl.utils.exceptions import VerifyException
 

@@ -42,6 +42,12 @@ def _sym_stabilize() -> type[ModulePass]:
     return SymStabilizePass
 
 
+def _control_flow_sink() -> type[ModulePass]:
+    from symopt.passes.control_flow_sink import ControlFlowSinkPass
+
+    return ControlFlowSinkPass
+
+
 def _convert_sym_to_loop() -> type[ModulePass]:
     from symopt.passes.convert_sym_to_loop import ConvertSymToLoopPass
 
@@ -95,6 +101,7 @@ _BUILTIN: dict[str, PassFactory] = {
     "cse": _cse,
     "dce": _dce,
     "sym-stabilize": _sym_stabilize,
+    "control-flow-sink": _control_flow_sink,
     "sym-split-host": _sym_split_host,
     "convert-sym-to-loop": _convert_sym_to_loop,
     "loop-fuse": _loop_fuse,
@@ -152,7 +159,7 @@ def pass_summary(name: str) -> str:
 
 
 NAMED_PIPELINES: dict[str, str] = {
-    "sym-opt": "canonicalize,sym-stabilize,cse,dce",
+    "sym-opt": "canonicalize,sym-stabilize,cse,dce,control-flow-sink",
     "lower-cpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
     "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf",
     "cpu": "sym-opt,lower-cpu",

@@ -125,10 +125,10 @@ def _structural(op: Operation) -> Operation | None:
         new.attributes |= op.attributes
         return new
     if isinstance(op, sym.IfOp):
-        return loop.IfOp(
-            op.cond, op.detach_region(op.then_region), op.detach_region(op.else_region),
-            [r.type for r in op.outs],
-        )  # fmt: skip
+        then_region, else_region = op.then_region, op.else_region
+        op.detach_region(then_region)
+        op.detach_region(else_region)
+        return loop.IfOp(op.cond, then_region, else_region, [r.type for r in op.outs])
     if isinstance(op, sym.YieldOp):
         return loop.YieldOp(*op.values)
     if isinstance(op, sym.ReadOp):

@@ -1076,10 +1076,13 @@ class _Lowering:
         taps, last = op.tap_lists(), op.last_flags()
         in_place = {stores[j] for j, flag in enumerate(last) if flag}
         ys = list(ys)
+        direct = self._scan_write_in_place(e, op, stores, nits, ys, i)
         for j, flag in enumerate(last):
             if flag and buffer_base(ys[j]) in in_place:
                 ys[j] = e.fresh_copy(ys[j], ys[j].type)
         for j, y in enumerate(ys):
+            if j in direct:
+                continue
             if j < len(stores):
                 store = stores[j]
                 target = store if last[j] else _row_view(e, store, e.addi(i, e.idx(-taps[j][0])))
@@ -1096,6 +1099,54 @@ class _Lowering:
                     "rows have size {1}",
                 )
             e.copy_map(y, target)
+
+    def _scan_write_in_place(
+        self, e: _Emitter, op: loop.ScanOp, stores: list[SSAValue], nits: list[SSAValue],
+        ys: list[SSAValue], i: SSAValue,
+    ) -> set[int]:  # fmt: skip
+        """A yielded value that the step allocated and only loops write and read is
+        computed in its row instead: the allocation is replaced by the row's view
+        (its sizes checked against the row's right there, before anything writes). Not for a state kept as its
+        last row (the step still reads it), nor for a buffer the step allocates
+        itself (the stacked outputs of step 0). The outputs written so."""
+        taps, last = op.tap_lists(), op.last_flags()
+        made_here = {id(o) for o in e.ops}
+        done: set[int] = set()
+        seen: set[SSAValue] = set()
+        for j, y in enumerate(ys):
+            owner = y.owner
+            if not isinstance(owner, memref.AllocOp) or id(owner) not in made_here or y in seen:
+                continue
+            seen.add(y)
+            # only loops that address the buffer through its strides (a view's
+            # offsets would be relative to the whole buffer)
+            if not all(isinstance(u.operation, (loop.MapOp, loop.ReduceOp)) for u in y.uses):
+                continue
+            if j < len(stores):
+                if last[j]:
+                    continue
+                buf, row = stores[j], (i, -taps[j][0])
+                what = f"the recurrent output {j}"
+            else:
+                buf, row = nits[j - len(stores)], (i, 0)
+                what = f"output {j}"
+            if id(buf.owner) in made_here:
+                continue
+            pre = _Emitter(self.b)
+            index = row[0] if row[1] == 0 else pre.addi(row[0], pre.idx(row[1]))
+            target = _row_view(pre, buf, index)
+            for d, (got, expected) in enumerate(zip(pre.dims(y), pre.dims(buf)[1:])):
+                pre.check_equal(
+                    got, expected,
+                    f"scan: a step yields size {{0}} in dimension {d} of {what}, whose "
+                    "rows have size {1}",
+                )
+            position = e.ops.index(owner)
+            e.ops[position : position + 1] = pre.ops
+            y.replace_all_uses_with(target)
+            owner.drop_all_references()
+            done.add(j)
+        return done
 
     # -- if ------------------------------------------------------------------------
 

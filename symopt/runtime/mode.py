@@ -40,7 +40,7 @@ class Mode:
     ``pipeline`` it runs.
 
     The default pipeline is ``cpu`` for native code (``sym-opt`` then the lowering
-    to LLVM, ``lower-cpu``) and ``sym-opt`` (``canonicalize,sym-stabilize,cse,dce``)
+    to LLVM, ``lower-cpu``) and ``sym-opt`` (``canonicalize,sym-stabilize,cse,dce,control-flow-sink``)
     for the reference executor. A native pipeline that stops at the sym level is
     completed with ``lower-cpu``; ``''`` runs no sym pass.
 

@@ -104,6 +104,7 @@ from symopt.tensor.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, set_subtensor
 from symopt.tensor.scan import scan
+from symopt.tensor import ifelse as _ifelse  # noqa: F401  (registers the gradient of sym.if)
 
 # every variable's operators and methods (x + y, x[i], x.sum(), x.eval()) call these
 install_tensor_functions(operators)

@@ -505,3 +505,37 @@ func.func @unsigned_reduce(%u: tensor<?xui8>, %i: tensor<?xi8>) -> (tensor<ui8>,
   %2 = sym.reduce "max" %i axes = array<i64: 0> : tensor<?xi8> -> tensor<i8>
   func.return %0, %1, %2 : tensor<ui8>, tensor<i64>, tensor<i8>
 }
+
+// -----
+
+// sym.scan becomes loop.scan with the same operands, taps and storage; its body
+// (isolated from above) is lowered too. sym.if becomes loop.if, branch by branch.
+// CHECK-LABEL: func.func @scan
+// CHECK:         %{{.*}} = loop.scan %n seqs(%x : tensor<?xf64>) inits(%h0 : tensor<1xf64>) taps = [array<i64: -1>] last = array<i64: 0> {truncate_gradient = 3 : i64} : tensor<i64> -> (tensor<?xf64>) {
+// CHECK-NEXT:    ^bb0(%i: tensor<i64>, %xt: tensor<f64>, %hp: tensor<f64>):
+// CHECK-NEXT:      %[[S:.*]] = loop.map ins(%xt, %hp : tensor<f64>, tensor<f64>) -> tensor<f64> {
+// CHECK:           loop.yield %[[S]] : tensor<f64>
+// CHECK-LABEL: func.func @branch
+// CHECK:         %{{.*}} = loop.if %c : tensor<i1> -> (tensor<?xf64>) {
+// CHECK-NEXT:      loop.yield %x : tensor<?xf64>
+// CHECK-NEXT:    } else {
+// CHECK-NEXT:      %[[E:.*]] = loop.map ins(%x : tensor<?xf64>) -> tensor<?xf64> {
+// CHECK:           math.exp
+// CHECK:           loop.yield %[[E]] : tensor<?xf64>
+func.func @scan(%n: tensor<i64>, %x: tensor<?xf64>, %h0: tensor<1xf64>) -> tensor<?xf64> {
+  %h = sym.scan %n seqs(%x : tensor<?xf64>) inits(%h0 : tensor<1xf64>) taps = [array<i64: -1>] last = array<i64: 0> {truncate_gradient = 3 : i64} : tensor<i64> -> (tensor<?xf64>) {
+  ^bb0(%i: tensor<i64>, %xt: tensor<f64>, %hp: tensor<f64>):
+    %s = sym.add %xt, %hp : (tensor<f64>, tensor<f64>) -> tensor<f64>
+    sym.yield %s : tensor<f64>
+  }
+  func.return %h : tensor<?xf64>
+}
+func.func @branch(%c: tensor<i1>, %x: tensor<?xf64>) -> tensor<?xf64> {
+  %r = sym.if %c : tensor<i1> -> (tensor<?xf64>) {
+    sym.yield %x : tensor<?xf64>
+  } else {
+    %e = sym.exp %x : tensor<?xf64>
+    sym.yield %e : tensor<?xf64>
+  }
+  func.return %r : tensor<?xf64>
+}

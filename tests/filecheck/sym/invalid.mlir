@@ -209,6 +209,86 @@ func.func @map_result(%n: tensor<i64>, %v: tensor<3xf64>) -> tensor<?xf64> {
 
 // -----
 
+func.func @scan_taps_not_negative(%n: tensor<i64>, %h0: tensor<1xf64>) -> tensor<?xf64> {
+  %0 = sym.scan %n inits(%h0 : tensor<1xf64>) taps = [array<i64: 1>] last = array<i64: 0> : tensor<i64> -> (tensor<?xf64>) {
+  ^bb0(%i: tensor<i64>, %h: tensor<f64>):
+    sym.yield %h : tensor<f64>
+  }
+  func.return %0 : tensor<?xf64>
+}
+// CHECK: 'sym.scan' op taps of output 0 must be negative and increasing, got [1]
+
+// -----
+
+func.func @scan_init_rows(%n: tensor<i64>, %h0: tensor<3xf64>) -> tensor<?xf64> {
+  %0 = sym.scan %n inits(%h0 : tensor<3xf64>) taps = [array<i64: -2, -1>] last = array<i64: 0> : tensor<i64> -> (tensor<?xf64>) {
+  ^bb0(%i: tensor<i64>, %a: tensor<f64>, %b: tensor<f64>):
+    sym.yield %a : tensor<f64>
+  }
+  func.return %0 : tensor<?xf64>
+}
+// CHECK: 'sym.scan' op initial value 0 must have a static leading size 2 (its deepest tap), got tensor<3xf64>
+
+// -----
+
+func.func @scan_body_args(%n: tensor<i64>, %x: tensor<?x3xf64>) -> tensor<?x3xf64> {
+  %0 = sym.scan %n seqs(%x : tensor<?x3xf64>) taps = [] last = array<i64> : tensor<i64> -> (tensor<?x3xf64>) {
+  ^bb0(%i: tensor<i64>, %r: tensor<4xf64>):
+    sym.yield %r : tensor<4xf64>
+  }
+  func.return %0 : tensor<?x3xf64>
+}
+// CHECK: 'sym.scan' op body arguments (tensor<i64>, tensor<4xf64>) do not match the expected (tensor<i64>, tensor<3xf64>)
+
+// -----
+
+func.func @scan_yield_type(%n: tensor<i64>, %h0: tensor<1x3xf64>) -> tensor<?x3xf64> {
+  %0 = sym.scan %n inits(%h0 : tensor<1x3xf64>) taps = [array<i64: -1>] last = array<i64: 0> : tensor<i64> -> (tensor<?x3xf64>) {
+  ^bb0(%i: tensor<i64>, %h: tensor<3xf64>):
+    %c = sym.constant dense<1.0> : tensor<4xf64>
+    sym.yield %c : tensor<4xf64>
+  }
+  func.return %0 : tensor<?x3xf64>
+}
+// CHECK: 'sym.scan' op body yields tensor<4xf64> for the recurrent output 0 of rows tensor<3xf64>
+
+// -----
+
+func.func @scan_not_isolated(%n: tensor<i64>, %v: tensor<f64>) -> tensor<?xf64> {
+  %0 = sym.scan %n taps = [] last = array<i64> : tensor<i64> -> (tensor<?xf64>) {
+  ^bb0(%i: tensor<i64>):
+    sym.yield %v : tensor<f64>
+  }
+  func.return %0 : tensor<?xf64>
+}
+// CHECK: Operation using value defined out of its IsolatedFromAbove parent
+
+// -----
+
+func.func @if_branch_types(%c: tensor<i1>, %a: tensor<3xf64>, %b: tensor<3xi32>) -> tensor<3xf64> {
+  %0 = sym.if %c : tensor<i1> -> (tensor<3xf64>) {
+    sym.yield %a : tensor<3xf64>
+  } else {
+    sym.yield %b : tensor<3xi32>
+  }
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.if' op result 0 of type tensor<3xf64> does not match the branches' tensor<3xf64> and tensor<3xi32>
+
+// -----
+
+func.func @if_condition(%c: tensor<f64>, %a: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = sym.if %c : tensor<f64> -> (tensor<3xf64>) {
+    sym.yield %a : tensor<3xf64>
+  } else {
+    sym.yield %a : tensor<3xf64>
+  }
+  func.return %0 : tensor<3xf64>
+}
+// CHECK: 'sym.if' op condition must be tensor<i1>, got tensor<f64>
+
+// -----
+
 func.func @parse_error(%a: tensor<3xf64>) -> tensor<3xf64> {
   %0 = sym.exp %a, : tensor<3xf64>
   func.return %0 : tensor<3xf64>
