@@ -820,6 +820,88 @@ class UpdateOp(_SpecOp):
 
 
 @irdl_op_definition
+class GatherOp(IRDLOperation):
+    """``%r = loop.gather %x[%i, %j] spec = array<i64: 1, 0, 1> : (...) -> tensor<...>``:
+    ``sym.advanced_subtensor`` on tensors (NumPy's integer-array indexing; see
+    there). Bufferized into explicit loops that check every index."""
+
+    name = "loop.gather"
+    x = operand_def()
+    indices = var_operand_def()
+    spec = prop_def(DenseArrayBase)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$x `[` $indices `]` `spec` `=` qualified($spec) attr-dict `:` functional-type(operands, results)"
+    )
+
+    def __init__(self, x: SSAValue, indices: Sequence[SSAValue], spec: DenseArrayBase, result_type: Attribute):
+        super().__init__(
+            operands=[x, list(indices)], result_types=[result_type], properties={"spec": spec}
+        )
+
+    def spec_list(self) -> list[int]:
+        return [int(v) for v in self.spec.get_values()]
+
+    def verify_(self) -> None:
+        if sum(self.spec_list()) != len(self.indices):
+            raise VerifyException(f"'{self.name}' op spec does not match the index operands")
+
+
+@irdl_op_definition
+class ScatterOp(IRDLOperation):
+    """``%r = loop.scatter "inc" %x[%i], %y spec = array<i64: 1> : (...) -> tensor<...>``:
+    ``sym.advanced_inc_subtensor`` (``"inc"``, repeated indices accumulate) or
+    ``sym.advanced_set_subtensor`` (``"set"``) on tensors: a copy of ``x`` updated
+    at the indexed elements, after every index was checked."""
+
+    name = "loop.scatter"
+    kind = prop_def(StringAttr)
+    x = operand_def()
+    y = operand_def()
+    indices = var_operand_def()
+    spec = prop_def(DenseArrayBase)
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = (
+        "$kind $x `[` $indices `]` `,` $y `spec` `=` qualified($spec) attr-dict `:` "
+        "functional-type(operands, results)"
+    )
+
+    def __init__(
+        self, kind: str, x: SSAValue, y: SSAValue, indices: Sequence[SSAValue], spec: DenseArrayBase,
+    ):  # fmt: skip
+        super().__init__(
+            operands=[x, y, list(indices)], result_types=[x.type],
+            properties={"kind": StringAttr(kind), "spec": spec},
+        )  # fmt: skip
+
+    def spec_list(self) -> list[int]:
+        return [int(v) for v in self.spec.get_values()]
+
+    def verify_(self) -> None:
+        if self.kind.data not in ("inc", "set"):
+            raise VerifyException(f"'{self.name}' op kind must be \"inc\" or \"set\"")
+        if sum(self.spec_list()) != len(self.indices):
+            raise VerifyException(f"'{self.name}' op spec does not match the index operands")
+
+
+@irdl_op_definition
+class NonzeroOp(IRDLOperation):
+    """``%r = loop.nonzero %x : tensor<?x?xi1> -> tensor<2x?xi64>``: ``sym.nonzero``
+    on tensors (the indices of the nonzero elements, one row per dimension)."""
+
+    name = "loop.nonzero"
+    x = operand_def()
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$x attr-dict `:` type($x) `->` type($result)"
+
+    def __init__(self, x: SSAValue, result_type: Attribute):
+        super().__init__(operands=[x], result_types=[result_type])
+
+
+@irdl_op_definition
 class DimShuffleOp(IRDLOperation):
     """``%r = loop.dimshuffle %x [1, -1, 0] : tensor<?x?xf64> -> tensor<?x1x?xf64>``:
     Theano's dimshuffle (``-1`` inserts a size-1 dimension; dimensions left out have
@@ -1144,7 +1226,7 @@ Loop = Dialect(
     "loop",
     [
         MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp,
-        SliceOp, UpdateOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
+        SliceOp, UpdateOp, GatherOp, ScatterOp, NonzeroOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
         RangeOp, GenerateOp, ScanOp, IfOp, MrgUniformOp, MultinomialOp, GlobalOp, ReadOp, WriteOp,
     ],  # fmt: skip
     [],
@@ -1157,9 +1239,9 @@ def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
 
 
 __all__ = [
-    "BroadcastOp", "CheckOp", "ConcatOp", "DimShuffleOp", "DotOp", "GenerateOp",
-    "GlobalOp", "IfOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp",
+    "BroadcastOp", "CheckOp", "ConcatOp", "DimShuffleOp", "DotOp", "GatherOp", "GenerateOp",
+    "GlobalOp", "IfOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp", "NonzeroOp",
     "REDUCE_KINDS", "RangeOp", "ReadOp", "ReduceOp", "ReshapeOp", "SLICE_DYNAMIC",
-    "SLICE_NONE", "ScanOp", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
+    "SLICE_NONE", "ScanOp", "ScatterOp", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
     "new_body",
 ]  # fmt: skip

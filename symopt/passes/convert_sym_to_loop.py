@@ -6,7 +6,8 @@ constant operand becomes a scalar constant in the body), ``sym.reduce``/
 (higher ranks a ``loop.reduce``). The structural ops become their loop-level
 counterparts: ``sym.dimshuffle`` ``loop.dimshuffle`` (a layout change that
 ``loop-fuse`` folds into the loops reading it), ``sym.subtensor`` ``loop.slice``,
-``sym.inc_subtensor``/``sym.set_subtensor`` ``loop.update``, ``sym.reshape``,
+``sym.inc_subtensor``/``sym.set_subtensor`` ``loop.update``, advanced indexing
+``loop.gather``/``loop.scatter``/``loop.nonzero``, ``sym.reshape``,
 ``sym.shape``, ``sym.concatenate``, ``sym.alloc`` (``loop.broadcast``),
 ``sym.arange`` (``loop.range``), ``sym.map_index`` (``loop.generate``),
 ``sym.scan`` (``loop.scan``), ``sym.if`` (``loop.if``), the MRG ops,
@@ -96,6 +97,13 @@ def _structural(op: Operation) -> Operation | None:
     if isinstance(op, (sym.IncSubtensorOp, sym.SetSubtensorOp)):
         kind = "inc" if isinstance(op, sym.IncSubtensorOp) else "set"
         return loop.UpdateOp(kind, op.x, op.y, op.indices, _spec(op))
+    if isinstance(op, sym.AdvancedSubtensorOp):
+        return loop.GatherOp(op.x, op.indices, op.spec, op.result.type)
+    if isinstance(op, (sym.AdvancedIncSubtensorOp, sym.AdvancedSetSubtensorOp)):
+        kind = "inc" if isinstance(op, sym.AdvancedIncSubtensorOp) else "set"
+        return loop.ScatterOp(kind, op.x, op.y, op.indices, op.spec)
+    if isinstance(op, sym.NonzeroOp):
+        return loop.NonzeroOp(op.x, op.result.type)
     if isinstance(op, sym.ShapeOp):
         return loop.ShapeOp(op.x, op.result.type)
     if isinstance(op, sym.ReshapeOp):

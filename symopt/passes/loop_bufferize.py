@@ -435,6 +435,12 @@ class _Lowering:
             self.arange(op)
         elif isinstance(op, loop.GenerateOp):
             self.map_index(op)
+        elif isinstance(op, loop.GatherOp):
+            self.gather(op)
+        elif isinstance(op, loop.ScatterOp):
+            self.scatter(op)
+        elif isinstance(op, loop.NonzeroOp):
+            self.nonzero(op)
         elif isinstance(op, loop.ScanOp):
             self.scan(op)
         elif isinstance(op, loop.IfOp):
@@ -961,6 +967,201 @@ class _Lowering:
         target = e.view(out, e.addi(offset, e.muli(i, strides[0])), sizes, strides[1:], row_t)
         e.copy_map(item, target)
 
+
+    # -- advanced indexing -----------------------------------------------------------
+
+    def _nest(self, e: _Emitter, sizes: Sequence[SSAValue], build: Callable[[_Emitter, list[SSAValue]], None], ivs: list[SSAValue] | None = None) -> None:
+        """``scf.for`` loops over ``sizes`` (outermost first); ``build`` fills the
+        innermost body, given its emitter and the induction variables."""
+        ivs = ivs or []
+        if len(ivs) == len(sizes):
+            build(e, ivs)
+            return
+        block = Block(arg_types=[INDEX])
+        inner = _Emitter(self.b)
+        self._nest(inner, sizes, build, [*ivs, block.args[0]])
+        block.add_ops(inner.ops)
+        block.add_op(scf.YieldOp())
+        e.add(scf.ForOp(e.idx(0), sizes[len(ivs)], e.idx(1), [], block))
+
+    def _index_space(self, e: _Emitter, op: loop.GatherOp | loop.ScatterOp, x: SSAValue, indices: list[SSAValue]) -> tuple[list[SSAValue], list[int], bool]:
+        """The broadcast sizes of the index tensors (checked to agree), the
+        indexed dimensions of ``x``, and whether they are adjacent."""
+        statics = [_static(v.type) for v in indices]
+        rank = len(statics[0]) if statics else 0
+        sizes: list[SSAValue] = []
+        for d in range(rank):
+            sized = [v for v, st in zip(indices, statics) if st[d] != 1]
+            if not sized:
+                sizes.append(e.idx(1))
+                continue
+            first = e.dim(sized[0], d)
+            for v in sized[1:]:
+                e.check_equal(
+                    e.dim(v, d), first,
+                    f"shape mismatch in {_origin(op)}: the index tensors have sizes {{0}} "
+                    f"and {{1}} in dimension {d}",
+                )
+            sizes.append(first)
+        spec = op.spec_list()
+        positions = [d for d, s in enumerate(spec) if s == 1]
+        adjacent = positions == list(range(positions[0], positions[-1] + 1))
+        return sizes, positions, adjacent
+
+    def _region_sizes(self, e: _Emitter, x: SSAValue, index_sizes: list[SSAValue], positions: list[int], adjacent: bool) -> list[SSAValue]:
+        xs = e.dims(x)
+        rest = [xs[d] for d in range(len(xs)) if d not in positions]
+        if adjacent:
+            return xs[: positions[0]] + index_sizes + xs[positions[-1] + 1 :]
+        return index_sizes + rest
+
+    def _x_position(
+        self, e: _Emitter, op: loop.GatherOp | loop.ScatterOp, x: SSAValue,
+        indices: list[SSAValue], ivs: list[SSAValue], positions: list[int], adjacent: bool,
+        check: bool, n_index: int,
+    ) -> list[SSAValue]:  # fmt: skip
+        """The element of ``x`` that region position ``ivs`` reads or writes:
+        each index tensor is read at the broadcast position, wrapped if negative
+        and (when ``check``) checked against its dimension."""
+        rank_x = len(_static(x.type))
+        if adjacent:
+            b_ivs = ivs[positions[0] : positions[0] + n_index]
+            other = ivs[: positions[0]] + ivs[positions[0] + n_index :]
+        else:
+            b_ivs = ivs[:n_index]
+            other = ivs[n_index:]
+        values: dict[int, SSAValue] = {}
+        for t, d in zip(indices, positions):
+            st = _static(t.type)
+            at = [e.idx(0) if s == 1 else b for s, b in zip(st, b_ivs)]
+            raw = e.add(memref.LoadOp.get(t, at))
+            v = e.add(arith.IndexCastOp(raw, INDEX))
+            size = e.dim(x, d)
+            negative = e.cmpi("slt", v, e.idx(0))
+            v = e.select(negative, e.addi(v, size), v)
+            if check:
+                raw64 = raw if raw.type == IntegerType(64) else e.add(arith.ExtSIOp(raw, IntegerType(64)))
+                inside = e.add(arith.AndIOp(e.cmpi("sge", v, e.idx(0)), e.cmpi("slt", v, size)))
+                e.check(
+                    inside,
+                    f"index {{0}} is out of bounds for dimension {d} of {_label(op.x)} "
+                    f"with size {{1}} (in {_origin(op)})",
+                    [e.add(arith.IndexCastOp(raw64, INDEX)), size], kind="index",
+                )
+            values[d] = v
+        it = iter(other)
+        return [values[d] if d in values else next(it) for d in range(rank_x)]
+
+    def gather(self, op: loop.GatherOp) -> None:
+        e = self.e
+        x = self.m[op.x]
+        indices = [self.m[v] for v in op.indices]
+        index_sizes, positions, adjacent = self._index_space(e, op, x, indices)
+        sizes = self._region_sizes(e, x, index_sizes, positions, adjacent)
+        out = e.alloc(op.result.type, sizes)
+
+        def body(inner: _Emitter, ivs: list[SSAValue]) -> None:
+            at = self._x_position(inner, op, x, indices, ivs, positions, adjacent, True, len(index_sizes))
+            value = inner.add(memref.LoadOp.get(x, at))
+            inner.add(memref.StoreOp.get(value, out, ivs))
+
+        self._nest(e, sizes, body)
+        self.m[op.result] = out
+
+    def scatter(self, op: loop.ScatterOp) -> None:
+        """Every index is checked in a first loop over the index space; then a
+        second loop writes (``set``) or adds (``inc``, in order, so that repeated
+        indices accumulate) into a copy of ``x``."""
+        e = self.e
+        x = self.m[op.x]
+        y = self.m[op.y]
+        indices = [self.m[v] for v in op.indices]
+        index_sizes, positions, adjacent = self._index_space(e, op, x, indices)
+        sizes = self._region_sizes(e, x, index_sizes, positions, adjacent)
+        for k, (ys, s) in enumerate(zip(_static(y.type), sizes)):
+            if ys != 1:
+                e.check_equal(
+                    e.dim(y, k), s,
+                    f"shape mismatch in {_origin(op)}: the value has size {{0}} in dimension "
+                    f"{k}, the indexed region {{1}}",
+                )
+        n_index = len(index_sizes)
+        rank_x = len(_static(x.type))
+
+        def validate(inner: _Emitter, ivs: list[SSAValue]) -> None:
+            # the index space alone: every other dimension at 0 (not read)
+            full = list(ivs)
+            if adjacent:
+                full = [inner.idx(0)] * positions[0] + full + [inner.idx(0)] * (rank_x - positions[-1] - 1)
+            else:
+                full = full + [inner.idx(0)] * (rank_x - len(positions))
+            self._x_position(inner, op, x, indices, full, positions, adjacent, True, n_index)
+
+        self._nest(e, index_sizes, validate)
+        out = e.fresh_copy(x, op.x.type)
+        elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
+
+        def write(inner: _Emitter, ivs: list[SSAValue]) -> None:
+            at = self._x_position(inner, op, out, indices, ivs, positions, adjacent, False, n_index)
+            y_at = [inner.idx(0) if s == 1 else iv for s, iv in zip(_static(y.type), ivs)]
+            value = inner.add(memref.LoadOp.get(y, y_at))
+            if op.kind.data == "inc":
+                old = inner.add(memref.LoadOp.get(out, at))
+                if isinstance(elem, IntegerType) and elem.width.data == 1:
+                    value = inner.add(arith.OrIOp(old, value))
+                elif isinstance(elem, IntegerType):
+                    value = inner.add(arith.AddiOp(old, value))
+                else:
+                    value = inner.add(arith.AddfOp(old, value))
+            inner.add(memref.StoreOp.get(value, out, at))
+
+        self._nest(e, sizes, write)
+        self.m[op.result] = out
+
+    def nonzero(self, op: loop.NonzeroOp) -> None:
+        """Two passes over ``x``: one counts the nonzero elements, the other,
+        after the result is allocated, writes their indices."""
+        e = self.e
+        x = self.m[op.x]
+        sizes = e.dims(x)
+        count = e.alloc(TensorType(IntegerType(64), []), [])
+        zero64 = e.add(arith.ConstantOp(IntegerAttr(0, IntegerType(64))))
+        e.add(memref.StoreOp.get(zero64, count, []))
+        elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
+
+        def is_nonzero(inner: _Emitter, ivs: list[SSAValue]) -> SSAValue:
+            v = inner.add(memref.LoadOp.get(x, ivs))
+            if isinstance(elem, IntegerType) and elem.width.data == 1:
+                return v
+            if isinstance(elem, IntegerType):
+                return inner.add(arith.CmpiOp(v, inner.add(arith.ConstantOp(IntegerAttr(0, elem))), "ne"))
+            return inner.add(arith.CmpfOp(v, inner.add(arith.ConstantOp(FloatAttr(0.0, elem))), "une"))  # type: ignore[arg-type]
+
+        def bump(inner: _Emitter, then: Callable[[_Emitter, SSAValue], None], ivs: list[SSAValue]) -> None:
+            flag = is_nonzero(inner, ivs)
+            branch = _Emitter(self.b)
+            c = branch.add(memref.LoadOp.get(count, []))
+            then(branch, c)
+            one = branch.add(arith.ConstantOp(IntegerAttr(1, IntegerType(64))))
+            branch.add(memref.StoreOp.get(branch.add(arith.AddiOp(c, one)), count, []))
+            branch.add(scf.YieldOp())
+            inner.add(scf.IfOp(flag, [], branch.ops, [scf.YieldOp()]))
+
+        self._nest(e, sizes, lambda inner, ivs: bump(inner, lambda b, c: None, ivs))
+        n = e.to_index(e.add(memref.LoadOp.get(count, [])))
+        out = e.alloc(op.result.type, [e.idx(len(sizes)), n])
+        e.add(memref.StoreOp.get(zero64, count, []))
+
+        def record(ivs: list[SSAValue]) -> Callable[[_Emitter, SSAValue], None]:
+            def then(b: _Emitter, c: SSAValue) -> None:
+                column = b.add(arith.IndexCastOp(c, INDEX))
+                for d, iv in enumerate(ivs):
+                    value = b.add(arith.IndexCastOp(iv, IntegerType(64)))
+                    b.add(memref.StoreOp.get(value, out, [b.idx(d), column]))
+            return then
+
+        self._nest(e, sizes, lambda inner, ivs: bump(inner, record(ivs), ivs))
+        self.m[op.result] = out
 
     # -- scan ----------------------------------------------------------------------
 

@@ -102,7 +102,7 @@ from symopt.tensor.basic import (
 )
 from symopt.tensor.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
-from symopt.tensor.subtensor import inc_subtensor, set_subtensor
+from symopt.tensor.subtensor import inc_subtensor, nonzero, set_subtensor
 from symopt.tensor.scan import scan
 from symopt.tensor import ifelse as _ifelse  # noqa: F401  (registers the gradient of sym.if)
 

@@ -397,6 +397,30 @@ def _update_subtensor(op, inputs, outputs, grads) -> Grads:
     return [gx, _unbroadcast(gy, y)] + [None] * len(indices)
 
 
+@grad_rule(sym.AdvancedSubtensorOp)
+def _advanced_subtensor(op: sym.AdvancedSubtensorOp, inputs, outputs, grads) -> Grads:
+    """The gradient adds into zeros at the indexed elements (repeated indices
+    accumulate)."""
+    x = inputs[0]
+    indices = [i.value for i in inputs[1:]]
+    g = T.apply(sym.AdvancedIncSubtensorOp(T.zeros_like(x).value, grads[0].value, indices, op.spec_list()))
+    return [g] + [None] * len(indices)
+
+
+@grad_rule(sym.AdvancedIncSubtensorOp, sym.AdvancedSetSubtensorOp)
+def _advanced_update(op, inputs, outputs, grads) -> Grads:  # type: ignore[no-untyped-def]
+    (gz,) = grads
+    x, y = inputs[:2]
+    indices = [i.value for i in inputs[2:]]
+    spec = op.spec_list()
+    gy = T.apply(sym.AdvancedSubtensorOp(gz.value, indices, spec))
+    if isinstance(op, sym.AdvancedSetSubtensorOp):
+        gx = T.apply(sym.AdvancedSetSubtensorOp(gz.value, T.zeros_like(gy).value, indices, spec))
+    else:
+        gx = gz
+    return [gx, _unbroadcast(gy, y)] + [None] * len(indices)
+
+
 def _unbroadcast(g: Variable, y: Variable) -> Variable:
     axes = [i for i, (a, b) in enumerate(zip(y.static_shape, g.static_shape)) if a == 1 and b != 1]
     return T.sum(g, axis=axes, keepdims=True) if axes else g

@@ -19,7 +19,7 @@ Shared variables are module symbols::
 
 The ops are defined by family: ``base`` (shared helpers, ``sym.constant``, the
 canonicalization trait), ``elementwise``, ``reduction``, ``shape``, ``control``
-(``sym.scan``, ``sym.if``), ``random`` and ``globals``; this module gathers them into the ``Sym`` dialect.
+(``sym.scan``, ``sym.if``), ``indexing`` (advanced indexing), ``random`` and ``globals``; this module gathers them into the ``Sym`` dialect.
 """
 
 from __future__ import annotations
@@ -87,6 +87,13 @@ from symopt.dialects.sym.elementwise import (
     XorOp,
 )
 from symopt.dialects.sym.control import IfOp, ScanOp
+from symopt.dialects.sym.indexing import (
+    AdvancedIncSubtensorOp,
+    AdvancedSetSubtensorOp,
+    AdvancedSubtensorOp,
+    NonzeroOp,
+    advanced_shape,
+)
 from symopt.dialects.sym.globals import GlobalOp, PlaceholderOp, ReadOp, WriteOp
 from symopt.dialects.sym.random import (
     RANDOM_DISTRIBUTIONS,
@@ -146,6 +153,7 @@ Sym = Dialect(
         SelectOp, ClipOp, CastOp, ConstantOp,
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
+        AdvancedSubtensorOp, AdvancedIncSubtensorOp, AdvancedSetSubtensorOp, NonzeroOp,
         YieldOp, MapIndexOp, ScanOp, IfOp, RandomOp, MrgUniformOp, MultinomialFromUniformOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
@@ -155,20 +163,21 @@ Sym = Dialect(
 __all__ = [
     "CMP_PREDICATES", "FOLD_LIMIT", "MRG_M1", "MRG_M2", "MRG_NORM32", "MRG_NORM64",
     "RANDOM_DISTRIBUTIONS", "SUBTENSOR_DYNAMIC", "SUBTENSOR_NONE",
-    "AbsOp", "AcosOp", "AddOp", "AllocOp", "AndOp", "AnyTensor", "ArangeOp",
+    "AbsOp", "AcosOp", "AddOp", "AdvancedIncSubtensorOp", "AdvancedSetSubtensorOp",
+    "AdvancedSubtensorOp", "AllocOp", "AndOp", "AnyTensor", "ArangeOp",
     "ArgReduceOp", "AsinOp", "Atan2Op", "AtanOp", "BinaryOp", "CastOp", "CeilOp",
     "ClipOp", "CmpOp", "ConcatenateOp", "ConstantOp", "CoshOp", "CosOp",
     "DimShuffleOp", "DivOp", "DotOp", "ElementwiseOp", "Expm1Op", "ExpOp",
     "FloatUnaryOp", "FloorDivOp", "FloorOp", "FoldConstants", "GlobalOp",
     "IfOp", "IncSubtensorOp", "InvertOp", "Log1pOp", "Log2Op", "Log10Op", "LogOp",
     "MapIndexOp", "MaximumOp", "MinimumOp", "ModOp", "MrgUniformOp", "MulOp",
-    "MultinomialFromUniformOp", "NegOp", "OrOp", "PlaceholderOp", "PowOp",
+    "MultinomialFromUniformOp", "NegOp", "NonzeroOp", "OrOp", "PlaceholderOp", "PowOp",
     "RandomOp", "RandomStateType", "ReadOp", "ReduceOp", "ReshapeOp", "RoundEvenOp",
     "RunsOnHost", "ScanOp", "SelectOp", "SetSubtensorOp", "ShapeOp", "SigmoidOp", "SignOp",
     "SinhOp", "SinOp", "SoftplusOp", "SqrtOp", "SubOp", "SubtensorOp", "Sym",
     "SymCanonicalization", "TanhOp", "TanOp", "TernaryOp", "UnaryOp", "WriteOp",
     "XorOp", "YieldOp",
-    "broadcast_shapes", "dense_from_numpy", "dot_shape", "dtype_of", "format_shape",
+    "advanced_shape", "broadcast_shapes", "dense_from_numpy", "dot_shape", "dtype_of", "format_shape",
     "indexed_shape", "is_bool", "is_float", "numpy_from_dense", "reduced_shape",
     "runtime_broadcast", "static_shape", "tensor_type", "with_dtype", "with_shape",
 ]  # fmt: skip
