@@ -170,14 +170,45 @@ class SoftplusFromLog1p(RewritePattern):
         rewriter.replace(op, [sp], [sp.result])
 
 
+class LogSoftmax(RewritePattern):
+    """``log(exp(a) / sum(exp(a), axis, keepdims)) -> a - log(sum(exp(a), axis, keepdims))``.
+
+    Exact; the left side is ``log`` of a softmax, which underflows to ``log(0) =
+    -inf`` for entries far below the maximum, while ``a`` minus the log of the sum
+    (at least 1 when ``a`` is shifted by its maximum, as ``softmax`` does) is the
+    finite log-probability. This is what makes ``categorical_crossentropy`` of a
+    ``softmax`` stable.
+    """
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: sym.LogOp, rewriter: PatternRewriter) -> None:
+        div = op.x.owner
+        if not isinstance(div, sym.DivOp) or not isinstance(div.lhs.owner, sym.ExpOp):
+            return
+        total = div.rhs.owner
+        if isinstance(total, sym.DimShuffleOp):
+            total = total.x.owner
+        if not isinstance(total, sym.ReduceOp) or total.kind.data != "sum" or total.x != div.lhs:
+            return
+        a = div.lhs.owner.x
+        if not _same_type(op, a):
+            return
+        log_total = sym.LogOp(div.rhs)
+        sub = sym.SubOp(a, log_total.result)
+        if sub.result.type != op.result.type:
+            return
+        rewriter.replace(op, [log_total, sub], [sub.result])
+
+
 @dataclass(frozen=True)
 class SymStabilizePass(ModulePass):
-    """Rewrite unstable sigmoid/softplus formulas into ``sym.sigmoid``/``sym.softplus``.
+    """Rewrite unstable sigmoid/softplus/log-softmax formulas into stable ones.
 
     Input: any module with ``sym`` ops.
     Output: the same module where ``1/(1+exp(u))``, ``1 - sigmoid(x)``,
-    ``log(sigmoid(x))``, ``log(1 - sigmoid(x))``, ``log(1 + exp(x))`` and
-    ``log1p(exp(x))`` are replaced by their stable forms (see each pattern).
+    ``log(sigmoid(x))``, ``log(1 - sigmoid(x))``, ``log(1 + exp(x))``,
+    ``log1p(exp(x))`` and ``log`` of a softmax are replaced by their stable forms
+    (see each pattern).
     Invariants: values and types are unchanged (up to rounding, which only improves);
     ops left without uses are not removed (run ``dce``).
     """
@@ -194,6 +225,7 @@ class SymStabilizePass(ModulePass):
                     LogOneMinusSigmoid(),
                     SoftplusFromLog(),
                     SoftplusFromLog1p(),
+                    LogSoftmax(),
                 ]
             ),
             apply_recursively=True,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from symopt.configparser import config
 from symopt.ir.operators import install_tensor_functions
 from symopt.ir.variable import TensorType, Variable
-from symopt.tensor import nnet, operators, shared_randomstreams
+from symopt.tensor import nnet, operators, shared_randomstreams, signal
 from symopt.tensor.loop import map_index
 from symopt.tensor.basic import (
     abs_,
