@@ -23,6 +23,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "Function": "symopt.runtime.function",
     "In": "symopt.runtime.function",
+    "Out": "symopt.runtime.function",
+    "clone": "symopt.ir.clone",
     "Param": "symopt.runtime.function",
     "UnusedInputError": "symopt.runtime.function",
     "function": "symopt.runtime.function",
@@ -52,7 +54,8 @@ if TYPE_CHECKING:
     from symopt.configparser import config
     from symopt.ir.build import MissingInputError
     from symopt.ir.variable import Variable
-    from symopt.runtime.function import Function, In, Param, UnusedInputError, function
+    from symopt.runtime.function import Function, In, Out, Param, UnusedInputError, function
+    from symopt.ir.clone import clone
     from symopt.ir.shared import SharedVariable, shared
 
 

@@ -12,15 +12,20 @@ from symopt.tensor.gradient import (
     DisconnectedInputError,
     GradientError,
     GradRule,
+    Lop,
     NullTypeGradError,
+    Rop,
+    disconnected_grad,
     grad,
     grad_rule,
     hessian,
     jacobian,
     verify_grad,
+    zero_grad,
 )
 
 __all__ = [
-    "GRAD_RULES", "DisconnectedInputError", "GradRule", "GradientError",
-    "NullTypeGradError", "grad", "grad_rule", "hessian", "jacobian", "verify_grad",
+    "GRAD_RULES", "DisconnectedInputError", "GradRule", "GradientError", "Lop",
+    "NullTypeGradError", "Rop", "disconnected_grad", "grad", "grad_rule", "hessian",
+    "jacobian", "verify_grad", "zero_grad",
 ]  # fmt: skip

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseArrayBase,
+    I64,
     IndexType,
     IntegerAttr,
     IntegerType,
@@ -902,6 +903,51 @@ class NonzeroOp(IRDLOperation):
 
 
 @irdl_op_definition
+class CumulativeOp(IRDLOperation):
+    """``%r = loop.cumulative "add" %x axis = 0 : (tensor<?xf64>) -> tensor<?xf64>``:
+    ``sym.cumulative`` on tensors (running sums or products along ``axis``)."""
+
+    name = "loop.cumulative"
+    kind = prop_def(StringAttr)
+    x = operand_def()
+    axis = prop_def(IntegerAttr[I64])
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$kind $x `axis` `=` $axis attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, kind: str, x: SSAValue, axis: int):
+        super().__init__(
+            operands=[x], result_types=[x.type],
+            properties={"kind": StringAttr(kind), "axis": IntegerAttr(axis, i64)},
+        )  # fmt: skip
+
+
+@irdl_op_definition
+class SortOp(IRDLOperation):
+    """``%r = loop.sort "values" %x axis = 0 : (tensor<?xf64>) -> tensor<?xf64>``:
+    ``sym.sort`` (``"values"``) or ``sym.argsort`` (``"indices"``) on tensors; a
+    stable merge sort of each line along ``axis``."""
+
+    name = "loop.sort"
+    kind = prop_def(StringAttr)
+    x = operand_def()
+    axis = prop_def(IntegerAttr[I64])
+    result = result_def()
+    traits = traits_def(Pure())
+    assembly_format = "$kind $x `axis` `=` $axis attr-dict `:` functional-type(operands, results)"
+
+    def __init__(self, kind: str, x: SSAValue, axis: int, result_type: Attribute):
+        super().__init__(
+            operands=[x], result_types=[result_type],
+            properties={"kind": StringAttr(kind), "axis": IntegerAttr(axis, i64)},
+        )  # fmt: skip
+
+    def verify_(self) -> None:
+        if self.kind.data not in ("values", "indices"):
+            raise VerifyException(f"'{self.name}' op kind must be \"values\" or \"indices\"")
+
+
+@irdl_op_definition
 class DimShuffleOp(IRDLOperation):
     """``%r = loop.dimshuffle %x [1, -1, 0] : tensor<?x?xf64> -> tensor<?x1x?xf64>``:
     Theano's dimshuffle (``-1`` inserts a size-1 dimension; dimensions left out have
@@ -1226,7 +1272,7 @@ Loop = Dialect(
     "loop",
     [
         MapOp, ReduceOp, YieldOp, IndexOp, DotOp, CheckOp, ViewOp, LayoutOp,
-        SliceOp, UpdateOp, GatherOp, ScatterOp, NonzeroOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
+        SliceOp, UpdateOp, GatherOp, ScatterOp, NonzeroOp, CumulativeOp, SortOp, DimShuffleOp, ShapeOp, ReshapeOp, ConcatOp, BroadcastOp,
         RangeOp, GenerateOp, ScanOp, IfOp, MrgUniformOp, MultinomialOp, GlobalOp, ReadOp, WriteOp,
     ],  # fmt: skip
     [],
@@ -1239,9 +1285,9 @@ def new_body(arg_types: Sequence[Attribute]) -> tuple[Region, Block]:
 
 
 __all__ = [
-    "BroadcastOp", "CheckOp", "ConcatOp", "DimShuffleOp", "DotOp", "GatherOp", "GenerateOp",
+    "BroadcastOp", "CheckOp", "ConcatOp", "CumulativeOp", "DimShuffleOp", "DotOp", "GatherOp", "GenerateOp",
     "GlobalOp", "IfOp", "IndexOp", "LayoutOp", "Loop", "MapOp", "MrgUniformOp", "MultinomialOp", "NonzeroOp",
     "REDUCE_KINDS", "RangeOp", "ReadOp", "ReduceOp", "ReshapeOp", "SLICE_DYNAMIC",
-    "SLICE_NONE", "ScanOp", "ScatterOp", "ShapeOp", "SliceOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
+    "SLICE_NONE", "ScanOp", "ScatterOp", "ShapeOp", "SliceOp", "SortOp", "UpdateOp", "ViewOp", "WriteOp", "YieldOp",
     "new_body",
 ]  # fmt: skip

@@ -10,8 +10,10 @@ counterparts: ``sym.dimshuffle`` ``loop.dimshuffle`` (a layout change that
 ``loop.gather``/``loop.scatter``/``loop.nonzero``, ``sym.reshape``,
 ``sym.shape``, ``sym.concatenate``, ``sym.alloc`` (``loop.broadcast``),
 ``sym.arange`` (``loop.range``), ``sym.map_index`` (``loop.generate``),
-``sym.scan`` (``loop.scan``), ``sym.if`` (``loop.if``), the MRG ops,
-``sym.constant`` a builtin ``arith.constant`` of tensor type, and shared variables
+``sym.scan`` (``loop.scan``), ``sym.if`` (``loop.if``), ``sym.cumulative``,
+``sym.sort``/``sym.argsort`` (``loop.sort``), the MRG ops,
+``sym.constant`` a builtin ``arith.constant`` of tensor type, ``sym.stop_gradient``
+its operand, and shared variables
 ``loop.global``/``loop.read``/``loop.write``.
 """
 
@@ -84,6 +86,9 @@ class StructuralToLoop(RewritePattern):
     """The shape, indexing, constant and random sym ops -> their loop counterparts."""
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if isinstance(op, sym.StopGradientOp):  # the identity, past the gradients
+            rewriter.replace(op, [], [op.x])
+            return
         new = _structural(op)
         if new is not None:
             rewriter.replace(op, new)
@@ -102,6 +107,11 @@ def _structural(op: Operation) -> Operation | None:
     if isinstance(op, (sym.AdvancedIncSubtensorOp, sym.AdvancedSetSubtensorOp)):
         kind = "inc" if isinstance(op, sym.AdvancedIncSubtensorOp) else "set"
         return loop.ScatterOp(kind, op.x, op.y, op.indices, op.spec)
+    if isinstance(op, sym.CumulativeOp):
+        return loop.CumulativeOp(op.kind.data, op.x, op.axis.value.data)
+    if isinstance(op, (sym.SortOp, sym.ArgSortOp)):
+        kind = "values" if isinstance(op, sym.SortOp) else "indices"
+        return loop.SortOp(kind, op.x, op.axis.value.data, op.result.type)
     if isinstance(op, sym.NonzeroOp):
         return loop.NonzeroOp(op.x, op.result.type)
     if isinstance(op, sym.ShapeOp):

@@ -441,6 +441,10 @@ class _Lowering:
             self.scatter(op)
         elif isinstance(op, loop.NonzeroOp):
             self.nonzero(op)
+        elif isinstance(op, loop.CumulativeOp):
+            self.cumulative(op)
+        elif isinstance(op, loop.SortOp):
+            self.sort(op)
         elif isinstance(op, loop.ScanOp):
             self.scan(op)
         elif isinstance(op, loop.IfOp):
@@ -1162,6 +1166,131 @@ class _Lowering:
 
         self._nest(e, sizes, lambda inner, ivs: bump(inner, record(ivs), ivs))
         self.m[op.result] = out
+
+    # -- along an axis: cumulative sums and products, sorting -------------------------
+
+    def cumulative(self, op: loop.CumulativeOp) -> None:
+        """One pass in C order: each element combines its input with the result
+        one step before it along the axis (already computed, the loop over that
+        axis being increasing)."""
+        e = self.e
+        x = self.m[op.x]
+        axis = op.axis.value.data
+        sizes = e.dims(x)
+        out = e.alloc(op.result.type, sizes)
+        elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
+
+        def body(inner: _Emitter, ivs: list[SSAValue]) -> None:
+            v = inner.add(memref.LoadOp.get(x, ivs))
+            first = inner.cmpi("eq", ivs[axis], inner.idx(0))
+            before = list(ivs)
+            before[axis] = inner.maxi(inner.subi(ivs[axis], inner.idx(1)), inner.idx(0))
+            prev = inner.add(memref.LoadOp.get(out, before))
+            floating = not isinstance(elem, IntegerType)
+            if op.kind.data == "add":
+                combined = inner.add(arith.AddfOp(prev, v) if floating else arith.AddiOp(prev, v))
+            else:
+                combined = inner.add(arith.MulfOp(prev, v) if floating else arith.MuliOp(prev, v))
+            inner.add(memref.StoreOp.get(inner.add(arith.SelectOp(first, v, combined)), out, ivs))
+
+        self._nest(e, sizes, body)
+        self.m[op.result] = out
+
+    def _less(self, e: _Emitter, a: SSAValue, b: SSAValue, dtype: str) -> SSAValue:
+        """``a < b`` in NumPy's sort order (NaN after everything)."""
+        if isinstance(a.type, IntegerType):
+            unsigned = dtype.startswith("uint") or dtype == "bool"
+            return e.add(arith.CmpiOp(a, b, "ult" if unsigned else "slt"))
+        lt = e.add(arith.CmpfOp(a, b, "olt"))
+        b_nan = e.add(arith.CmpfOp(b, b, "uno"))
+        a_num = e.add(arith.CmpfOp(a, a, "ord"))
+        return e.add(arith.OrIOp(lt, e.add(arith.AndIOp(b_nan, a_num))))
+
+    def sort(self, op: loop.SortOp) -> None:
+        """Each line along the axis is copied into a scratch buffer with its
+        indices and sorted there by a bottom-up merge sort (stable, n log n): pass
+        ``p`` merges runs of ``2**p`` into a second buffer, then copies back."""
+        e = self.e
+        x = self.m[op.x]
+        axis = op.axis.value.data
+        sizes = e.dims(x)
+        n = sizes[axis]
+        out = e.alloc(op.result.type, sizes)
+        key_t = TensorType(x.type.element_type, [DYNAMIC_INDEX])  # type: ignore[attr-defined]
+        idx_t = TensorType(IntegerType(64), [DYNAMIC_INDEX])
+        keys, keys2 = e.alloc(key_t, [n]), e.alloc(key_t, [n])
+        idx, idx2 = e.alloc(idx_t, [n]), e.alloc(idx_t, [n])
+        dtype = dtype_of(op.x.type)
+        others = [s for d, s in enumerate(sizes) if d != axis]
+
+        def line(le: _Emitter, ivs: list[SSAValue]) -> None:
+            def at(k: SSAValue) -> list[SSAValue]:
+                return [*ivs[:axis], k, *ivs[axis:]]
+
+            def load_line(ie: _Emitter, k: list[SSAValue]) -> None:
+                ie.add(memref.StoreOp.get(ie.add(memref.LoadOp.get(x, at(k[0]))), keys, k))
+                ie.add(memref.StoreOp.get(ie.add(arith.IndexCastOp(k[0], IntegerType(64))), idx, k))
+
+            self._nest(le, [n], load_line)
+            self._merge_passes(le, n, keys, keys2, idx, idx2, dtype)
+            source = keys if op.kind.data == "values" else idx
+
+            def store_line(ie: _Emitter, k: list[SSAValue]) -> None:
+                ie.add(memref.StoreOp.get(ie.add(memref.LoadOp.get(source, k)), out, at(k[0])))
+
+            self._nest(le, [n], store_line)
+
+        self._nest(e, others, line)
+        self.m[op.result] = out
+
+    def _merge_passes(
+        self, e: _Emitter, n: SSAValue, keys: SSAValue, keys2: SSAValue, idx: SSAValue,
+        idx2: SSAValue, dtype: str,
+    ) -> None:  # fmt: skip
+        passes = Block(arg_types=[INDEX, INDEX])  # pass number, run width
+        width = passes.args[1]
+        pe = _Emitter(self.b)
+        active = pe.cmpi("slt", width, n)
+        then = _Emitter(self.b)
+        two_w = then.add(arith.AddiOp(width, width))
+        runs = Block(arg_types=[INDEX])
+        lo = runs.args[0]
+        re = _Emitter(self.b)
+        mid = re.mini(re.addi(lo, width), n)
+        hi = re.mini(re.add(arith.AddiOp(lo, two_w)), n)
+        merge = Block(arg_types=[INDEX, INDEX, INDEX])  # k, i, j
+        k, i, j = merge.args
+        me = _Emitter(self.b)
+        last = me.subi(n, me.idx(1))
+        ic, jc = me.mini(i, last), me.mini(j, last)
+        ki, kj = me.add(memref.LoadOp.get(keys, [ic])), me.add(memref.LoadOp.get(keys, [jc]))
+        ii, ij = me.add(memref.LoadOp.get(idx, [ic])), me.add(memref.LoadOp.get(idx, [jc]))
+        right_first = me.add(arith.AndIOp(me.cmpi("slt", j, hi), self._less(me, kj, ki, dtype)))
+        left = me.add(arith.AndIOp(me.cmpi("slt", i, mid), me.add(arith.XOrIOp(right_first, me.flag(True)))))
+        me.add(memref.StoreOp.get(me.add(arith.SelectOp(left, ki, kj)), keys2, [k]))
+        me.add(memref.StoreOp.get(me.add(arith.SelectOp(left, ii, ij)), idx2, [k]))
+        one = me.idx(1)
+        i2 = me.add(arith.SelectOp(left, me.add(arith.AddiOp(i, one)), i))
+        j2 = me.add(arith.SelectOp(left, j, me.add(arith.AddiOp(j, one))))
+        merge.add_ops(me.ops)
+        merge.add_op(scf.YieldOp(i2, j2))
+        re.add(scf.ForOp(lo, hi, re.idx(1), [lo, mid], merge))
+        runs.add_ops(re.ops)
+        runs.add_op(scf.YieldOp())
+        then.add(scf.ForOp(then.idx(0), n, two_w, [], runs))
+
+        def copy_back(ce: _Emitter, kk: list[SSAValue]) -> None:
+            ce.add(memref.StoreOp.get(ce.add(memref.LoadOp.get(keys2, kk)), keys, kk))
+            ce.add(memref.StoreOp.get(ce.add(memref.LoadOp.get(idx2, kk)), idx, kk))
+
+        self._nest(then, [n], copy_back)
+        then.add(scf.YieldOp())
+        pe.add(scf.IfOp(active, [], then.ops, [scf.YieldOp()]))
+        doubled = pe.add(arith.AddiOp(width, width))
+        passes.add_ops(pe.ops)
+        passes.add_op(scf.YieldOp(doubled))
+        # 63 passes sort any line an index can address
+        e.add(scf.ForOp(e.idx(0), e.idx(63), e.idx(1), [e.idx(1)], passes))
 
     # -- scan ----------------------------------------------------------------------
 

@@ -90,6 +90,29 @@ class In:
         return f"In({self.variable!r}, name={self.name!r})"
 
 
+class Out:
+    """An output of ``function`` with its options (Theano's ``Out``).
+
+    ``borrow=True`` lets Theano return its internal buffer; symopt always returns an
+    array the caller owns, so it changes nothing.
+
+    >>> import symopt.tensor as T
+    >>> from symopt import function
+    >>> x = T.dvector('x')
+    >>> function([x], Out(x * 2, borrow=True))([1.0])
+    array([2.])
+    """
+
+    def __init__(self, variable: Variable, borrow: bool = False):
+        if not isinstance(variable, Variable):
+            raise TypeError(f"Out: expected a symbolic variable, got {variable!r}")
+        self.variable = variable
+        self.borrow = borrow
+
+    def __repr__(self) -> str:
+        return f"Out({self.variable!r}, borrow={self.borrow})"
+
+
 def Param(
     variable: Variable,
     default: object = None,
@@ -755,12 +778,14 @@ def function(
             raise ValueError(f"{label}: variable {spec.variable!r} is an input twice")
         seen.add(id(spec.variable))
     unpack_single = False
+    if isinstance(outputs, Out):
+        outputs = outputs.variable
     if outputs is None:
         out_list: list[Variable] = []
     elif isinstance(outputs, Variable):
         out_list, unpack_single = [outputs], True
     elif isinstance(outputs, (list, tuple)):
-        out_list = list(outputs)
+        out_list = [o.variable if isinstance(o, Out) else o for o in outputs]
     else:
         raise TypeError(
             f"{label}: outputs must be a symbolic variable or a list of them, got {outputs!r}"
@@ -871,4 +896,4 @@ def _func_symbol(name: str | None) -> str:
     return "main"
 
 
-__all__ = ["Function", "In", "Param", "UnusedInputError", "function"]
+__all__ = ["Function", "In", "Out", "Param", "UnusedInputError", "function"]

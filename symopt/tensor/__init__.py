@@ -11,7 +11,7 @@ from __future__ import annotations
 from symopt.configparser import config
 from symopt.ir.operators import install_tensor_functions
 from symopt.ir.variable import TensorType, Variable
-from symopt.tensor import nnet, operators, shared_randomstreams, signal
+from symopt.tensor import extra_ops, nnet, operators, shared_randomstreams, signal
 from symopt.tensor.loop import map_index
 from symopt.tensor.basic import (
     abs_,
@@ -104,6 +104,26 @@ from symopt.tensor.gradient import grad, hessian, jacobian
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, nonzero, set_subtensor
 from symopt.tensor.scan import scan
+from symopt.tensor.extra_ops import (
+    addbroadcast,
+    argsort,
+    cumprod,
+    cumsum,
+    diff,
+    eye,
+    identity_like,
+    isinf,
+    isnan,
+    patternbroadcast,
+    repeat,
+    round,
+    shape_padaxis,
+    shape_padleft,
+    shape_padright,
+    sort,
+    tile,
+    unbroadcast,
+)
 from symopt.tensor import ifelse as _ifelse  # noqa: F401  (registers the gradient of sym.if)
 
 # every variable's operators and methods (x + y, x[i], x.sum(), x.eval()) call these

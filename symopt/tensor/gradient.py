@@ -24,6 +24,7 @@ from xdsl.ir import Operation, SSAValue
 from symopt.configparser import config
 from symopt.dialects import sym
 from symopt.dialects.types import FLOAT_DTYPES, static_shape
+from symopt.ir.clone import clone
 from symopt.ir.graph import depends_on, operand_values, topological_ops
 from symopt.ir.rewrite import rewrite_graph
 from symopt.ir.variable import TensorType, Variable, detach_uses
@@ -33,8 +34,9 @@ from symopt.tensor.grad_rules import GRAD_RULES, GradRule, Grads, grad_rule
 from symopt.tensor.loop import map_index
 
 __all__ = [
-    "GRAD_RULES", "DisconnectedInputError", "GradRule", "GradientError",
-    "NullTypeGradError", "grad", "grad_rule", "hessian", "jacobian", "verify_grad",
+    "GRAD_RULES", "DisconnectedInputError", "GradRule", "GradientError", "Lop",
+    "NullTypeGradError", "Rop", "disconnected_grad", "grad", "grad_rule", "hessian",
+    "jacobian", "verify_grad", "zero_grad",
 ]  # fmt: skip
 
 
@@ -200,7 +202,7 @@ def _true_ancestors(roots: list[SSAValue], constants: set[SSAValue]) -> set[SSAV
         owner = v.owner
         if v in constants or not isinstance(owner, Operation):
             continue
-        value_operands = getattr(type(owner), "VALUE_OPERANDS", None)
+        value_operands = getattr(owner, "VALUE_OPERANDS", None)
         if value_operands is None:
             stack.extend(operand_values(owner))
         else:
@@ -291,6 +293,78 @@ def _map_index(op: sym.MapIndexOp, inputs, outputs, grads) -> Grads:
         )
         out.append(basic.sum(per_step, axis=0))
     return out
+
+
+# ---------------------------------------------------------------------------
+# stopping gradients, and the products with the Jacobian
+
+
+def zero_grad(x: object) -> Variable:
+    """``x`` itself, whose gradient is zero (Theano's ``zero_grad``): the cost still
+    counts as depending on what ``x`` depends on."""
+    v = basic.as_tensor_variable(x)
+    return basic.build(lambda: sym.StopGradientOp("zero", v.value))
+
+
+def disconnected_grad(x: object) -> Variable:
+    """``x`` itself, through which no gradient flows at all (Theano's
+    ``disconnected_grad``): what ``x`` depends on is disconnected from the cost
+    along this path."""
+    v = basic.as_tensor_variable(x)
+    return basic.build(lambda: sym.StopGradientOp("disconnected", v.value))
+
+
+def _as_pairs(f: object, points: object, what: str) -> tuple[list[Variable], list[Variable], bool]:
+    fs = list(f) if isinstance(f, (list, tuple)) else [f]
+    ps = list(points) if isinstance(points, (list, tuple)) else [points]
+    if len(fs) != len(ps):
+        raise ValueError(f"{what}: {len(fs)} expressions but {len(ps)} evaluation points")
+    out = []
+    for e, p in zip(fs, ps):
+        if not isinstance(e, Variable):
+            raise TypeError(f"{what}: expected symbolic variables, got {e!r}")
+        pv = basic.as_tensor_variable(p)
+        if pv.ndim != e.ndim:
+            raise ValueError(
+                f"{what}: the evaluation point {pv!r} has rank {pv.ndim}, the expression "
+                f"{e!r} rank {e.ndim}"
+            )
+        out.append(pv)
+    return fs, out, isinstance(f, (list, tuple))
+
+
+def Lop(f: object, wrt: object, eval_points: object, consider_constant=None, disconnected_inputs: str = "raise") -> Any:  # noqa: N802 - Theano's name
+    """The vector-Jacobian product ``v^T (df/dwrt)`` for ``v = eval_points`` (one
+    per expression in ``f``): reverse mode, what ``grad`` computes with
+    ``known_grads``."""
+    fs, vs, _ = _as_pairs(f, eval_points, "Lop")
+    wrt_list, as_list = _as_list(wrt, "Lop")
+    known = {e: basic.cast(v, e.dtype) for e, v in zip(fs, vs)}
+    out = grad(None, wrt_list, consider_constant=consider_constant,
+               disconnected_inputs=disconnected_inputs, known_grads=known)
+    return out if as_list else out[0]
+
+
+def Rop(f: object, wrt: object, eval_points: object) -> Any:  # noqa: N802 - Theano's name
+    """The Jacobian-vector product ``(df/dwrt) v`` for ``v = eval_points`` (one per
+    variable in ``wrt``): forward mode, computed as the gradient, with respect to a
+    stand-in ``u``, of ``Lop(f, wrt, u) . v`` (the Lop is linear in ``u``)."""
+    wrt_list, _ = _as_list(wrt, "Rop")
+    vs = list(eval_points) if isinstance(eval_points, (list, tuple)) else [eval_points]
+    if len(vs) != len(wrt_list):
+        raise ValueError(f"Rop: {len(wrt_list)} variables but {len(vs)} evaluation points")
+    fs = list(f) if isinstance(f, (list, tuple)) else [f]
+    stand_ins = [TensorType(e.dtype, e.static_shape)(f"u{i}") for i, e in enumerate(fs)]
+    lops = Lop(fs, wrt_list, stand_ins, disconnected_inputs="ignore")
+    total = None
+    for g, v in zip(lops, vs):
+        term = basic.sum(g * basic.cast(basic.as_tensor_variable(v), g.dtype))
+        total = term if total is None else total + term
+    out = grad(total, stand_ins, disconnected_inputs="ignore")
+    # the result does not depend on the stand-ins' values (the Lop is linear in
+    # them), only, through sizes, on their shapes: those of the expressions
+    out = clone(out, replace={u: basic.zeros_like(e) for u, e in zip(stand_ins, fs)})
+    return out if isinstance(f, (list, tuple)) else out[0]
 
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,8 @@ Shared variables are module symbols::
 
 The ops are defined by family: ``base`` (shared helpers, ``sym.constant``, the
 canonicalization trait), ``elementwise``, ``reduction``, ``shape``, ``control``
-(``sym.scan``, ``sym.if``), ``indexing`` (advanced indexing), ``random`` and ``globals``; this module gathers them into the ``Sym`` dialect.
+(``sym.scan``, ``sym.if``), ``indexing`` (advanced indexing), ``extra`` (cumulative sums and products,
+sorting, stop_gradient), ``random`` and ``globals``; this module gathers them into the ``Sym`` dialect.
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ from symopt.dialects.sym.elementwise import (
     XorOp,
 )
 from symopt.dialects.sym.control import IfOp, ScanOp
+from symopt.dialects.sym.extra import ArgSortOp, CumulativeOp, SortOp, StopGradientOp
 from symopt.dialects.sym.indexing import (
     AdvancedIncSubtensorOp,
     AdvancedSetSubtensorOp,
@@ -154,6 +156,7 @@ Sym = Dialect(
         ReduceOp, ArgReduceOp, DotOp, DimShuffleOp, ShapeOp, ReshapeOp,
         SubtensorOp, IncSubtensorOp, SetSubtensorOp, ConcatenateOp, AllocOp, ArangeOp,
         AdvancedSubtensorOp, AdvancedIncSubtensorOp, AdvancedSetSubtensorOp, NonzeroOp,
+        CumulativeOp, SortOp, ArgSortOp, StopGradientOp,
         YieldOp, MapIndexOp, ScanOp, IfOp, RandomOp, MrgUniformOp, MultinomialFromUniformOp,
         GlobalOp, ReadOp, WriteOp, PlaceholderOp,
     ],  # fmt: skip
@@ -165,8 +168,8 @@ __all__ = [
     "RANDOM_DISTRIBUTIONS", "SUBTENSOR_DYNAMIC", "SUBTENSOR_NONE",
     "AbsOp", "AcosOp", "AddOp", "AdvancedIncSubtensorOp", "AdvancedSetSubtensorOp",
     "AdvancedSubtensorOp", "AllocOp", "AndOp", "AnyTensor", "ArangeOp",
-    "ArgReduceOp", "AsinOp", "Atan2Op", "AtanOp", "BinaryOp", "CastOp", "CeilOp",
-    "ClipOp", "CmpOp", "ConcatenateOp", "ConstantOp", "CoshOp", "CosOp",
+    "ArgReduceOp", "ArgSortOp", "AsinOp", "Atan2Op", "AtanOp", "BinaryOp", "CastOp", "CeilOp",
+    "ClipOp", "CmpOp", "ConcatenateOp", "ConstantOp", "CoshOp", "CosOp", "CumulativeOp",
     "DimShuffleOp", "DivOp", "DotOp", "ElementwiseOp", "Expm1Op", "ExpOp",
     "FloatUnaryOp", "FloorDivOp", "FloorOp", "FoldConstants", "GlobalOp",
     "IfOp", "IncSubtensorOp", "InvertOp", "Log1pOp", "Log2Op", "Log10Op", "LogOp",
@@ -174,7 +177,7 @@ __all__ = [
     "MultinomialFromUniformOp", "NegOp", "NonzeroOp", "OrOp", "PlaceholderOp", "PowOp",
     "RandomOp", "RandomStateType", "ReadOp", "ReduceOp", "ReshapeOp", "RoundEvenOp",
     "RunsOnHost", "ScanOp", "SelectOp", "SetSubtensorOp", "ShapeOp", "SigmoidOp", "SignOp",
-    "SinhOp", "SinOp", "SoftplusOp", "SqrtOp", "SubOp", "SubtensorOp", "Sym",
+    "SinhOp", "SinOp", "SoftplusOp", "SortOp", "SqrtOp", "StopGradientOp", "SubOp", "SubtensorOp", "Sym",
     "SymCanonicalization", "TanhOp", "TanOp", "TernaryOp", "UnaryOp", "WriteOp",
     "XorOp", "YieldOp",
     "advanced_shape", "broadcast_shapes", "dense_from_numpy", "dot_shape", "dtype_of", "format_shape",
