@@ -366,11 +366,35 @@ def test_mrg_draws_in_the_step_advance_the_stream():
     assert_allclose(first, [g() for _ in range(4)])
 
 
-def test_host_draws_in_the_step_are_rejected_clearly():
+def test_randomstreams_draws_in_the_step():
+    """RandomStreams (NumPy) draws inside the step: each step gets fresh values,
+    exactly those of the stream drawn step by step, and the stream advances."""
+    trng = T.shared_randomstreams.RandomStreams(1234)
+    x = T.dmatrix("x")
+
+    def step(row):
+        return row + trng.normal(size=(3,)) + trng.binomial(size=(3,), p=0.5)
+
+    out, updates = symopt.scan(step, sequences=x)
+    assert len(updates) == 2
+    f = function([x], out, updates=updates)
+    first = f(np.zeros((4, 3)))
+    # the same seeds, drawn one step at a time with NumPy
+    seeds = np.random.RandomState(1234)
+    rn = np.random.RandomState(int(seeds.randint(2**30)))
+    rb = np.random.RandomState(int(seeds.randint(2**30)))
+    expected = np.stack([rn.normal(0, 1, (3,)) + rb.binomial(1, 0.5, (3,)) for _ in range(4)])
+    assert_allclose(first, expected)
+    assert not np.allclose(f(np.zeros((4, 3))), first)
+    reference = function([x], out, updates=updates, mode="py")(np.zeros((2, 3)))
+    assert reference.shape == (2, 3)
+
+
+def test_randomstreams_draw_that_depends_on_the_step_is_rejected_clearly():
     trng = T.shared_randomstreams.RandomStreams(1)
     x = T.dvector("x")
     with pytest.raises(NotImplementedError, match="MRG_RandomStreams"):
-        symopt.scan(lambda a: a * trng.uniform(), sequences=x)
+        symopt.scan(lambda a: trng.uniform(low=a, high=a + 1), sequences=x)
 
 
 def test_until_is_rejected_clearly():

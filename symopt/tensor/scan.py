@@ -27,7 +27,7 @@ from symopt.dialects import sym
 from symopt.dialects.types import FLOAT_DTYPES, static_shape
 from symopt.ir.graph import depends_on, operand_values, topological_ops
 from symopt.ir.nodes import as_tensor_variable, cast
-from symopt.ir.shared import SharedVariable, watch_default_updates
+from symopt.ir.shared import RandomStateSharedVariable, SharedVariable, watch_default_updates
 from symopt.ir.variable import Variable, detach_uses
 from symopt.tensor import basic
 from symopt.tensor.grad_rules import Grads
@@ -250,10 +250,24 @@ def scan(
             )
         carried.append((var, u))
     explicit = {id(v) for v, _ in carried}
+    substitute: dict[SSAValue, SSAValue] = {}
+    host_updates: list[tuple[SharedVariable, Variable]] = []
     for var in advanced:
-        if id(var) not in explicit and var.default_update is not None:
-            carried.append((var, var.default_update))
-            explicit.add(id(var))
+        if id(var) in explicit or var.default_update is None:
+            continue
+        explicit.add(id(var))
+        if isinstance(var, RandomStateSharedVariable):
+            # a NumPy stream: all the steps' draws at once, before the loop (NumPy
+            # draws elementwise in order, so one draw of (n, *size) gives what n
+            # draws of size would), read row by row as a sequence
+            sample, new_state = _hoist_host_draw(var, block, count)
+            arg = block.insert_arg(sym.with_shape(sample.value.type, static_shape(sample.value.type)[1:]), 1 + len(op_seqs))
+            op_seqs.append(sample)
+            substitute[var.default_update.value.owner.sample] = arg  # type: ignore[union-attr]
+            var.default_update = new_state
+            host_updates.append((var, new_state))
+            continue
+        carried.append((var, var.default_update))
     state_args: list[SSAValue] = []
     for var, _ in carried:
         t = var.value.type
@@ -264,7 +278,7 @@ def scan(
     recurrent = [v for v, (init, _) in zip(step_vars, outputs) if init is not None]
     others = [v for v, (init, _) in zip(step_vars, outputs) if init is None]
     roots = [v.value for v in recurrent] + [u.value for _, u in carried] + [v.value for v in others]
-    substitute = {var.value: arg for (var, _), arg in zip(carried, state_args)}
+    substitute.update({var.value: arg for (var, _), arg in zip(carried, state_args)})
     yielded, params = _close_body(block, roots, substitute, strict, params_given)
 
     for var, _ in carried:
@@ -310,6 +324,8 @@ def scan(
     updates: OrderedDict[SharedVariable, Variable] = OrderedDict()
     for (var, _), final in zip(carried, results[n_rec : n_rec + len(carried)]):
         updates[var] = final[-1]
+    for var, new_state in host_updates:
+        updates[var] = new_state
     if return_list or len(out_vars) != 1:
         return out_vars, updates
     return out_vars[0], updates
@@ -432,6 +448,35 @@ def _close_body(
         else:
             yielded.append(outer(r))
     return yielded, params
+
+
+def _hoist_host_draw(var: RandomStateSharedVariable, block: Block, count: Variable) -> tuple[Variable, Variable]:
+    """The draw that advances ``var`` inside the step, made for every step at once
+    outside it: its sample has a leading dimension of ``count`` rows."""
+    draw = var.default_update.value.owner  # type: ignore[union-attr]
+    if not isinstance(draw, sym.RandomOp) or draw.distribution.data == "shuffle_row_elements":
+        raise NotImplementedError(
+            f"scan: the random draw {draw.name if draw else ''} inside the step cannot be "
+            "made for all steps at once; draw with MRG_RandomStreams inside scan"
+        )
+    leaves = set(block.args)
+    deps = [draw.size, *draw.params]
+    ops = topological_ops(deps, lambda v: v in leaves)
+    if any(v in depends_on(ops, leaves) for v in deps):
+        raise NotImplementedError(
+            "scan: a RandomStreams draw inside the step has a size or parameters that "
+            "depend on the step's values; draw with "
+            "symopt.sandbox.rng_mrg.MRG_RandomStreams inside scan (its draws are compiled "
+            "into the loop)"
+        )
+    steps = basic.dimshuffle(count, ["x"])
+    size = basic.concatenate([steps, Variable(draw.size)])
+    sample_type = sym.with_shape(
+        draw.sample.type, (basic._constant_int(count), *static_shape(draw.sample.type))  # type: ignore[arg-type]
+    )
+    new = sym.RandomOp(draw.distribution.data, var.value, size.value, list(draw.params), sample_type)
+    basic.apply(new)
+    return Variable(new.sample), Variable(new.new_state)
 
 
 def _is_shared(v: SSAValue) -> bool:
