@@ -303,6 +303,133 @@ def _mlp(system: str):  # type: ignore[no-untyped-def]
     return lambda: f(X, Yv)
 
 
+def _lenet(system: str):  # type: ignore[no-untyped-def]
+    """A training step of a LeNet layer: ``tanh(maxpool(conv2d(x, W)) + b)`` on a
+    batch of 500 28x28 images, 1 -> 20 channels, 5x5 filters, 2x2 pooling; its
+    gradient with respect to W and b, and the SGD update. PyTensor has no
+    ``conv2d``/``pool_2d`` any more: it runs ``signal.convolve2d`` (flipped filters,
+    a convolution as ``conv2d``'s) and pools by reshaping; JAX ``lax.conv`` and
+    ``lax.reduce_window``."""
+    if system not in ("symopt", "pytensor-cvm", "jax"):
+        return None
+    rng = np.random.RandomState(0)
+    X = rng.rand(500, 1, 28, 28)
+    W0 = rng.randn(20, 1, 5, 5) * 0.1
+    if system == "jax":
+        import jax
+        import jax.numpy as jnp
+        from jax import lax
+
+        jax.config.update("jax_enable_x64", True)
+
+        def cost(params, x):  # type: ignore[no-untyped-def]
+            w, b = params
+            c = lax.conv_general_dilated(x, w[:, :, ::-1, ::-1], (1, 1), "VALID")
+            p = lax.reduce_window(c, -jnp.inf, lax.max, (1, 1, 2, 2), (1, 1, 2, 2), "VALID")
+            return (jnp.tanh(p + b[None, :, None, None]) ** 2).mean()
+
+        @jax.jit
+        def step(params, x):  # type: ignore[no-untyped-def]
+            c, g = jax.value_and_grad(cost)(params, x)
+            return [p - 0.1 * gp for p, gp in zip(params, g)], c
+
+        st = {"p": [jnp.asarray(W0), jnp.zeros(20)]}
+        xj = jnp.asarray(X)
+
+        def run():  # type: ignore[no-untyped-def]
+            st["p"], c = step(st["p"], xj)
+            return jax.block_until_ready(c)
+
+        return run
+    if system == "symopt":
+        import symopt as lib
+        import symopt.tensor as T
+        from symopt.tensor.nnet import conv2d
+        from symopt.tensor.signal.pool import pool_2d
+
+        x = T.dtensor4("x")
+        w, b = lib.shared(W0.copy(), name="W"), lib.shared(np.zeros(20), name="b")
+        p = pool_2d(conv2d(x, w, filter_shape=(20, 1, 5, 5)), (2, 2), ignore_border=True)
+        kwargs: dict[str, object] = {}
+    else:
+        import pytensor as lib
+        import pytensor.tensor as T
+        from pytensor.tensor.signal import convolve2d
+
+        x = T.dtensor4("x")
+        w, b = lib.shared(W0.copy(), name="W"), lib.shared(np.zeros(20), name="b")
+        c = convolve2d(x[:, None, 0], w[None, :, 0], mode="valid")
+        p = c.reshape((c.shape[0], c.shape[1], 12, 2, 12, 2)).max(axis=(3, 5))
+        kwargs = {"mode": "CVM"}
+    out = T.tanh(p + b.dimshuffle("x", 0, "x", "x"))
+    cost = (out**2).mean()
+    gw, gb = lib.grad(cost, [w, b])
+    f = lib.function([x], cost, updates=[(w, w - 0.1 * gw), (b, b - 0.1 * gb)], **kwargs)
+    return lambda: f(X)
+
+
+def _rnn(system: str):  # type: ignore[no-untyped-def]
+    """A training step of an Elman RNN over 100 steps with ``scan``: h_t =
+    tanh(x_t W + h_{t-1} U + b), batch 32, 64 inputs and units, the cost on every
+    step's state, its gradient through the loop (BPTT) and the SGD update. JAX
+    runs ``lax.scan``."""
+    if system not in ("symopt", "pytensor-cvm", "jax"):
+        return None
+    rng = np.random.RandomState(0)
+    steps, batch, n = 100, 32, 64
+    X = rng.randn(steps, batch, n)
+    W0, U0 = rng.randn(n, n) * 0.1, rng.randn(n, n) * 0.1
+    if system == "jax":
+        import jax
+        import jax.numpy as jnp
+        from jax import lax
+
+        jax.config.update("jax_enable_x64", True)
+
+        def cost(params, xs):  # type: ignore[no-untyped-def]
+            w, u, b = params
+
+            def cell(h, x_t):  # type: ignore[no-untyped-def]
+                h2 = jnp.tanh(x_t @ w + h @ u + b)
+                return h2, h2
+
+            _, hs = lax.scan(cell, jnp.zeros((batch, n)), xs)
+            return (hs**2).mean()
+
+        @jax.jit
+        def step(params, xs):  # type: ignore[no-untyped-def]
+            c, g = jax.value_and_grad(cost)(params, xs)
+            return [p - 0.1 * gp for p, gp in zip(params, g)], c
+
+        st = {"p": [jnp.asarray(W0), jnp.asarray(U0), jnp.zeros(n)]}
+        xj = jnp.asarray(X)
+
+        def run():  # type: ignore[no-untyped-def]
+            st["p"], c = step(st["p"], xj)
+            return jax.block_until_ready(c)
+
+        return run
+    if system == "symopt":
+        import symopt as lib
+        import symopt.tensor as T
+
+        kwargs: dict[str, object] = {}
+    else:
+        import pytensor as lib
+        import pytensor.tensor as T
+
+        kwargs = {"mode": "CVM"}
+    xs = T.dtensor3("xs")
+    w, u = lib.shared(W0.copy(), name="W"), lib.shared(U0.copy(), name="U")
+    b = lib.shared(np.zeros(n), name="b")
+    hs, _ = lib.scan(lambda x_t, h: T.tanh(T.dot(x_t, w) + T.dot(h, u) + b),
+                     sequences=xs, outputs_info=T.zeros((batch, n)))
+    cost = (hs**2).mean()
+    grads = lib.grad(cost, [w, u, b])
+    f = lib.function([xs], cost, updates=[(p, p - 0.1 * g) for p, g in zip([w, u, b], grads)], **kwargs)
+    return lambda: f(X)
+
+
 WORKLOADS: dict[str, Callable[[str], object]] = {
     "logistic_train": logistic,
     "sigmoid_1e3": _elementwise("sigmoid", 10**3),
@@ -314,6 +441,8 @@ WORKLOADS: dict[str, Callable[[str], object]] = {
     "call_accumulator": _call("accumulator"),
     "call_add": _call("add"),
     "mlp10_step": _mlp,
+    "lenet_layer_step": _lenet,
+    "rnn_scan100_step": _rnn,
 }
 
 COMPILE_SYSTEMS = ["symopt", "pytensor-cvm", "jax"]
