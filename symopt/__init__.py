@@ -25,6 +25,7 @@ _LAZY = {
     "In": "symopt.runtime.function",
     "Out": "symopt.runtime.function",
     "clone": "symopt.ir.clone",
+    "compile_mlir": "symopt.runtime.mlir_function",
     "Param": "symopt.runtime.function",
     "UnusedInputError": "symopt.runtime.function",
     "function": "symopt.runtime.function",
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from symopt.ir.variable import Variable
     from symopt.runtime.function import Function, In, Out, Param, UnusedInputError, function
     from symopt.ir.clone import clone
+    from symopt.runtime.mlir_function import compile_mlir
     from symopt.ir.shared import SharedVariable, shared
 
 

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import numpy as np
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.lowering.llvm import translate_module
 from symopt.lowering.machine import (
@@ -131,16 +131,25 @@ class Slot:
     name: str
     dtype: np.dtype
     rank: int
+    shape: tuple[int | None, ...] = ()
+    """The static sizes, None where dynamic."""
 
     @classmethod
     def of(cls, entry: DictionaryAttr) -> Slot:
         d = entry.data
+        shape = tuple(None if v < 0 else int(v) for v in d["shape"].get_values())  # type: ignore[attr-defined]
         return cls(
             d["role"].data,  # type: ignore[attr-defined]
             d["name"].data,  # type: ignore[attr-defined]
             np.dtype(d["dtype"].data),  # type: ignore[attr-defined]
-            len(d["shape"].get_values()),  # type: ignore[attr-defined]
+            len(shape),
+            shape,
         )
+
+
+def _slot(record: dict[str, object]) -> Slot:
+    shape = tuple(None if d < 0 else d for d in record.get("shape", [-1] * record["rank"]))  # type: ignore[union-attr, operator]
+    return Slot(record["role"], record["name"], np.dtype(record["dtype"]), record["rank"], shape)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -210,8 +219,8 @@ class NativeExecutor:
     def _link(self, entry: cache.Entry) -> None:
         abi = entry.abi
         self.func_name = abi["name"]
-        self.args = [Slot(a["role"], a["name"], np.dtype(a["dtype"]), a["rank"]) for a in abi["args"]]
-        self.results = [Slot(r["role"], r["name"], np.dtype(r["dtype"]), r["rank"]) for r in abi["results"]]
+        self.args = [_slot(a) for a in abi["args"]]
+        self.results = [_slot(r) for r in abi["results"]]
         self.errors = [CheckRecord(e["message"], e["kind"], e["nargs"]) for e in abi["errors"]]
         self.err_words = abi["err_words"]
         self.n_inputs = sum(1 for a in self.args if a.role == "input")
@@ -439,7 +448,8 @@ def abi_json(f: func.FuncOp) -> dict[str, object]:
 
     def slot(e: DictionaryAttr) -> dict[str, object]:
         s = Slot.of(e)
-        return {"role": s.role, "name": s.name, "dtype": s.dtype.str, "rank": s.rank}
+        return {"role": s.role, "name": s.name, "dtype": s.dtype.str, "rank": s.rank,
+                "shape": [-1 if d is None else d for d in s.shape]}
 
     return {
         "name": f.sym_name.data,
@@ -467,8 +477,19 @@ STAGE_AFTER = {
 """The ``Function.ir`` stage each pass's output is (the final module is ``scf``)."""
 
 
+def _at_sym_level(module: ModuleOp) -> bool:
+    """Whether ``module``'s functions are still sym IR (tensors), not lowered."""
+    for op in module.ops:
+        if isinstance(op, func.FuncOp) and op.body.blocks:
+            return any(isinstance(a.type, TensorType) for a in op.body.block.args) or any(
+                o.dialect_name() == "sym" for o in op.walk()
+            )
+    return True
+
+
 def run_stages(module: ModuleOp, pipeline: str, stages: dict[str, str] | None) -> dict[str, float]:
-    """Run ``pipeline`` (completed with ``lower-cpu`` if it stops at the sym level) on
+    """Run ``pipeline`` (completed with ``lower-cpu`` if it leaves the module at the
+    sym level) on
     ``module``; the seconds each pass took. If ``stages`` is given, it receives the
     module's text at each stage: ``sym`` (before ``convert-sym-to-loop``), ``loop``
     (after ``loop-fuse``), ``bufferized`` (after ``loop-dealloc``) and ``scf`` (at
@@ -481,7 +502,7 @@ def run_stages(module: ModuleOp, pipeline: str, stages: dict[str, str] | None) -
 
     spec = expand_pipeline(pipeline)
     names = [p.name for p in parse_pipeline(spec)] if spec else []
-    if "loop-bufferize" not in names:
+    if "loop-bufferize" not in names and _at_sym_level(module):
         spec = expand_pipeline(f"{spec},lower-cpu" if spec else "lower-cpu")
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]

@@ -18,6 +18,6 @@ bin_dir = os.path.dirname(sys.executable)
 config.environment["PATH"] = os.pathsep.join(
     [bin_dir, config.environment.get("PATH", os.environ.get("PATH", ""))]
 )
-for tool in ("symopt", "filecheck"):
+for tool in ("symopt", "symopt-run", "filecheck"):
     if shutil.which(tool, path=config.environment["PATH"]) is None:
         lit_config.fatal(f"'{tool}' not found next to {sys.executable}; install symopt[test]")
