@@ -3,6 +3,10 @@
     symopt f.mlir -p canonicalize,cse
     symopt f.mlir --split-input-file --verify-diagnostics
 
+``--verify-diagnostics`` is MLIR's: it checks the file's ``// expected-error
+{{...}}`` annotations against the diagnostics (``symopt.tools.diagnostics``) and
+exits 1 on any mismatch; ``--print-diagnostics`` prints them and exits 0.
+
 Dialects and passes are registered as factories and imported only when used, so
 ``symopt --help`` starts fast and never needs a GPU. Errors in the input (parse
 errors, verifier errors, unknown passes, text that is not UTF-8, nesting too deep
@@ -108,6 +112,12 @@ class SymoptMain(xDSLOptMain):
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
         arg_parser.add_argument(
+            "--print-diagnostics",
+            action="store_true",
+            help="print the first error of each chunk and exit 0 (what xDSL's "
+            "--verify-diagnostics does; symopt's checks expected-error annotations)",
+        )
+        arg_parser.add_argument(
             "--load",
             action="append",
             default=[],
@@ -190,12 +200,46 @@ class SymoptMain(xDSLOptMain):
         self.pipeline = replace(self.pipeline, callback=callback)
 
     def run(self) -> None:
-        try:
-            super().run()
-        except ParseError as e:
-            if not self.args.verify_diagnostics:
-                raise
-            print(e)
+        if self.args.verify_diagnostics:
+            self._verify_expected()
+            return
+        if self.args.print_diagnostics:
+            self.args.verify_diagnostics = True  # xDSL's: print the error, exit 0
+            try:
+                super().run()
+            except ParseError as e:
+                print(e)
+            return
+        super().run()
+
+    def _verify_expected(self) -> None:
+        """MLIR's -verify-diagnostics (``symopt.tools.diagnostics``)."""
+        from symopt.tools.diagnostics import check_chunk
+
+        chunks, _extension = self.prepare_input()
+        output_stream = self.prepare_output()
+        name = self.args.input_file or "<stdin>"
+        failures: list[str] = []
+
+        def process(module) -> str:  # type: ignore[no-untyped-def]
+            self.apply_passes(module)
+            return self.output_resulting_program(module)
+
+        written = False
+        for chunk, offset in chunks:
+            data = chunk.read()
+            chunk.close()
+            text = data.decode("utf-8", errors="replace")
+            report, output = check_chunk(self.ctx, text, offset, name, process)
+            failures += report
+            if output is not None:
+                if written:
+                    output_stream.write("// -----\n")
+                output_stream.write(output)
+                written = True
+        output_stream.flush()
+        if failures:
+            raise _InputError("\n".join(failures))
 
     def parse_chunk(self, chunk, file_extension, start_offset=0):  # type: ignore[no-untyped-def]
         data = chunk.read()

@@ -11,7 +11,7 @@ config.name = "symopt"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
-config.excludes = ["lit.cfg.py", "README.md"]
+config.excludes = ["lit.cfg.py", "README.md", "Inputs"]
 
 # Use the tools of the Python environment that runs lit (the project's venv).
 bin_dir = os.path.dirname(sys.executable)
