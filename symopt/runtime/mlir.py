@@ -157,7 +157,7 @@ def convert(value: object, spec: Value, what: str) -> np.ndarray:
     for d, (got, want) in enumerate(zip(arr.shape, spec.shape)):
         if want is not None and got != want:
             raise ValueError(f"{label}: expected size {want} in dimension {d}, got shape {arr.shape}")
-    return np.ascontiguousarray(arr)
+    return arr if arr.flags.c_contiguous else np.array(arr, order="C")
 
 
 def _entry(module: ModuleOp, entry: str | None) -> func.FuncOp:
@@ -188,7 +188,8 @@ def load(
     """Parse, verify, finish lowering and build the executor of ``entry``.
 
     ``mode`` is ``'native'`` (compiled, the default) or ``'py'`` (the reference
-    executor, which runs the sym level). ``pipeline`` replaces the sym-level
+    executor at the sym level, the stage interpreter below it,
+    ``symopt.runtime.interpret``). ``pipeline`` replaces the sym-level
     passes (native: ``cpu``; py: ``sym-opt``). Raises MlirError with a
     one-line message for IR that cannot run."""
     from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
@@ -209,10 +210,7 @@ def load(
     stage = stage_of(f)
     if name == "py":
         if stage != "sym":
-            raise MlirError(
-                f"the reference executor runs sym-level IR; this function is at the "
-                f"{stage} stage (run it natively)"
-            )
+            return _interpreted_program(module, f, stage)
         return _reference_program(module, f, pipeline)
     spec = (pipeline if pipeline is not None else "cpu") if stage == "sym" else REMAINING[stage]
     from symopt.runtime.native import NativeExecutor
@@ -264,6 +262,53 @@ def _reference_program(module: ModuleOp, f: func.FuncOp, pipeline: str | None) -
     return Program(ReferenceExecutor(module), "sym", inputs, outputs, globals_, module)
 
 
+def _interpreted_program(module: ModuleOp, f: func.FuncOp, stage: str) -> Program:
+    """The stage interpreter for a function below the sym level, with the
+    signature its types (or its calling-convention record) give."""
+    from symopt.runtime.interpret import StageInterpreter
+
+    interpreter = StageInterpreter(module, f)
+    if interpreter.abi is not None:
+        from symopt.runtime.native import Slot
+
+        args = [Slot.of(e) for e in interpreter.abi.data["args"].data]  # type: ignore[attr-defined]
+        results = [Slot.of(e) for e in interpreter.abi.data["results"].data]  # type: ignore[attr-defined]
+        inputs = [Value(s.name, s.dtype, s.shape) for s in args if s.role == "input"]
+        outputs = [Value(s.name, s.dtype, s.shape) for s in results if s.role == "output"]
+        seen: dict[str, Value] = {}
+        for s in [*args, *results]:
+            if s.role in ("shared", "inplace") and s.name not in seen:
+                seen[s.name] = Value(s.name, s.dtype, s.shape)
+        return Program(interpreter, stage, inputs, outputs, list(seen.values()), module)
+    block = f.body.block
+    dtypes = interpreter.arg_dtypes or [None] * len(block.args)
+    inputs = [
+        Value(a.name_hint or f"arg{i}", np.dtype(d or _elem_dtype(a.type)), _shape(a.type))
+        for i, (a, d) in enumerate(zip(block.args, dtypes))
+    ]
+    res_attrs = f.res_attrs.data if f.res_attrs is not None else [None] * len(f.function_type.outputs)
+    outputs = []
+    for i, (t, attrs) in enumerate(zip(f.function_type.outputs.data, res_attrs)):
+        d = attrs.data.get("symopt.dtype") if attrs is not None else None  # type: ignore[union-attr]
+        outputs.append(Value(f"out{i}", np.dtype(d.data if d is not None else _elem_dtype(t)), _shape(t)))  # type: ignore[union-attr]
+    globals_ = [
+        Value(op.sym_name.data, np.dtype(dtype_of(op.type)), static_shape(op.type))
+        for op in module.ops
+        if isinstance(op, loop.GlobalOp)
+    ]
+    return Program(interpreter, stage, inputs, outputs, globals_, module)
+
+
+def _elem_dtype(t: object) -> str:
+    from symopt.runtime.interpret import np_dtype
+
+    return np_dtype(t).name  # type: ignore[arg-type]
+
+
+def _shape(t: object) -> tuple[int | None, ...]:
+    return tuple(None if s < 0 else s for s in t.get_shape())  # type: ignore[attr-defined]
+
+
 def _first_line(e: BaseException) -> str:
     text = str(e).strip()
     for line in text.splitlines():
@@ -271,3 +316,89 @@ def _first_line(e: BaseException) -> str:
         if line and not line.startswith(("^", "|", "-", "\"builtin", "%", "func.", "}")):
             return line
     return text.splitlines()[0] if text else type(e).__name__
+
+
+@dataclass
+class BisectStep:
+    """One pass of a bisection: its name, ``"same"``, ``"changed"`` or
+    ``"unchecked"`` (the stage could not be interpreted), and a detail."""
+
+    name: str
+    status: str
+    detail: str = ""
+
+
+def bisect(
+    source: str | os.PathLike[str], args: Sequence[object], globals_: Mapping[str, object],
+    entry: str | None = "main", pipeline: str = "cpu",
+) -> list[BisectStep]:  # fmt: skip
+    """Run ``pipeline`` on sym-level IR one pass at a time and interpret the
+    module after each pass on the same arguments: the values (outputs and the
+    globals' new values) at each step against the reference executor's on the
+    input. The first ``"changed"`` step names the pass that changed what the
+    function computes."""
+    from xdsl.passes import PassPipeline
+    from xdsl.utils.arg_spec import parse_pipeline
+
+    from symopt.dialects.context import parse_module, sym_context
+    from symopt.passes import available_passes, expand_pipeline
+
+    text = read_source(source)
+    reference = load(text, entry, "py", "")
+    if reference.stage != "sym":
+        raise MlirError("bisect starts from sym-level IR")
+    want = reference(args, dict(globals_))
+    module = parse_module(text)
+    f = _entry(module, entry)
+    name = f.sym_name.data
+    spec = expand_pipeline(pipeline)
+    names = [p.name for p in parse_pipeline(spec)] if spec else []
+    if "loop-bufferize" not in names:
+        spec = expand_pipeline(f"{spec},lower-cpu" if spec else "lower-cpu")
+    steps: list[BisectStep] = []
+    passes = available_passes()
+    for pass_spec in parse_pipeline(spec):
+        one = PassPipeline.parse_spec(passes, str(pass_spec))
+        try:
+            one.apply(sym_context(), module)
+        except Exception as e:  # noqa: BLE001 - the pass's failure is the finding
+            steps.append(BisectStep(pass_spec.name, "changed", f"the pass failed: {_first_line(e)}"))
+            return steps
+        try:
+            program = load(str(module), name, "py", "")
+            got = program(args, dict(globals_))
+        except (MlirError, NotImplementedError) as e:
+            steps.append(BisectStep(pass_spec.name, "unchecked", _first_line(e)))
+            continue
+        except Exception as e:  # noqa: BLE001 - an error the reference did not raise
+            steps.append(BisectStep(pass_spec.name, "changed", f"{type(e).__name__}: {_first_line(e)}"))
+            return steps
+        difference = _difference(want, got)
+        steps.append(BisectStep(pass_spec.name, "changed" if difference else "same", difference))
+        if difference:
+            return steps
+    return steps
+
+
+def _difference(
+    want: tuple[list[np.ndarray], dict[str, np.ndarray]], got: tuple[list[np.ndarray], dict[str, np.ndarray]]
+) -> str:
+    """How two results differ ('' when they agree)."""
+    (wo, ww), (go, gw) = want, got
+    pairs = [(f"output {i}", a, b) for i, (a, b) in enumerate(zip(wo, go))]
+    if len(wo) != len(go):
+        return f"{len(go)} outputs instead of {len(wo)}"
+    if set(ww) != set(gw):
+        return f"updates {sorted(gw)} instead of {sorted(ww)}"
+    pairs += [(f"@{k}", ww[k], gw[k]) for k in sorted(ww)]
+    for what, a, b in pairs:
+        a, b = np.asarray(a), np.asarray(b)
+        if a.shape != b.shape:
+            return f"{what} has shape {b.shape} instead of {a.shape}"
+        if a.dtype.kind == "f" or b.dtype.kind == "f":
+            same = np.allclose(a, b, rtol=1e-9, atol=1e-12, equal_nan=True)
+        else:
+            same = np.array_equal(a, b)
+        if not same:
+            return f"{what} differs: {np.array2string(b, threshold=8)} instead of {np.array2string(a, threshold=8)}"
+    return ""

@@ -2,7 +2,7 @@
 
     symopt-run FILE [--entry main] [--arg VALUE|@file.npy ...]
                [--global NAME=VALUE|@file.npy ...] [--mode native|py]
-               [-p PIPELINE] [--repeat N] [--out DIR]
+               [-p PIPELINE] [--repeat N] [--out DIR] [--bisect]
 
 The IR may be at any stage, from ``sym`` down to ``scf``; what remains of the
 pipeline runs first (``symopt.runtime.mlir``). Each ``--arg`` gives the next input
@@ -14,6 +14,13 @@ printed as NumPy prints them, one after the other, then each updated global as
 ``@name.npy``. ``--repeat N`` also reports the time per call (on stderr). Errors
 are one line on stderr, with exit status 1. As MLIR's integration tests do, lit
 tests check results with ``// RUN: symopt-run %s --arg '[1,2]' | filecheck %s``.
+
+``--mode py`` runs the IR without compiling it: the reference executor at the
+sym level, the stage interpreter below (``symopt.runtime.interpret``).
+``--bisect`` (sym-level IR) runs the pipeline one pass at a time, interprets the
+IR after each pass on the same arguments and prints, per pass, whether the
+values are the same as the sym level's; the first pass that changes them is
+named, with exit status 1.
 """
 
 from __future__ import annotations
@@ -61,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--pipeline", default=None, help="the sym-level passes (default: cpu; py: sym-opt)")
     p.add_argument("--repeat", type=int, default=0, metavar="N", help="also time N calls")
     p.add_argument("--out", default=None, metavar="DIR", help="save the results as .npy files in DIR")
+    p.add_argument("--bisect", action="store_true",
+                   help="run the pipeline one pass at a time, interpret the IR after each "
+                   "pass and report the first pass that changes the results")
     return p
 
 
@@ -68,6 +78,8 @@ def run(argv: Sequence[str]) -> int:
     from symopt.runtime.mlir import MlirError, load
 
     args = _parser().parse_args(argv)
+    if args.bisect:
+        return _bisect(args)
     try:
         text = sys.stdin.read() if args.file == "-" else None
         program = load(text if text is not None else args.file, args.entry, args.mode, args.pipeline)
@@ -120,6 +132,32 @@ def run(argv: Sequence[str]) -> int:
         if isinstance(value, np.random.RandomState):
             continue  # a stream's state: not printable as a value
         print(f"@{name} = {np.asarray(value)}")
+    return 0
+
+
+def _bisect(args: argparse.Namespace) -> int:
+    """``--bisect``: one line per pass, and the verdict."""
+    from symopt.runtime.mlir import MlirError, bisect
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else args.file
+        inputs = [_value(a) for a in args.arg]
+        globals_ = {}
+        for item in args.globals:
+            name, _, value = item.partition("=")
+            globals_[name.lstrip("@")] = _value(value)
+        steps = bisect(text, inputs, globals_, args.entry, args.pipeline or "cpu")
+    except (MlirError, ValueError, TypeError, IndexError, OSError, ArithmeticError) as e:
+        message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        print(f"symopt-run: error: {message}", file=sys.stderr)
+        return 1
+    for step in steps:
+        print(f"{step.status:9s} {step.name}" + (f": {step.detail}" if step.detail else ""))
+    changed = [s for s in steps if s.status == "changed"]
+    if changed:
+        print(f"the values first change after pass '{changed[0].name}'")
+        return 1
+    print("every checked stage computes what the sym level computes")
     return 0
 
 
