@@ -171,7 +171,72 @@ _UNARY_FLOAT: dict[str, Callable[[Any], Any]] = {
 }
 
 
-class StageInterpreter:
+class _TensorOps:
+    """The loop ops on tensors whose semantics are those of their sym
+    counterparts (the same fields, so the sym op's NumPy definition applies)."""
+
+    def op_loop_generate(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects import sym
+
+        return sym.MapIndexOp.evaluate_region(op, lambda block, a: self.run_block(block, a, env), args[0])  # type: ignore[attr-defined]
+
+    def op_loop_scan(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects import sym
+
+        return sym.ScanOp.evaluate_region(op, lambda block, a: self.run_block(block, a), *args)  # type: ignore[attr-defined]
+
+    def op_loop_if(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        region = op.then_region if bool(args[0]) else op.else_region
+        return tuple(np.array(v, copy=True) for v in self.run_block(region.block, [], env))  # type: ignore[attr-defined]
+
+    def op_loop_gather(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects.sym.indexing import runtime_indices
+
+        x, *indices = args
+        return (np.array(x[runtime_indices(op, x, indices, f"'{op.name}'")]),)
+
+    def op_loop_scatter(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects.sym.indexing import runtime_indices
+
+        x, y, *indices = args
+        key = runtime_indices(op, x, indices, f"'{op.name}'")
+        out = x.copy()
+        target = out[key].shape
+        value = np.broadcast_to(y, target)
+        if op.kind.data == "inc":
+            np.add.at(out, key, value)
+        else:
+            out[key] = value
+        return (out,)
+
+    def op_loop_nonzero(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        x = args[0]
+        return (np.array(np.nonzero(x), dtype=np.int64).reshape(x.ndim, -1),)
+
+    def op_loop_cumulative(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        x = args[0]
+        fn = np.cumsum if op.kind.data == "add" else np.cumprod
+        return (fn(x, axis=op.axis.value.data).astype(x.dtype),)
+
+    def op_loop_sort(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        x = args[0]
+        axis = op.axis.value.data
+        if op.kind.data == "values":
+            return (np.sort(x, axis=axis, kind="stable"),)
+        return (np.argsort(x, axis=axis, kind="stable").astype(np.int64),)
+
+    def op_loop_mrg_uniform(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects import sym
+
+        return sym.MrgUniformOp.evaluate(op, *args)  # type: ignore[arg-type]
+
+    def op_loop_multinomial(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
+        from symopt.dialects import sym
+
+        return sym.MultinomialFromUniformOp.evaluate(op, *args)  # type: ignore[arg-type]
+
+
+class StageInterpreter(_TensorOps):
     """Runs the entry function of a module below the sym level.
 
     Called like the other executors: ``(arguments, globals) -> (outputs,

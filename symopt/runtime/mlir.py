@@ -74,7 +74,9 @@ def stage_of(f: func.FuncOp) -> str:
     types = [a.type for a in f.body.block.args] if f.body.blocks else []
     types += [r.type for op in f.walk() for r in op.results]
     if any(isinstance(t, TensorType) for t in types):
-        return "loop"
+        # tensors: the loop level once convert-sym-to-loop ran, the sym level
+        # otherwise (a function of only a plugin's ops, say)
+        return "loop" if any(op.dialect_name() == "loop" for op in f.walk()) else "sym"
     if "symopt.abi" not in f.attributes:
         return "bufferized"
     if not _has(f, (loop.MapOp, loop.ReduceOp)):

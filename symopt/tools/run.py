@@ -2,7 +2,7 @@
 
     symopt-run FILE [--entry main] [--arg VALUE|@file.npy ...]
                [--global NAME=VALUE|@file.npy ...] [--mode native|py]
-               [-p PIPELINE] [--repeat N] [--out DIR] [--bisect]
+               [-p PIPELINE] [--repeat N] [--out DIR] [--bisect] [--load PLUGIN.py]
 
 The IR may be at any stage, from ``sym`` down to ``scf``; what remains of the
 pipeline runs first (``symopt.runtime.mlir``). Each ``--arg`` gives the next input
@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--pipeline", default=None, help="the sym-level passes (default: cpu; py: sym-opt)")
     p.add_argument("--repeat", type=int, default=0, metavar="N", help="also time N calls")
     p.add_argument("--out", default=None, metavar="DIR", help="save the results as .npy files in DIR")
+    p.add_argument("--load", action="append", default=[], metavar="PLUGIN.py",
+                   help="import a Python file that registers passes and dialects first")
     p.add_argument("--bisect", action="store_true",
                    help="run the pipeline one pass at a time, interpret the IR after each "
                    "pass and report the first pass that changes the results")
@@ -78,6 +80,13 @@ def run(argv: Sequence[str]) -> int:
     from symopt.runtime.mlir import MlirError, load
 
     args = _parser().parse_args(argv)
+    from symopt.tools.symopt_main import _preload, _UsageError
+
+    try:
+        _preload([f"--load={path}" for path in args.load])
+    except _UsageError as e:
+        print(f"symopt-run: error: {e}", file=sys.stderr)
+        return 1
     if args.bisect:
         return _bisect(args)
     try:

@@ -111,6 +111,13 @@ class SymoptMain(xDSLOptMain):
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
+        for action in arg_parser._actions:  # noqa: SLF001 - xDSL registered -p
+            if "-p" in action.option_strings:
+                action.help = (
+                    "a comma-separated pass pipeline, e.g. 'cse,dce' or 'my-pass{opt=1}'; "
+                    "named pipelines: sym-opt, lower-cpu and cpu (what symopt.function "
+                    "runs); --list-passes lists every pass with its summary"
+                )
         arg_parser.add_argument(
             "--print-diagnostics",
             action="store_true",
