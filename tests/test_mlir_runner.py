@@ -86,6 +86,27 @@ def test_reference_executor_and_random_streams():
     assert not np.allclose(g(), np.random.RandomState(5).uniform(size=(2, 2)))  # advanced
 
 
+def test_more_tutorial_functions():
+    """Defaults and keyword names (In), MRG draws: the IR has the inputs and
+    the stream's state as a global, so the same arguments and state give the
+    same values."""
+    from symopt import In
+    from symopt.sandbox.rng_mrg import MRG_RandomStreams
+
+    x, y, w = T.dscalars("x", "y", "w")
+    f = function([x, In(y, value=1), In(w, value=2, name="w_by_name")], (x + y) * w)
+    g = compile_mlir(to_mlir(f))
+    assert g(33, 0, 1) == f(33, 0, 1) == 33
+    assert g(33, 2, 3) == f(33, w_by_name=3, y=2)
+    srng = MRG_RandomStreams(seed=90)
+    u = srng.uniform((2, 3))
+    f = function([], u)
+    initial = _globals_of(f)
+    g = compile_mlir(to_mlir(f), globals=initial)
+    assert_allclose(g(), f())
+    assert_allclose(g(), f())  # both streams advanced alike
+
+
 def test_stage_detection():
     x = T.dvector("x")
     f = function([x], T.exp(x).sum())
