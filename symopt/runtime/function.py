@@ -536,6 +536,16 @@ class Function:
         }  # fmt: skip
         return (_rebuild_function, (state,))
 
+    def _repr_svg_(self) -> str | None:
+        """The optimized graph as SVG, for Jupyter (None without Graphviz)."""
+        from symopt.dialects.context import parse_module
+        from symopt.runtime.drawing import function_parts, has_dot, render, to_dot
+
+        if not has_dot():
+            return None
+        _f, outputs, updates = function_parts(parse_module(self.ir("loop")))
+        return render(to_dot(outputs, updates, self.name or ""), "svg").decode()
+
     def __repr__(self) -> str:
         args = ", ".join(s.name or "_" for s in self._slots)
         return f"<symopt.Function {self.name or ''}({args})>"
