@@ -41,11 +41,12 @@ def target_machine():  # type: ignore[no-untyped-def]
     )
 
 
-def parse_verified(text: str):  # type: ignore[no-untyped-def]
-    """Parse and verify LLVM IR text; ValueError if LLVM rejects it."""
+def parse_verified(text: str, context=None):  # type: ignore[no-untyped-def]
+    """Parse and verify LLVM IR text (in ``context``, LLVM's global context by
+    default); ValueError if LLVM rejects it."""
     binding = llvm()
     try:
-        parsed = binding.parse_assembly(text)
+        parsed = binding.parse_assembly(text, context=context)
         parsed.verify()
     except RuntimeError as e:
         raise ValueError(f"invalid LLVM IR: {e}") from None

@@ -10,6 +10,8 @@ and commits the updates only after the whole call has succeeded.
 from __future__ import annotations
 
 import gc
+import signal
+import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -282,6 +284,13 @@ class Function:
         # native results are fresh buffers (or a variable's own storage, updated in
         # place): no aliasing checks for them
         self._fresh_results = getattr(compiled.executor, "fresh_results", False)
+        # a call whose kernel writes a variable's own buffer, or that commits
+        # several values, must not be cut by a Ctrl-C between the kernel and the
+        # end of the commit: it would leave some state new and some old
+        writes = sum(1 for op in compiled.module.walk() if isinstance(op, sym.WriteOp))
+        self._atomic = bool(getattr(compiled.executor, "_inplace", False)) or (
+            writes + len(compiled.input_updates) > 1
+        )
 
     # -- introspection ---------------------------------------------------------
 
@@ -384,6 +393,13 @@ class Function:
         else:
             arrays = [convert(a) for convert, a in zip(self._converters, args)]
         storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
+        if self._atomic and self._writes_enabled:
+            with _DeferredInterrupt():
+                return self._run(arrays, storage)
+        return self._run(arrays, storage)
+
+    def _run(self, arrays: list[np.ndarray], storage: dict[str, Any]) -> Any:
+        """Run the executor and commit its writes."""
         results, writes = self._compiled.executor(arrays, storage)
         n = self._compiled.n_outputs
         outputs, input_updates = results[:n], results[n:]
@@ -573,6 +589,64 @@ def _rebuild_function(state: dict[str, Any]) -> Function:
         allow_input_downcast=state["allow_input_downcast"], writes_enabled=state["writes_enabled"],
         trust_input=state["trust_input"],
     )  # fmt: skip
+
+
+class _DeferredInterrupt:
+    """Holds back a Ctrl-C (SIGINT) for the duration of a block, then raises the
+    KeyboardInterrupt once the block is done, so that a call's kernel and the
+    commit of its writes happen entirely or (when the interrupt came before) not
+    at all.
+
+    symopt's SIGINT handler, installed (from the main thread) the first time
+    while SIGINT still has Python's default handler, behaves like it outside such
+    blocks and only records the interrupt inside them: entering and leaving a
+    block costs a counter, not a change of handler. A program's own handler is
+    left alone (and then nothing is held back)."""
+
+    __slots__ = ("active",)
+
+    def __enter__(self) -> _DeferredInterrupt:
+        self.active = threading.current_thread() is _MAIN_THREAD and _install_handler()
+        if self.active:
+            _CRITICAL[0] += 1
+        return self
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> bool:
+        if self.active:
+            _CRITICAL[0] -= 1
+            if _CRITICAL[0] == 0 and _CRITICAL[1]:
+                _CRITICAL[1] = False
+                if kind is None:
+                    raise KeyboardInterrupt
+        return False
+
+
+_CRITICAL: list = [0, False]
+"""[depth of the blocks being run, whether an interrupt came meanwhile]"""
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    if _CRITICAL[0]:
+        _CRITICAL[1] = True
+        return
+    raise KeyboardInterrupt
+
+
+def _install_handler() -> bool:
+    """Whether symopt's SIGINT handler is in place (installing it if SIGINT has
+    Python's default handler)."""
+    global _INSTALLED
+    if _INSTALLED:
+        return True
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+        _INSTALLED = True
+        return True
+    return False
+
+
+_INSTALLED = False
+_MAIN_THREAD = threading.main_thread()
 
 
 class _Unset:

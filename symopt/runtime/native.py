@@ -206,14 +206,21 @@ class NativeExecutor:
         self.timings["llvm translation"] = time.perf_counter() - start
         start = time.perf_counter()
         machine = target_machine()
-        parsed = parse_verified(self._llvm_ir)
-        optimize(parsed, machine)
-        self._parsed = parsed
-        self.timings["llvm optimization"] = time.perf_counter() - start
-        start = time.perf_counter()
-        with vector_library():
-            obj = machine.emit_object(parsed)
-        self.timings["llvm code generation"] = time.perf_counter() - start
+        # a context of its own: what LLVM interns while compiling (constants,
+        # types, metadata) goes with it, instead of staying in the global context
+        # for as long as the process runs
+        context = llvm().create_context()
+        parsed = parse_verified(self._llvm_ir, context)
+        try:
+            optimize(parsed, machine)
+            self.timings["llvm optimization"] = time.perf_counter() - start
+            start = time.perf_counter()
+            with vector_library():
+                obj = machine.emit_object(parsed)
+            self.timings["llvm code generation"] = time.perf_counter() - start
+        finally:
+            parsed.close()
+            context.close()
         return cache.Entry(abi, host, obj)
 
     def _link(self, entry: cache.Entry) -> None:
