@@ -104,3 +104,30 @@ def test_misspelt_flags_raise_and_suggest() -> None:
         symopt.config.floatx = "float32"  # type: ignore[attr-defined]
     with pytest.raises(ValueError):
         symopt.config.mode = "FASTEST"
+
+
+def test_profile_counts_calls_and_compile_steps():
+    import io
+
+    from symopt.runtime.profile import ProfileStats
+
+    x = T.dvector("x")
+    f = symopt.function([x], T.exp(x).sum(), profile=True, name="demo")
+    for _ in range(7):
+        f([1.0, 2.0])
+    assert f.profile.calls == 7 and f.profile.call_time > 0
+    assert f.profile.compile_time > 0
+    out = io.StringIO()
+    f.profile.summary(file=out)
+    text = out.getvalue()
+    assert "Function profiling" in text and "Message: demo" in text
+    assert "Time in 7 calls to Function.__call__" in text
+    assert "pass loop-bufferize" in text or "disk cache" in text
+    shared_stats = ProfileStats("both")
+    g = symopt.function([x], x * 2, profile=shared_stats)
+    h = symopt.function([x], x * 3, profile=shared_stats)
+    g([1.0])
+    h([1.0])
+    assert shared_stats.calls == 2
+    plain = symopt.function([x], x * 4)
+    assert not hasattr(plain, "profile")

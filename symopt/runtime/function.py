@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import signal
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -591,6 +592,21 @@ def _rebuild_function(state: dict[str, Any]) -> Function:
     )  # fmt: skip
 
 
+class ProfiledFunction(Function):
+    """A ``Function`` compiled with ``profile=True``: each call is counted and
+    timed in ``self.profile``."""
+
+    profile: Any
+
+    def __call__(self, *args: object, **kwargs: object) -> Any:
+        start = time.perf_counter()
+        try:
+            return Function.__call__(self, *args, **kwargs)
+        finally:
+            self.profile.calls += 1
+            self.profile.call_time += time.perf_counter() - start
+
+
 class _DeferredInterrupt:
     """Holds back a Ctrl-C (SIGINT) for the duration of a block, then raises the
     KeyboardInterrupt once the block is done, so that a call's kernel and the
@@ -814,6 +830,7 @@ def function(
     allow_input_downcast: bool | None = None,
     pipeline: str | None = None,
     trust_input: bool = False,
+    profile: object = None,
 ) -> Function:
     """Compile ``outputs`` (and ``updates``) as a function of ``inputs``.
 
@@ -824,6 +841,8 @@ def function(
     every call already passes an array of exactly the input's type through
     unconverted (after a dtype, rank and static-size check that keeps bad input
     from reaching native code) and converts anything else as usual.
+    ``profile=True`` (or a ``symopt.runtime.profile.ProfileStats``) counts and times
+    the calls and records the compile time per pass: ``f.profile.summary()``.
 
     >>> import symopt.tensor as T
     >>> x = T.dmatrix('x')
@@ -938,6 +957,7 @@ def function(
 
     module = built.module
     source = str(module)
+    compile_start = time.perf_counter()
     try:
         executor = _make_executor(module, chosen, source)
     except _PipelineError as e:
@@ -961,7 +981,17 @@ def function(
             ]
         slots.append(_Slot(spec, t, default))
     globals_ = {s: v for s, v in built.globals.items()}  # type: ignore[misc]
-    return Function(
+    fn_class = Function
+    stats = None
+    if profile:
+        from symopt.runtime.profile import ProfileStats
+
+        stats = profile if isinstance(profile, ProfileStats) else ProfileStats(name)
+        stats.compile_time = time.perf_counter() - compile_start
+        stats.compile_steps = dict(getattr(executor, "timings", {}) or {})
+        stats.from_cache = bool(getattr(executor, "from_cache", False))
+        fn_class = ProfiledFunction
+    fn = fn_class(
         compiled,
         slots,
         globals_,  # type: ignore[arg-type]
@@ -970,6 +1000,9 @@ def function(
         allow_input_downcast=allow_input_downcast,
         trust_input=trust_input,
     )
+    if stats is not None:
+        fn.profile = stats
+    return fn
 
 
 def _func_symbol(name: str | None) -> str:
