@@ -52,12 +52,12 @@ def _graph_of(obj: object, stage: str = "loop"):  # type: ignore[no-untyped-def]
         module = parse_module(obj.ir(stage))
         f, outputs, updates = function_parts(module)
         order = {op: k for k, op in enumerate(f.body.block.ops)}
-        return outputs, updates, order, module
+        return outputs, updates, order
     items = obj if isinstance(obj, (list, tuple)) else [obj]
     for item in items:
         if not isinstance(item, Variable):
             raise TypeError(f"expected a symbolic variable, a list of them or a compiled function, got {item!r}")
-    return [v.value for v in items], [], None, None
+    return [v.value for v in items], [], None
 
 
 def debugprint(
@@ -97,7 +97,7 @@ def debugprint(
 
     from symopt.runtime.drawing import debugprint_lines
 
-    roots, updates, order, _module = _graph_of(obj, stage)
+    roots, updates, order = _graph_of(obj, stage)
     blocks = debugprint_lines([*roots, *(v for _, v in updates)], _type_text, print_type, ids, depth, order, stop_on_name)
     lines: list[str] = []
     for k, block in enumerate(blocks):
@@ -110,13 +110,6 @@ def debugprint(
     stream = sys.stdout if file is None else file
     stream.write(text + "\n")  # type: ignore[union-attr]
     return stream
-
-
-_INFIX = {
-    "sym.add": "+", "sym.sub": "-", "sym.mul": "*", "sym.div": "/", "sym.floor_div": "//",
-    "sym.mod": "%", "sym.pow": "**", "sym.and": "&", "sym.or": "|", "sym.xor": "^",
-}  # fmt: skip
-_CMP_SYMBOLS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
 def pp(obj: object) -> str:
@@ -134,15 +127,17 @@ def pp(obj: object) -> str:
     from symopt.runtime.drawing import leaf_text
 
     if isinstance(obj, Function):
-        roots, updates, _order, _module = _graph_of(obj, "sym")
+        roots, updates, _order = _graph_of(obj, "sym")
         lines = [_pp_value(v, sym, leaf_text, top=True) for v in roots]
         lines += [f"{name} <- {_pp_value(v, sym, leaf_text, top=True)}" for name, v in updates]
         return "\n".join(lines)
-    roots, _u, _o, _m = _graph_of(obj)
+    roots, _u, _o = _graph_of(obj)
     return "\n".join(_pp_value(v, sym, leaf_text, top=True) for v in roots)
 
 
 def _pp_value(v, sym, leaf_text, top: bool = False) -> str:  # type: ignore[no-untyped-def]
+    from symopt.runtime.drawing import COMPARISONS, INFIX
+
     leaf = leaf_text(v)
     if leaf is not None:
         return leaf
@@ -151,10 +146,10 @@ def _pp_value(v, sym, leaf_text, top: bool = False) -> str:  # type: ignore[no-u
     op = v.owner
     args = [_pp_value(o, sym, leaf_text) for o in op.operands]
     name = op.name
-    if name in _INFIX and len(args) == 2:
-        return f"({args[0]} {_INFIX[name]} {args[1]})"
+    if name in INFIX and len(args) == 2:
+        return f"({args[0]} {INFIX[name]} {args[1]})"
     if isinstance(op, sym.CmpOp):
-        return f"({args[0]} {_CMP_SYMBOLS.get(op.predicate.data, op.predicate.data)} {args[1]})"
+        return f"({args[0]} {COMPARISONS.get(op.predicate.data, op.predicate.data)} {args[1]})"
     if isinstance(op, sym.NegOp):
         return f"(-{args[0]})"
     if isinstance(op, sym.DimShuffleOp):
@@ -201,11 +196,13 @@ def pydotprint(
     import os
     import sys
 
-    from symopt.runtime.drawing import has_dot, render, to_dot
+    from symopt.runtime.drawing import function_dot, has_dot, render, to_dot
 
-    roots, updates, _order, _module = _graph_of(fct, stage)
-    title = f"{getattr(fct, 'name', '') or ''} ({stage})" if isinstance(fct, Function) else ""
-    dot_text = to_dot(roots, updates, title)
+    if isinstance(fct, Function):
+        dot_text = function_dot(fct.ir(stage), f"{fct.name or ''} ({stage})")
+    else:
+        roots, _updates, _order = _graph_of(fct, stage)
+        dot_text = to_dot(roots)
     if format == "dot" or not has_dot():
         if format != "dot":
             print(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 import numpy
 
@@ -23,7 +22,7 @@ from symopt.tensor.signal import pool
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import digits  # noqa: E402
-from logistic_sgd import LogisticRegression, shared_dataset  # noqa: E402
+from logistic_sgd import LogisticRegression, minibatch_models, shared_dataset, train_epochs  # noqa: E402
 from mlp import HiddenLayer  # noqa: E402
 
 
@@ -50,11 +49,6 @@ class LeNetConvPoolLayer:
 def evaluate_lenet5(learning_rate=0.1, n_epochs=5, nkerns=(8, 16), batch_size=50, sizes=(2000, 500, 500)):
     rng = numpy.random.RandomState(23455)
     datasets = [shared_dataset(d) for d in digits.load_data(*sizes)]
-    (train_set_x, train_set_y), (valid_set_x, valid_set_y), (test_set_x, test_set_y) = datasets
-    n_train_batches = train_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_valid_batches = valid_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_test_batches = test_set_x.get_value(borrow=True).shape[0] // batch_size
-
     index = T.lscalar()
     x = T.matrix("x")
     y = T.ivector("y")
@@ -68,28 +62,11 @@ def evaluate_lenet5(learning_rate=0.1, n_epochs=5, nkerns=(8, 16), batch_size=50
     layer2 = HiddenLayer(rng, input=layer2_input, n_in=nkerns[1] * 4 * 4, n_out=100, activation=T.tanh)
     layer3 = LogisticRegression(input=layer2.output, n_in=100, n_out=10)
     cost = layer3.negative_log_likelihood(y)
-
-    def batch(data):
-        return data[index * batch_size : (index + 1) * batch_size]
-
-    test_model = theano.function([index], layer3.errors(y), givens={x: batch(test_set_x), y: batch(test_set_y)})
-    validate_model = theano.function([index], layer3.errors(y), givens={x: batch(valid_set_x), y: batch(valid_set_y)})
     params = layer3.params + layer2.params + layer1.params + layer0.params
     grads = T.grad(cost, params)
     updates = [(param_i, param_i - learning_rate * grad_i) for param_i, grad_i in zip(params, grads)]
-    train_model = theano.function([index], cost, updates=updates, givens={x: batch(train_set_x), y: batch(train_set_y)})
-
-    print("... training")
-    start = time.time()
-    history = []
-    for epoch in range(1, n_epochs + 1):
-        costs = [float(train_model(i)) for i in range(n_train_batches)]
-        history.append(numpy.mean(costs))
-        valid = numpy.mean([validate_model(i) for i in range(n_valid_batches)])
-        print(f"epoch {epoch:3d}: cost {numpy.mean(costs):.4f}, validation error {valid * 100:.2f} %")
-    test = numpy.mean([test_model(i) for i in range(n_test_batches)])
-    print(f"test accuracy {(1 - test) * 100:.2f} % after {n_epochs} epochs ({time.time() - start:.2f} s)")
-    return (1 - test), history
+    models, counts = minibatch_models(datasets, batch_size, index, x, y, cost, layer3.errors(y), updates)
+    return train_epochs(models, counts, n_epochs)
 
 
 def main(argv=None):

@@ -52,46 +52,53 @@ def shared_dataset(data_xy):
     return shared_x, shared_y
 
 
+def minibatch_models(datasets, batch_size, index, x, y, cost, errors, updates):
+    """The training, validation and test functions of a minibatch index: each
+    slices its shared dataset through ``givens``, so no data crosses into the call;
+    and the number of minibatches of each set."""
+    (train_x, train_y), (valid_x, valid_y), (test_x, test_y) = datasets
+
+    def batch(data):
+        return data[index * batch_size : (index + 1) * batch_size]
+
+    train_model = theano.function([index], cost, updates=updates, givens={x: batch(train_x), y: batch(train_y)})
+    validate_model = theano.function([index], errors, givens={x: batch(valid_x), y: batch(valid_y)})
+    test_model = theano.function([index], errors, givens={x: batch(test_x), y: batch(test_y)})
+    counts = [d.get_value(borrow=True).shape[0] // batch_size for d in (train_x, valid_x, test_x)]
+    return (train_model, validate_model, test_model), counts
+
+
+def train_epochs(models, counts, n_epochs):
+    """Train for ``n_epochs``, printing each epoch's mean cost and validation error,
+    then the test accuracy; returns the accuracy and the mean cost per epoch."""
+    train_model, validate_model, test_model = models
+    n_train, n_valid, n_test = counts
+    print("... training")
+    start = time.time()
+    history = []
+    for epoch in range(1, n_epochs + 1):
+        history.append(numpy.mean([float(train_model(i)) for i in range(n_train)]))
+        valid = numpy.mean([validate_model(i) for i in range(n_valid)])
+        print(f"epoch {epoch:3d}: cost {history[-1]:.4f}, validation error {valid * 100:.2f} %")
+    test = numpy.mean([test_model(i) for i in range(n_test)])
+    print(f"test accuracy {(1 - test) * 100:.2f} % after {n_epochs} epochs ({time.time() - start:.2f} s)")
+    return (1 - test), history
+
+
 def sgd_optimization(learning_rate=0.13, n_epochs=10, batch_size=100, sizes=(5000, 1000, 1000)):
     datasets = [shared_dataset(d) for d in digits.load_data(*sizes)]
-    (train_set_x, train_set_y), (valid_set_x, valid_set_y), (test_set_x, test_set_y) = datasets
-    n_train_batches = train_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_valid_batches = valid_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_test_batches = test_set_x.get_value(borrow=True).shape[0] // batch_size
-
     print("... building the model")
     index = T.lscalar()
     x = T.matrix("x")
     y = T.ivector("y")
     classifier = LogisticRegression(input=x, n_in=28 * 28, n_out=10)
     cost = classifier.negative_log_likelihood(y)
-
-    def batch(data):
-        return data[index * batch_size : (index + 1) * batch_size]
-
-    test_model = theano.function([index], classifier.errors(y),
-                                 givens={x: batch(test_set_x), y: batch(test_set_y)})
-    validate_model = theano.function([index], classifier.errors(y),
-                                     givens={x: batch(valid_set_x), y: batch(valid_set_y)})
     g_W = T.grad(cost=cost, wrt=classifier.W)
     g_b = T.grad(cost=cost, wrt=classifier.b)
     updates = [(classifier.W, classifier.W - learning_rate * g_W),
                (classifier.b, classifier.b - learning_rate * g_b)]
-    train_model = theano.function([index], cost, updates=updates,
-                                  givens={x: batch(train_set_x), y: batch(train_set_y)})
-
-    print("... training the model")
-    start = time.time()
-    history = []
-    for epoch in range(1, n_epochs + 1):
-        costs = [float(train_model(i)) for i in range(n_train_batches)]
-        history.append(numpy.mean(costs))
-        valid = numpy.mean([validate_model(i) for i in range(n_valid_batches)])
-        print(f"epoch {epoch:3d}: cost {numpy.mean(costs):.4f}, validation error {valid * 100:.2f} %")
-    test = numpy.mean([test_model(i) for i in range(n_test_batches)])
-    print(f"test accuracy {(1 - test) * 100:.2f} % after {n_epochs} epochs "
-          f"({time.time() - start:.2f} s)")
-    return (1 - test), history
+    models, counts = minibatch_models(datasets, batch_size, index, x, y, cost, classifier.errors(y), updates)
+    return train_epochs(models, counts, n_epochs)
 
 
 def main(argv=None):

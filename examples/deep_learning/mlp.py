@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 import numpy
 
@@ -20,7 +19,7 @@ import symopt.tensor as T
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import digits  # noqa: E402
-from logistic_sgd import LogisticRegression, shared_dataset  # noqa: E402
+from logistic_sgd import LogisticRegression, minibatch_models, shared_dataset, train_epochs  # noqa: E402
 
 
 class HiddenLayer:
@@ -55,11 +54,6 @@ class MLP:
 def test_mlp(learning_rate=0.05, L1_reg=0.00, L2_reg=0.0001, n_epochs=10, batch_size=20,
              n_hidden=100, sizes=(5000, 1000, 1000)):
     datasets = [shared_dataset(d) for d in digits.load_data(*sizes)]
-    (train_set_x, train_set_y), (valid_set_x, valid_set_y), (test_set_x, test_set_y) = datasets
-    n_train_batches = train_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_valid_batches = valid_set_x.get_value(borrow=True).shape[0] // batch_size
-    n_test_batches = test_set_x.get_value(borrow=True).shape[0] // batch_size
-
     print("... building the model")
     index = T.lscalar()
     x = T.matrix("x")
@@ -67,27 +61,10 @@ def test_mlp(learning_rate=0.05, L1_reg=0.00, L2_reg=0.0001, n_epochs=10, batch_
     rng = numpy.random.RandomState(1234)
     classifier = MLP(rng=rng, input=x, n_in=28 * 28, n_hidden=n_hidden, n_out=10)
     cost = classifier.negative_log_likelihood(y) + L1_reg * classifier.L1 + L2_reg * classifier.L2_sqr
-
-    def batch(data):
-        return data[index * batch_size : (index + 1) * batch_size]
-
-    test_model = theano.function([index], classifier.errors(y), givens={x: batch(test_set_x), y: batch(test_set_y)})
-    validate_model = theano.function([index], classifier.errors(y), givens={x: batch(valid_set_x), y: batch(valid_set_y)})
     gparams = [T.grad(cost, param) for param in classifier.params]
     updates = [(param, param - learning_rate * gparam) for param, gparam in zip(classifier.params, gparams)]
-    train_model = theano.function([index], cost, updates=updates, givens={x: batch(train_set_x), y: batch(train_set_y)})
-
-    print("... training")
-    start = time.time()
-    history = []
-    for epoch in range(1, n_epochs + 1):
-        costs = [float(train_model(i)) for i in range(n_train_batches)]
-        history.append(numpy.mean(costs))
-        valid = numpy.mean([validate_model(i) for i in range(n_valid_batches)])
-        print(f"epoch {epoch:3d}: cost {numpy.mean(costs):.4f}, validation error {valid * 100:.2f} %")
-    test = numpy.mean([test_model(i) for i in range(n_test_batches)])
-    print(f"test accuracy {(1 - test) * 100:.2f} % after {n_epochs} epochs ({time.time() - start:.2f} s)")
-    return (1 - test), history
+    models, counts = minibatch_models(datasets, batch_size, index, x, y, cost, classifier.errors(y), updates)
+    return train_epochs(models, counts, n_epochs)
 
 
 def main(argv=None):

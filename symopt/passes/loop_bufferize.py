@@ -932,7 +932,7 @@ class _Lowering:
         item0 = self._body(full, op, full.idx(0))
         sizes0 = full.dims(item0)
         out = full.alloc(op.result.type, [n, *sizes0])
-        self._store_row(full, out, item0, full.idx(0), op.result.type)
+        self._store_row(full, out, item0, full.idx(0))
         body = _Emitter(self.b)
         loop_block = Block(arg_types=[INDEX])
         item = self._body(body, op, loop_block.args[0])
@@ -942,7 +942,7 @@ class _Lowering:
                 f"map_index: an iteration yields size {{0}} in dimension {k}, iteration 0 "
                 "yielded {1}",
             )
-        self._store_row(body, out, item, loop_block.args[0], op.result.type)
+        self._store_row(body, out, item, loop_block.args[0])
         loop_block.add_ops(body.ops)
         loop_block.add_op(scf.YieldOp())
         full.add(scf.ForOp(full.idx(1), n, full.idx(1), [], loop_block))
@@ -964,12 +964,8 @@ class _Lowering:
         inner.run([o for o in block.ops if not isinstance(o, loop.YieldOp)])
         return mapping[block.last_op.values[0]]  # type: ignore[union-attr]
 
-    def _store_row(self, e: _Emitter, out: SSAValue, item: SSAValue, i: SSAValue, t: Attribute) -> None:
-        offset, strides = e.layout(out)
-        sizes = e.dims(item)
-        row_t = TensorType(t.element_type, [DYNAMIC_INDEX] * len(sizes))  # type: ignore[attr-defined]
-        target = e.view(out, e.addi(offset, e.muli(i, strides[0])), sizes, strides[1:], row_t)
-        e.copy_map(item, target)
+    def _store_row(self, e: _Emitter, out: SSAValue, item: SSAValue, i: SSAValue) -> None:
+        e.copy_map(item, _row_view(e, out, i))
 
 
     # -- advanced indexing -----------------------------------------------------------
@@ -1396,6 +1392,32 @@ class _Lowering:
         _Lowering(self.b, e, mapping).run([o for o in block.ops if not isinstance(o, loop.YieldOp)])
         return [mapping[v] for v in block.last_op.values]  # type: ignore[union-attr]
 
+    def _scan_slot(
+        self, e: _Emitter, op: loop.ScanOp, stores: list[SSAValue], nits: list[SSAValue],
+        j: int, i: SSAValue,
+    ) -> tuple[SSAValue, SSAValue, str]:  # fmt: skip
+        """Where step ``i``'s value ``j`` goes (a row view, or the state itself for
+        a state kept as its last row), the buffer it is in, and the output's name
+        for messages."""
+        if j < len(stores):
+            store = stores[j]
+            what = f"the recurrent output {j}"
+            if op.last_flags()[j]:
+                return store, store, what
+            row = e.addi(i, e.idx(-op.tap_lists()[j][0]))
+            return _row_view(e, store, row), store, what
+        buf = nits[j - len(stores)]
+        return _row_view(e, buf, i), buf, f"output {j}"
+
+    @staticmethod
+    def _check_row(e: _Emitter, y: SSAValue, target: SSAValue, what: str) -> None:
+        for d, (got, expected) in enumerate(zip(e.dims(y), e.dims(target))):
+            e.check_equal(
+                got, expected,
+                f"scan: a step yields size {{0}} in dimension {d} of {what}, whose "
+                "rows have size {1}",
+            )
+
     def _scan_store(
         self, e: _Emitter, op: loop.ScanOp, stores: list[SSAValue], nits: list[SSAValue],
         ys: list[SSAValue], i: SSAValue,
@@ -1403,7 +1425,7 @@ class _Lowering:
         """Copy step ``i``'s values into their rows, after checking their sizes. A
         state that keeps only its last row is overwritten in place, so a value that
         reads such a state is copied out first."""
-        taps, last = op.tap_lists(), op.last_flags()
+        last = op.last_flags()
         in_place = {stores[j] for j, flag in enumerate(last) if flag}
         ys = list(ys)
         direct = self._scan_write_in_place(e, op, stores, nits, ys, i)
@@ -1413,21 +1435,8 @@ class _Lowering:
         for j, y in enumerate(ys):
             if j in direct:
                 continue
-            if j < len(stores):
-                store = stores[j]
-                target = store if last[j] else _row_view(e, store, e.addi(i, e.idx(-taps[j][0])))
-                what = f"the recurrent output {j}"
-                want = e.dims(store) if last[j] else e.dims(store)[1:]
-            else:
-                target = _row_view(e, nits[j - len(stores)], i)
-                what = f"output {j}"
-                want = e.dims(nits[j - len(stores)])[1:]
-            for d, (got, expected) in enumerate(zip(e.dims(y), want)):
-                e.check_equal(
-                    got, expected,
-                    f"scan: a step yields size {{0}} in dimension {d} of {what}, whose "
-                    "rows have size {1}",
-                )
+            target, _buf, what = self._scan_slot(e, op, stores, nits, j, i)
+            self._check_row(e, y, target, what)
             e.copy_map(y, target)
 
     def _scan_write_in_place(
@@ -1436,10 +1445,11 @@ class _Lowering:
     ) -> set[int]:  # fmt: skip
         """A yielded value that the step allocated and only loops write and read is
         computed in its row instead: the allocation is replaced by the row's view
-        (its sizes checked against the row's right there, before anything writes). Not for a state kept as its
-        last row (the step still reads it), nor for a buffer the step allocates
-        itself (the stacked outputs of step 0). The outputs written so."""
-        taps, last = op.tap_lists(), op.last_flags()
+        (its sizes checked against the row's right there, before anything writes).
+        Not for a state kept as its last row (the step still reads it), nor for a
+        buffer the step allocates itself (the stacked outputs of step 0). The
+        outputs written so."""
+        last = op.last_flags()
         made_here = {id(o) for o in e.ops}
         done: set[int] = set()
         seen: set[SSAValue] = set()
@@ -1452,25 +1462,13 @@ class _Lowering:
             # offsets would be relative to the whole buffer)
             if not all(isinstance(u.operation, (loop.MapOp, loop.ReduceOp)) for u in y.uses):
                 continue
-            if j < len(stores):
-                if last[j]:
-                    continue
-                buf, row = stores[j], (i, -taps[j][0])
-                what = f"the recurrent output {j}"
-            else:
-                buf, row = nits[j - len(stores)], (i, 0)
-                what = f"output {j}"
-            if id(buf.owner) in made_here:
+            if j < len(stores) and last[j]:
                 continue
             pre = _Emitter(self.b)
-            index = row[0] if row[1] == 0 else pre.addi(row[0], pre.idx(row[1]))
-            target = _row_view(pre, buf, index)
-            for d, (got, expected) in enumerate(zip(pre.dims(y), pre.dims(buf)[1:])):
-                pre.check_equal(
-                    got, expected,
-                    f"scan: a step yields size {{0}} in dimension {d} of {what}, whose "
-                    "rows have size {1}",
-                )
+            target, buf, what = self._scan_slot(pre, op, stores, nits, j, i)
+            if id(buf.owner) in made_here:
+                continue
+            self._check_row(pre, y, target, what)
             position = e.ops.index(owner)
             e.ops[position : position + 1] = pre.ops
             y.replace_all_uses_with(target)

@@ -21,7 +21,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from symopt.dialects import loop, sym
 from symopt.dialects.types import numpy_from_dense
 
-_SYMBOLS = {
+INFIX = {
     "arith.addf": "+", "arith.addi": "+", "arith.subf": "-", "arith.subi": "-",
     "arith.mulf": "*", "arith.muli": "*", "arith.divf": "/", "arith.divsi": "//",
     "arith.remf": "%", "arith.remsi": "%", "arith.andi": "&", "arith.ori": "|",
@@ -29,7 +29,8 @@ _SYMBOLS = {
     "sym.add": "+", "sym.sub": "-", "sym.mul": "*", "sym.div": "/", "sym.floor_div": "//",
     "sym.mod": "%", "sym.pow": "**", "sym.and": "&", "sym.or": "|", "sym.xor": "^",
 }  # fmt: skip
-_CMP = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+"""Infix symbols of the binary sym ops and scalar arith ops."""
+COMPARISONS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _CMPF = ["false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq", "ugt", "uge", "ult", "ule", "une", "uno", "true"]
 _CMPI = ["eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"]
 
@@ -60,15 +61,15 @@ def scalar_formula(block: Block) -> list[str]:
         if isinstance(op, arith.ConstantOp) and isinstance(op.value, (IntegerAttr, FloatAttr)):
             v = op.value.value.data
             text = repr(v) if not isinstance(v, bool) else str(v).lower()
-        elif op.name in _SYMBOLS and len(args) == 2:
-            text = f"({args[0]} {_SYMBOLS[op.name]} {args[1]})"
+        elif op.name in INFIX and len(args) == 2:
+            text = f"({args[0]} {INFIX[op.name]} {args[1]})"
         elif op.name in ("arith.negf",):
             text = f"(-{args[0]})"
         elif op.name in ("arith.cmpf", "arith.cmpi"):
             predicates = _CMPF if op.name == "arith.cmpf" else _CMPI
             pred = predicates[op.predicate.value.data]  # type: ignore[attr-defined]
             core = pred[1:] if pred[0] in "osu" and pred not in ("eq", "ne") else pred
-            text = f"({args[0]} {_CMP.get(core, pred)} {args[1]})"
+            text = f"({args[0]} {COMPARISONS.get(core, pred)} {args[1]})"
         elif op.name == "arith.select":
             text = f"({args[1]} if {args[0]} else {args[2]})"
         elif op.name.startswith("arith.") and ("cast" in op.name or "ext" in op.name or "trunc" in op.name or "to" in op.name):
@@ -250,6 +251,14 @@ def to_dot(roots: Sequence[SSAValue], updates: Sequence[tuple[str, SSAValue]] = 
         out.append(f"  {source} -> upd{i};")
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def function_dot(ir_text: str, title: str = "") -> str:
+    """Graphviz text for a compiled function's IR (its outputs and updates)."""
+    from symopt.dialects.context import parse_module
+
+    _f, outputs, updates = function_parts(parse_module(ir_text))
+    return to_dot(outputs, updates, title)
 
 
 def _esc(text: str) -> str:

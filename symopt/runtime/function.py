@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -192,6 +193,15 @@ class _Compiled:
             )
         return self._without_updates
 
+    @cached_property
+    def atomic(self) -> bool:
+        """Whether a call must not be cut by a Ctrl-C between the kernel and the
+        end of the commit (it would leave some state new and some old): its
+        kernel writes a variable's own buffer, or it commits several values.
+        Computed once for the function and its copies."""
+        writes = sum(1 for op in self.module.walk() if isinstance(op, sym.WriteOp))
+        return bool(getattr(self.executor, "_inplace", False)) or writes + len(self.input_updates) > 1
+
     def stages(self) -> dict[str, str]:
         """The module's text at each compilation stage (see ``Function.ir``)."""
         return getattr(self.executor, "stages", None) or {"sym": str(self.module)}
@@ -285,13 +295,7 @@ class Function:
         # native results are fresh buffers (or a variable's own storage, updated in
         # place): no aliasing checks for them
         self._fresh_results = getattr(compiled.executor, "fresh_results", False)
-        # a call whose kernel writes a variable's own buffer, or that commits
-        # several values, must not be cut by a Ctrl-C between the kernel and the
-        # end of the commit: it would leave some state new and some old
-        writes = sum(1 for op in compiled.module.walk() if isinstance(op, sym.WriteOp))
-        self._atomic = bool(getattr(compiled.executor, "_inplace", False)) or (
-            writes + len(compiled.input_updates) > 1
-        )
+        self._atomic = compiled.atomic
 
     # -- introspection ---------------------------------------------------------
 
@@ -555,13 +559,11 @@ class Function:
 
     def _repr_svg_(self) -> str | None:
         """The optimized graph as SVG, for Jupyter (None without Graphviz)."""
-        from symopt.dialects.context import parse_module
-        from symopt.runtime.drawing import function_parts, has_dot, render, to_dot
+        from symopt.runtime.drawing import function_dot, has_dot, render
 
         if not has_dot():
             return None
-        _f, outputs, updates = function_parts(parse_module(self.ir("loop")))
-        return render(to_dot(outputs, updates, self.name or ""), "svg").decode()
+        return render(function_dot(self.ir("loop"), self.name or ""), "svg").decode()
 
     def __repr__(self) -> str:
         args = ", ".join(s.name or "_" for s in self._slots)

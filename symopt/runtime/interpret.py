@@ -21,12 +21,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from xdsl.dialects import arith, func, math, memref, scf
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     DenseIntOrFPElementsAttr,
-    Float16Type,
-    Float32Type,
-    Float64Type,
     FloatAttr,
     IndexType,
     IntegerAttr,
@@ -49,23 +46,16 @@ class InterpretError(AssertionError):
 
 
 def np_dtype(t: Attribute, arg_dtype: str | None = None) -> np.dtype:
-    """The NumPy dtype of a scalar or element type (signless integers as signed)."""
+    """The NumPy dtype of a scalar, element or buffer type (``index`` is int64;
+    ``arg_dtype``, a buffer's ``symopt.dtype``, says whether i8 is int8 or uint8)."""
     if isinstance(t, IndexType):
         return np.dtype(np.int64)
-    if isinstance(t, IntegerType):
-        width = t.width.data
-        if width == 1:
-            return np.dtype(np.bool_)
-        return np.dtype(f"int{width}")
-    if isinstance(t, Float64Type):
-        return np.dtype(np.float64)
-    if isinstance(t, Float32Type):
-        return np.dtype(np.float32)
-    if isinstance(t, Float16Type):
-        return np.dtype(np.float16)
     if isinstance(t, (TensorType, MemRefType)):
         return np.dtype(arg_dtype) if arg_dtype else np_dtype(t.element_type)
-    raise InterpretError(f"no NumPy dtype for {t}")
+    try:
+        return np.dtype(dtype_of(t))
+    except TypeError as e:
+        raise InterpretError(str(e)) from None
 
 
 def _u(x: Any) -> Any:
@@ -612,36 +602,37 @@ class StageInterpreter(_TensorOps):
 
     # -- tensor-level structure ---------------------------------------------------
 
+    # the structural tensor ops have their sym counterparts' fields: the sym op's
+    # NumPy definition is theirs too
     def op_loop_dimshuffle(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        (x,) = args
-        pattern = [int(p) for p in op.pattern.get_values()]
-        kept = [p for p in pattern if p != -1]
-        dropped = tuple(i for i in range(x.ndim) if i not in kept)
-        y = np.squeeze(x, axis=dropped) if dropped else x
-        order = sorted(kept)
-        y = np.transpose(y, [order.index(p) for p in kept])
-        return (np.array(y.reshape([1 if p == -1 else x.shape[p] for p in pattern])),)
+        from symopt.dialects import sym
+
+        return tuple(np.array(v) for v in sym.DimShuffleOp.evaluate(op, *args))
 
     def op_loop_shape(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        return (np.array(args[0].shape, dtype=np.int64),)
+        from symopt.dialects import sym
+
+        return sym.ShapeOp.evaluate(op, *args)
 
     def op_loop_reshape(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        x, shape = args
-        try:
-            return (x.reshape([int(s) for s in shape]).copy(),)
-        except ValueError:
-            raise ValueError(f"cannot reshape a tensor of shape {x.shape} into {tuple(int(s) for s in shape)}") from None
+        from symopt.dialects import sym
+
+        return tuple(np.array(v) for v in sym.ReshapeOp.evaluate(op, *args))
 
     def op_loop_broadcast(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        value, shape = args
-        return (np.array(np.broadcast_to(value, [int(s) for s in shape])),)
+        from symopt.dialects import sym
+
+        return tuple(np.array(v) for v in sym.AllocOp.evaluate(op, *args))
 
     def op_loop_range(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        start, stop, step = (a.item() for a in args)
-        return (np.arange(start, stop, step, dtype=np_dtype(op.result.type)),)
+        from symopt.dialects import sym
+
+        return sym.ArangeOp.evaluate(op, *args)
 
     def op_loop_concat(self, op: Any, args: list[Any], env: Any) -> Sequence[Any]:
-        return (np.concatenate(args, axis=op.axis.value.data),)
+        from symopt.dialects import sym
+
+        return sym.ConcatenateOp.evaluate(op, *args)
 
     def _index(self, op: Any, x: np.ndarray, dynamic: Sequence[np.ndarray]) -> tuple[Any, ...]:
         it = iter(int(d) for d in dynamic)

@@ -221,15 +221,21 @@ def load(
         executor = NativeExecutor(module, spec, text)
     except (VerifyException, DiagnosticException, ValueError) as e:
         raise MlirError(f"cannot compile @{f.sym_name.data}: {_first_line(e)}") from None
-    inputs = [Value(s.name, s.dtype, s.shape) for s in executor.args if s.role == "input"]
-    outputs = [Value(s.name, s.dtype, s.shape) for s in executor.results if s.role == "output"]
+    inputs, outputs, globals_ = _signature(executor.args, executor.results)
+    known = {g.name for g in globals_}
+    globals_ += [g for g in _random_states(module) if g.name not in known]
+    return Program(executor, stage, inputs, outputs, globals_)
+
+
+def _signature(args: Sequence[object], results: Sequence[object]) -> tuple[list[Value], list[Value], list[Value]]:
+    """Inputs, outputs and globals from the calling convention's slots."""
+    inputs = [Value(s.name, s.dtype, s.shape) for s in args if s.role == "input"]  # type: ignore[attr-defined]
+    outputs = [Value(s.name, s.dtype, s.shape) for s in results if s.role == "output"]  # type: ignore[attr-defined]
     seen: dict[str, Value] = {}
-    for s in [*executor.args, *executor.results]:
-        if s.role in ("shared", "inplace") and s.name not in seen:
-            seen[s.name] = Value(s.name, s.dtype, s.shape)
-    for g in _random_states(module):
-        seen.setdefault(g.name, g)
-    return Program(executor, stage, inputs, outputs, list(seen.values()))
+    for s in [*args, *results]:
+        if s.role in ("shared", "inplace") and s.name not in seen:  # type: ignore[attr-defined]
+            seen[s.name] = Value(s.name, s.dtype, s.shape)  # type: ignore[attr-defined]
+    return inputs, outputs, list(seen.values())
 
 
 def _random_states(module: ModuleOp) -> list[Value]:
@@ -275,13 +281,7 @@ def _interpreted_program(module: ModuleOp, f: func.FuncOp, stage: str) -> Progra
 
         args = [Slot.of(e) for e in interpreter.abi.data["args"].data]  # type: ignore[attr-defined]
         results = [Slot.of(e) for e in interpreter.abi.data["results"].data]  # type: ignore[attr-defined]
-        inputs = [Value(s.name, s.dtype, s.shape) for s in args if s.role == "input"]
-        outputs = [Value(s.name, s.dtype, s.shape) for s in results if s.role == "output"]
-        seen: dict[str, Value] = {}
-        for s in [*args, *results]:
-            if s.role in ("shared", "inplace") and s.name not in seen:
-                seen[s.name] = Value(s.name, s.dtype, s.shape)
-        return Program(interpreter, stage, inputs, outputs, list(seen.values()), module)
+        return Program(interpreter, stage, *_signature(args, results), module)
     block = f.body.block
     dtypes = interpreter.arg_dtypes or [None] * len(block.args)
     inputs = [

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from symopt.ir.variable import Variable
 from symopt.tensor import basic
 from symopt.tensor.basic import sigmoid, softplus
+from symopt.tensor.subtensor import set_subtensor
 
 __all__ = [
     "binary_crossentropy", "categorical_crossentropy", "conv2d", "elu", "hard_sigmoid",
@@ -177,8 +178,6 @@ def _pad(x: Variable, pads: tuple[int, int], value: float = 0.0) -> Variable:
         return x
     shape = [basic.shape(x)[d] for d in range(x.ndim)]
     big = basic.alloc(basic.cast(value, x.dtype), *shape[:-2], shape[-2] + 2 * ph, shape[-1] + 2 * pw)
-    from symopt.tensor.subtensor import set_subtensor
-
     lead = (slice(None),) * (x.ndim - 2)
     return set_subtensor(big[lead + (slice(ph, shape[-2] + ph), slice(pw, shape[-1] + pw))], x)
 
@@ -224,9 +223,14 @@ def conv2d(
     dilation = _pair(filter_dilation, "filter_dilation")
     if min(stride) < 1 or min(dilation) < 1:
         raise ValueError("conv2d: subsample and filter_dilation must be positive")
-    fshape = filter_shape if filter_shape is not None else None
-    kh = w.static_shape[2] if w.static_shape[2] is not None else (int(fshape[2]) if fshape and fshape[2] is not None else None)  # type: ignore[index, arg-type]
-    kw = w.static_shape[3] if w.static_shape[3] is not None else (int(fshape[3]) if fshape and fshape[3] is not None else None)  # type: ignore[index, arg-type]
+    def filter_size(d: int) -> int | None:
+        """The filters' size in dimension ``d``: static, or given by filter_shape."""
+        if w.static_shape[d] is not None:
+            return w.static_shape[d]
+        given = filter_shape[d] if filter_shape is not None else None
+        return None if given is None else int(given)  # type: ignore[arg-type]
+
+    kh, kw = filter_size(2), filter_size(3)
     if kh is None or kw is None:
         raise ValueError(
             "conv2d: the filters' rows and columns must be known: give filter_shape or "

@@ -24,7 +24,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.utils.exceptions import VerifyException
 
 from symopt.dialects import sym
-from symopt.dialects.types import FLOAT_DTYPES, static_shape
+from symopt.dialects.types import FLOAT_DTYPES, INT_DTYPES, static_shape
 from symopt.ir.graph import depends_on, operand_values, topological_ops
 from symopt.ir.nodes import as_tensor_variable, cast
 from symopt.ir.shared import RandomStateSharedVariable, SharedVariable, watch_default_updates
@@ -64,7 +64,7 @@ def _taps(entry: Mapping[str, Any], default: list[int], what: str) -> list[int]:
 
 def _int_scalar(v: object, what: str) -> Variable:
     var = as_tensor_variable(v)
-    if var.ndim != 0 or var.dtype not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"):
+    if var.ndim != 0 or var.dtype not in INT_DTYPES:
         raise TypeError(f"scan: {what} must be an integer scalar, got {var!r}")
     return cast(var, "int64")
 

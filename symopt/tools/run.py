@@ -47,6 +47,17 @@ def _value(text: str) -> np.ndarray:
         raise ValueError(f"cannot read {text!r} as a value (a Python literal like '[1, 2]', or @file.npy)") from None
 
 
+def _globals(items: Sequence[str]) -> dict[str, np.ndarray]:
+    """The ``--global NAME=VALUE`` options."""
+    out: dict[str, np.ndarray] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--global expects NAME=VALUE, got {item!r}")
+        out[name.lstrip("@")] = _value(value)
+    return out
+
+
 def _copy(value: object) -> object:
     if isinstance(value, np.random.RandomState):
         state = np.random.RandomState()
@@ -93,12 +104,7 @@ def run(argv: Sequence[str]) -> int:
         text = sys.stdin.read() if args.file == "-" else None
         program = load(text if text is not None else args.file, args.entry, args.mode, args.pipeline)
         inputs = [_value(a) for a in args.arg]
-        globals_: dict[str, np.ndarray] = {}
-        for item in args.globals:
-            name, sep, value = item.partition("=")
-            if not sep or not name:
-                raise ValueError(f"--global expects NAME=VALUE, got {item!r}")
-            globals_[name.lstrip("@")] = _value(value)
+        globals_ = _globals(args.globals)
         known = {g.name for g in program.globals}
         for name in globals_:
             if name not in known:
@@ -151,10 +157,7 @@ def _bisect(args: argparse.Namespace) -> int:
     try:
         text = sys.stdin.read() if args.file == "-" else args.file
         inputs = [_value(a) for a in args.arg]
-        globals_ = {}
-        for item in args.globals:
-            name, _, value = item.partition("=")
-            globals_[name.lstrip("@")] = _value(value)
+        globals_ = _globals(args.globals)
         steps = bisect(text, inputs, globals_, args.entry, args.pipeline or "cpu")
     except (MlirError, ValueError, TypeError, IndexError, OSError, ArithmeticError) as e:
         message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__

@@ -35,6 +35,7 @@ from symopt.dialects.types import (
     dtype_of,
     numpy_from_dense,
     static_shape,
+    tensor_type,
 )
 
 AnyTensor = base(TensorType)
@@ -149,6 +150,19 @@ def check_compatible_result(op: Operation, expected: TensorType) -> None:
     ):
         raise VerifyException(
             f"'{op.name}' op result type {got} does not match the inferred {expected}"
+        )
+
+
+def check_value_fits(op: Operation, value: SSAValue, x: SSAValue, region: Sequence[int | None]) -> None:
+    """The value of an update of ``x`` must have ``x``'s dtype and the indexed
+    region's rank, its static sizes 1 (broadcast) or the region's."""
+    vs = static_shape(value.type)
+    if dtype_of(value.type) != dtype_of(x.type) or len(vs) != len(region) or any(
+        v is not None and r is not None and v != 1 and v != r for v, r in zip(vs, region)
+    ):
+        raise VerifyException(
+            f"'{op.name}' op value {value.type} does not fit the indexed region "
+            f"{tensor_type(dtype_of(x.type), region)} of {x.type}"
         )
 
 

@@ -36,9 +36,16 @@ from symopt.dialects.sym.base import (
     SymCanonicalization,
     broadcast_shapes,
     check_compatible_result,
+    check_value_fits,
     describe,
 )
-from symopt.dialects.types import INT_DTYPES, dtype_of, static_shape, tensor_type, with_shape
+from symopt.dialects.types import (
+    INT_DTYPES,
+    dtype_of,
+    static_shape,
+    tensor_type,
+    with_shape,
+)
 
 
 def advanced_shape(
@@ -181,14 +188,7 @@ class _AdvancedUpdateOp(_AdvancedOp):
         region = self._verify_indexing(self.x, self.indices)
         if self.result.type != self.x.type:
             raise VerifyException(f"'{self.name}' op result type must be {self.x.type}")
-        ys = static_shape(self.y.type)
-        if dtype_of(self.y.type) != dtype_of(self.x.type) or len(ys) != len(region) or any(
-            y is not None and r is not None and y != 1 and y != r for y, r in zip(ys, region)
-        ):
-            raise VerifyException(
-                f"'{self.name}' op value {self.y.type} does not fit the indexed region "
-                f"{tensor_type(dtype_of(self.x.type), region)} of {self.x.type}"
-            )
+        check_value_fits(self, self.y, self.x, region)
 
     def _prepare(self, args: Sequence[np.ndarray]) -> tuple[np.ndarray, tuple[object, ...], np.ndarray]:
         x, y, indices = args[0], args[1], args[2:]

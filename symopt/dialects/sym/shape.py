@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
-from xdsl.dialects.builtin import DenseArrayBase, I64, IntegerAttr, TensorType, i64
+from xdsl.dialects.builtin import I64, DenseArrayBase, IntegerAttr, TensorType, i64
 from xdsl.ir import Attribute, Region, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
@@ -21,7 +21,11 @@ from xdsl.irdl import (
     var_operand_def,
 )
 from xdsl.parser import Parser
-from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
 from xdsl.printer import Printer
 from xdsl.traits import IsTerminator, Pure, RecursiveMemoryEffect
 from xdsl.utils.exceptions import VerifyException
@@ -33,6 +37,7 @@ from symopt.dialects.sym.base import (
     check_compatible_result,
     check_int_vector,
     check_result_type,
+    check_value_fits,
     describe,
     replace_by,
 )
@@ -473,14 +478,7 @@ class _UpdateSubtensorOp(_IndexedOp, abc.ABC):
         self._verify_spec(self.x.type, self.indices)
         check_result_type(self, self.x.type)
         region = indexed_shape(static_shape(self.x.type), self.entries())
-        ys = static_shape(self.y.type)
-        if dtype_of(self.y.type) != dtype_of(self.x.type) or len(ys) != len(region) or any(
-            y is not None and r is not None and y != 1 and y != r for y, r in zip(ys, region)
-        ):
-            raise VerifyException(
-                f"'{self.name}' op value {self.y.type} does not fit the indexed region "
-                f"of {self.x.type}"
-            )
+        check_value_fits(self, self.y, self.x, region)
 
     def _values(self, args: Sequence[np.ndarray]) -> tuple[np.ndarray, object, np.ndarray]:
         x, y, dynamic = args[0], args[1], args[2:]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from symopt.ir.variable import Variable
 from symopt.tensor import basic
 from symopt.tensor.nnet import _pad, _pair, windows
+from symopt.tensor.subtensor import set_subtensor
 
 __all__ = ["pool_2d"]
 
@@ -85,8 +86,6 @@ def pool_2d(
     if not ignore_border:
         shape = [basic.shape(x)[d] for d in range(x.ndim - 2)]
         big = basic.alloc(basic.cast(fill, x.dtype), *shape, eh, ew)
-        from symopt.tensor.subtensor import set_subtensor
-
         lead = (slice(None),) * (x.ndim - 2)
         padded = set_subtensor(big[lead + (slice(0, hp), slice(0, wp))], padded)
     patches, _, _ = windows(padded, (kh, kw), (sh, sw))
@@ -102,8 +101,6 @@ def pool_2d(
     inside = basic.ones((h, w), dtype=total.dtype)
     inside = _pad(inside, (ph, pw), 1.0 if mode == "average_inc_pad" else 0.0)
     big = basic.zeros((eh, ew), dtype=total.dtype)
-    from symopt.tensor.subtensor import set_subtensor
-
     counts_img = set_subtensor(big[0:hp, 0:wp], inside)
     counts, _, _ = windows(counts_img, (kh, kw), (sh, sw))
     counts = basic.sum(counts[0:oh, :, 0:ow], axis=[1, 3])

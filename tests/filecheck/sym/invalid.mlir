@@ -180,7 +180,7 @@ func.func @constant_type() -> tensor<2xf64> {
 // -----
 
 func.func @inc_region(%x: tensor<3x4xf64>, %y: tensor<5xf64>) -> tensor<3x4xf64> {
-  // expected-error @+1 {{'sym.inc_subtensor' op value tensor<5xf64> does not fit the indexed region of tensor<3x4xf64>}}
+  // expected-error @+1 {{'sym.inc_subtensor' op value tensor<5xf64> does not fit the indexed region tensor<4xf64> of tensor<3x4xf64>}}
   %0 = sym.inc_subtensor %x[0], %y : tensor<3x4xf64>, tensor<5xf64>
   func.return %0 : tensor<3x4xf64>
 }
