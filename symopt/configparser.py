@@ -5,7 +5,7 @@ environment variable ``SYMOPT_FLAGS``, comma-separated ``name=value`` pairs::
 
     SYMOPT_FLAGS=floatX=float32,mode=py python train.py
 
-``THEANO_FLAGS`` is read first, as a fallback: its ``floatX`` and ``mode`` apply
+``THEANO_FLAGS`` is read first, as a fallback: its ``floatX``, ``mode`` and ``device`` apply
 (``mode=FAST_RUN`` and the other Theano names included), its other flags are
 skipped. A misspelt flag, in either place or as an attribute, raises and names
 the closest ones.
@@ -17,22 +17,24 @@ import difflib
 import os
 
 _FLOATX = ("float64", "float32", "float16")
-_MODES = ("py", "native", "debug", "FAST_RUN", "FAST_COMPILE", "DebugMode")
+_MODES = ("py", "native", "debug", "cuda", "gpu-emulator", "FAST_RUN", "FAST_COMPILE", "DebugMode")
 
 
-_NAMES = ("floatX", "mode", "cache_dir")
+_NAMES = ("floatX", "mode", "device", "cache_dir")
 
 
 class Config:
     """The flags: ``floatX`` (dtype of Python floats and of ``T.matrix()`` without a
     dtype), ``mode`` (default execution mode of ``function``: ``'native'``, code
-    compiled with LLVM, or ``'py'``, the NumPy reference executor) and
-    ``cache_dir`` (where compiled functions are kept across processes; ``None``:
+    compiled with LLVM, or ``'py'``, the NumPy reference executor), ``device``
+    (``'cpu'``, or ``'cuda'``/``'cudaN'``: functions compiled without a ``mode``
+    run on that CUDA device) and ``cache_dir`` (where compiled functions are kept across processes; ``None``:
     ``$SYMOPT_CACHE_DIR`` or ``~/.cache/symopt``; ``''``: no disk cache)."""
 
     def __init__(self) -> None:
         self._floatX = "float64"
         self._mode = "native"
+        self._device = "cpu"
         self._cache_dir: str | None = None
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -72,6 +74,24 @@ class Config:
             raise ValueError(f"config.mode must be one of {', '.join(_MODES)}, got {value!r}")
         self._mode = value
 
+    @property
+    def device(self) -> str:
+        return self._device
+
+    @device.setter
+    def device(self, value: str) -> None:
+        import re
+
+        if not isinstance(value, str) or not re.fullmatch(r"cpu|(cuda|gpu)\d*", value):
+            raise ValueError(f"config.device must be 'cpu', 'cuda' or 'cudaN' (a device number), got {value!r}")
+        # old Theano's 'gpu' and 'gpuN' meant CUDA devices too
+        self._device = "cuda" + value[3:] if value.startswith("gpu") else value
+
+    @property
+    def device_number(self) -> int:
+        """The CUDA device ``device`` names (``cuda`` is device 0)."""
+        return int(self._device[4:] or 0) if self._device.startswith("cuda") else 0
+
     def apply_flags(self, flags: str, source: str = "SYMOPT_FLAGS", strict: bool = True) -> None:
         """Set flags from ``name=value,...``. An unknown name raises (naming the
         closest flags), unless ``strict`` is false: then it is skipped (how
@@ -93,7 +113,10 @@ class Config:
                 raise ValueError(f"{source}: {e}") from None
 
     def __repr__(self) -> str:
-        return f"Config(floatX={self.floatX!r}, mode={self.mode!r}, cache_dir={self.cache_dir!r})"
+        return (
+            f"Config(floatX={self.floatX!r}, mode={self.mode!r}, device={self.device!r}, "
+            f"cache_dir={self.cache_dir!r})"
+        )
 
 
 config = Config()

@@ -38,10 +38,11 @@ def parse_module(text: str) -> ModuleOp:
 
 def sym_context() -> Context:
     """A context with xDSL's builtin, func, arith, math, scf and memref dialects,
-    ``sym``, ``loop`` and the registered dialects."""
+    ``gpu``, ``sym``, ``loop`` and the registered dialects."""
     from xdsl.dialects.arith import Arith
     from xdsl.dialects.builtin import Builtin
     from xdsl.dialects.func import Func
+    from xdsl.dialects.gpu import GPU
     from xdsl.dialects.math import Math
 
     from xdsl.dialects.memref import MemRef
@@ -51,7 +52,7 @@ def sym_context() -> Context:
     from symopt.dialects.sym import Sym
 
     ctx = Context()
-    for dialect in (Builtin, Func, Arith, Math, Scf, MemRef, Sym, Loop):
+    for dialect in (Builtin, Func, Arith, Math, Scf, MemRef, GPU, Sym, Loop):
         ctx.load_dialect(dialect)
     for dialect in registered_dialects().values():
         if dialect.name not in ctx.registered_dialect_names:

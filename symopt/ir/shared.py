@@ -75,11 +75,16 @@ class SharedVariable(Variable):
                 "(pickled functions keep theirs)",
                 stacklevel=2,
             )
-        return (_rebuild_shared, (type(self), self._storage, self._declared, self.name, self.strict, self.allow_downcast))
+        return (_rebuild_shared, (type(self), self.get_value(borrow=True), self._declared, self.name, self.strict, self.allow_downcast))
 
     def get_value(self, borrow: bool = False, return_internal_type: bool = False) -> np.ndarray:
-        """The current value; a copy unless ``borrow=True``."""
-        return self._storage if borrow else self._storage.copy()
+        """The current value; a copy unless ``borrow=True``. A value that a CUDA
+        function left on the device is copied to the host (and stays on the
+        device), unless ``return_internal_type=True``: then the device array itself."""
+        storage = self._storage
+        if not isinstance(storage, np.ndarray):
+            return storage if return_internal_type else np.asarray(storage)
+        return storage if borrow else storage.copy()
 
     def set_value(self, new_value: object, borrow: bool = False) -> None:
         """Replace the value (copied unless ``borrow=True``).

@@ -338,6 +338,9 @@ class _FunctionTranslator:
         assert self.table is not None
         return self.b.gep(self.table, [self.const_i64(index)], inbounds=True)
 
+    outline_loops = True
+    """Whether the loop nests of the function's own block become functions."""
+
     SEGMENT = 128
     """Top-level ops per part of a segmented entry function (see ``block``)."""
 
@@ -363,7 +366,7 @@ class _FunctionTranslator:
                 if i and i % self.SEGMENT == 0:
                     self.end_part(i)
                 self.reload(op)
-            if block is self.f.body.block and isinstance(op, scf.ForOp) and _outlinable(op):
+            if self.outline_loops and block is self.f.body.block and isinstance(op, scf.ForOp) and _outlinable(op):
                 self.outline(op)
                 continue
             out = self.op(op)
@@ -538,6 +541,10 @@ class _FunctionTranslator:
             zero = ir.Constant(x.type, 0)
             adjust = b.and_(b.icmp_signed("!=", r, zero), b.icmp_signed("!=", b.icmp_signed("<", r, zero), b.icmp_signed("<", y, zero)))
             self.values[op.results[0]] = b.select(adjust, b.sub(q, ir.Constant(x.type, 1)), q)
+        elif name == "arith.ceildivui":
+            x, y = self.v(op.operands[0]), self.v(op.operands[1])
+            rounded = b.zext(b.icmp_unsigned("!=", b.urem(x, y), ir.Constant(x.type, 0)), x.type)
+            self.values[op.results[0]] = b.add(b.udiv(x, y), rounded)
         elif name in ("arith.maximumf", "arith.minimumf"):
             x = self.v(op.operands[0])
             fn = self.intrinsic("llvm.maximum" if name == "arith.maximumf" else "llvm.minimum", x.type, 2)

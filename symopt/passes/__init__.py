@@ -96,6 +96,12 @@ def _convert_loop_to_scf() -> type[ModulePass]:
     return ConvertLoopToScfPass
 
 
+def _convert_loop_to_gpu() -> type[ModulePass]:
+    from symopt.passes.convert_loop_to_gpu import ConvertLoopToGpuPass
+
+    return ConvertLoopToGpuPass
+
+
 _BUILTIN: dict[str, PassFactory] = {
     "canonicalize": _canonicalize,
     "cse": _cse,
@@ -110,6 +116,7 @@ _BUILTIN: dict[str, PassFactory] = {
     "loop-abi": _loop_abi,
     "loop-dealloc": _loop_dealloc,
     "convert-loop-to-scf": _convert_loop_to_scf,
+    "convert-loop-to-gpu": _convert_loop_to_gpu,
 }
 
 _REGISTERED: dict[str, PassFactory] = {}
@@ -163,6 +170,9 @@ NAMED_PIPELINES: dict[str, str] = {
     "lower-cpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
     "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf",
     "cpu": "sym-opt,lower-cpu",
+    "lower-gpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
+    "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-gpu,canonicalize,cse",
+    "gpu": "sym-opt,lower-gpu",
 }
 """Names that stand for a whole pipeline inside a ``-p`` list."""
 

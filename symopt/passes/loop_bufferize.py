@@ -855,7 +855,9 @@ class _Lowering:
             body.add(memref.StoreOp.get(word, new_state, [j, body.idx(k)]))
         body.add(scf.YieldOp())
         outer.add_ops(body.ops)
-        e.add(scf.ForOp(e.idx(0), streams, e.idx(1), [], outer))
+        streams_loop = scf.ForOp(e.idx(0), streams, e.idx(1), [], outer)
+        streams_loop.attributes["symopt.parallel"] = UnitAttr()  # the streams are independent
+        e.add(streams_loop)
         self.m[op.new_state] = new_state
         self.m[op.sample] = sample
 

@@ -248,6 +248,11 @@ def _build_executor(module: ModuleOp, mode: Mode, source: str | None) -> Executo
         run_pipeline(module, mode.effective_pipeline)
         module.verify()
         return ReferenceExecutor(module)
+    if mode.executor in ("cuda", "gpu-emulator"):
+        from symopt.runtime.gpu import GpuExecutor
+
+        device = "cuda" if mode.executor == "cuda" else "emulator"
+        return GpuExecutor(module, mode.effective_pipeline, device, source)
     from symopt.runtime.native import compile_native
 
     native = compile_native(module, mode.effective_pipeline, source)
@@ -295,6 +300,7 @@ class Function:
         # native results are fresh buffers (or a variable's own storage, updated in
         # place): no aliasing checks for them
         self._fresh_results = getattr(compiled.executor, "fresh_results", False)
+        self._device_values = getattr(compiled.executor, "device_values", False)
         self._atomic = compiled.atomic
 
     # -- introspection ---------------------------------------------------------
@@ -397,7 +403,10 @@ class Function:
             arrays = self._convert(self._bind(args, kwargs))
         else:
             arrays = [convert(a) for convert, a in zip(self._converters, args)]
-        storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
+        if self._device_values:  # the variables' values where they are (a device)
+            storage = {s: v._storage for s, v in self._globals.items()}
+        else:
+            storage = {s: v.get_value(borrow=True) for s, v in self._globals.items()}
         if self._atomic and self._writes_enabled:
             with _DeferredInterrupt():
                 return self._run(arrays, storage)

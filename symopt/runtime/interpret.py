@@ -121,6 +121,7 @@ _BINARY_INT: dict[str, Callable[[Any, Any], Any]] = {
     "arith.remui": lambda a, b: int(_u(a)) % int(_u(b)),
     "arith.floordivsi": lambda a, b: int(a) // int(b),
     "arith.ceildivsi": lambda a, b: -((-int(a)) // int(b)),
+    "arith.ceildivui": lambda a, b: -((-int(_u(a))) // int(_u(b))),
     "arith.maxsi": lambda a, b: max(int(a), int(b)),
     "arith.minsi": lambda a, b: min(int(a), int(b)),
     "arith.maxui": lambda a, b: a if _u(a) >= _u(b) else b,
@@ -273,7 +274,7 @@ class StageInterpreter(_TensorOps):
         roles = [(e.data["role"].data, e.data["name"].data) for e in self.abi.data["args"].data]  # type: ignore[attr-defined]
         it = iter(args)
         for role, name in roles:
-            if role == "input":
+            if role in ("input", "sample"):
                 values.append(np.array(next(it), copy=True))
             elif role == "shared":
                 values.append(np.array(self.globals[name], copy=True))

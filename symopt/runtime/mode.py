@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEFAULT_PIPELINES = {"native": "cpu", "py": "sym-opt", "debug": "cpu"}
+DEFAULT_PIPELINES = {"native": "cpu", "py": "sym-opt", "debug": "cpu", "cuda": "gpu", "gpu-emulator": "gpu"}
 
 ALIASES = {
     "FAST_RUN": "native",
@@ -21,11 +21,6 @@ def executor_name(name: str) -> str:
     """The executor a mode name means (Theano's names included); ValueError for an
     unknown one."""
     name = ALIASES.get(name, name)
-    if name == "cuda":
-        raise ValueError(
-            "mode 'cuda': this version of symopt has no GPU backend yet; use 'native' "
-            "(FAST_RUN) or 'py'"
-        )
     if name not in DEFAULT_PIPELINES:
         known = ", ".join(repr(n) for n in [*DEFAULT_PIPELINES, *ALIASES])
         raise ValueError(f"unknown mode {name!r}; available: {known}")
@@ -36,11 +31,13 @@ def executor_name(name: str) -> str:
 class Mode:
     """An execution mode: ``executor`` (``'native'``, code compiled with LLVM;
     ``'py'``, the NumPy reference executor; ``'debug'``, both on every call,
-    compared; or Theano's names for them, see ``ALIASES``) and the pass
-    ``pipeline`` it runs.
+    compared; ``'cuda'``, kernels on a CUDA device through pycuda;
+    ``'gpu-emulator'``, the same kernels run on the CPU; or Theano's names for
+    them, see ``ALIASES``) and the pass ``pipeline`` it runs.
 
     The default pipeline is ``cpu`` for native code (``sym-opt`` then the lowering
-    to LLVM, ``lower-cpu``) and ``sym-opt`` (``canonicalize,sym-stabilize,cse,dce,control-flow-sink``)
+    to LLVM, ``lower-cpu``), ``gpu`` for the GPU executors (``sym-opt`` then
+    ``lower-gpu``) and ``sym-opt`` (``canonicalize,sym-stabilize,cse,dce,control-flow-sink``)
     for the reference executor. A native pipeline that stops at the sym level is
     completed with ``lower-cpu``; ``''`` runs no sym pass.
 
@@ -64,12 +61,15 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
     from symopt.configparser import config
 
     if mode is None:
-        mode = Mode(executor=config.mode)
+        default = config.mode
+        if config.device != "cpu" and default in ("native", "FAST_RUN"):
+            default = "cuda"
+        mode = Mode(executor=default)
     elif isinstance(mode, str):
         mode = Mode(executor=mode)
     elif not isinstance(mode, Mode):
         raise TypeError(
-            f"mode must be 'native', 'py', 'debug', one of Theano's names (FAST_RUN, "
+            f"mode must be 'native', 'py', 'debug', 'cuda', 'gpu-emulator', one of Theano's names (FAST_RUN, "
             f"FAST_COMPILE, DebugMode) or a symopt.Mode, got {mode!r}"
         )
     if pipeline is not None:

@@ -494,8 +494,10 @@ def _at_sym_level(module: ModuleOp) -> bool:
     return True
 
 
-def run_stages(module: ModuleOp, pipeline: str, stages: dict[str, str] | None) -> dict[str, float]:
-    """Run ``pipeline`` (completed with ``lower-cpu`` if it leaves the module at the
+def run_stages(
+    module: ModuleOp, pipeline: str, stages: dict[str, str] | None, lower: str = "lower-cpu"
+) -> dict[str, float]:
+    """Run ``pipeline`` (completed with ``lower`` if it leaves the module at the
     sym level) on
     ``module``; the seconds each pass took. If ``stages`` is given, it receives the
     module's text at each stage: ``sym`` (before ``convert-sym-to-loop``), ``loop``
@@ -510,7 +512,7 @@ def run_stages(module: ModuleOp, pipeline: str, stages: dict[str, str] | None) -
     spec = expand_pipeline(pipeline)
     names = [p.name for p in parse_pipeline(spec)] if spec else []
     if "loop-bufferize" not in names and _at_sym_level(module):
-        spec = expand_pipeline(f"{spec},lower-cpu" if spec else "lower-cpu")
+        spec = expand_pipeline(f"{spec},{lower}" if spec else lower)
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 
