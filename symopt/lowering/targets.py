@@ -54,3 +54,23 @@ def _verified(text: str) -> str:
 
     parse_verified(text)
     return text
+
+
+@dataclass(frozen=True)
+class PtxTarget(Target):
+    """PTX for NVIDIA GPUs of the kernels of a module lowered with ``-p gpu``
+    (``-t 'ptx{arch=sm_80}'`` for another architecture; ``sm_90`` by default)."""
+
+    name = "ptx"
+    arch: str = "sm_90"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from symopt.lowering.llvm import TranslationError
+        from symopt.lowering.ptx import CudaToolkitError, ptx_of
+
+        try:
+            output.write(ptx_of(module, self.arch).text)
+        except (TranslationError, KeyError) as e:
+            raise DiagnosticException(f"cannot translate the kernels to PTX: {e}") from None
+        except (CudaToolkitError, ValueError) as e:
+            raise DiagnosticException(str(e)) from None

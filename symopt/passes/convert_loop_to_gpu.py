@@ -672,10 +672,12 @@ def _touches_memory(op: Operation) -> bool:
 
 
 def _stays_on_host(op: Operation) -> bool:
-    """A loop that allocates, returns or launches: host control flow."""
+    """A loop that allocates, returns or contains loops that become kernels (a
+    ``scan``'s steps, an ``ifelse``'s branches): host control flow."""
     return any(
-        isinstance(o, (memref.AllocOp, memref.DeallocOp, func.ReturnOp, gpu.LaunchFuncOp))
+        isinstance(o, (memref.AllocOp, memref.DeallocOp, func.ReturnOp, gpu.LaunchFuncOp, *_KERNEL_OPS))
         for o in op.walk()
+        if o is not op
     )
 
 
@@ -697,10 +699,10 @@ class _Converter:
                         for inner in region.blocks:
                             self.block(inner)
                 elif op.results:
-                    raise DiagnosticException(
-                        f"convert-loop-to-gpu: a host '{op.name}' with results reads "
-                        "buffers; it cannot be moved to the device"
-                    )
+                    # its results are host values: it stays on the host, reading
+                    # and writing device buffers element by element (correct,
+                    # slow; no lowering makes such loops today at a size that matters)
+                    pass
                 elif isinstance(op, scf.ForOp) and PARALLEL_ATTR in op.attributes:
                     self.replace(op, lambda h, op=op: self.parallel(op, h))
                 else:

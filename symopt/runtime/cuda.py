@@ -93,6 +93,7 @@ class DeviceArray:
     (in elements) of the values in it. ``np.asarray`` copies it to the host."""
 
     __slots__ = ("alloc", "offset", "shape", "strides", "dtype")
+    on_device = True
 
     def __init__(self, alloc: Any, offset: int, shape: Sequence[int], strides: Sequence[int], dtype: np.dtype):
         self.alloc = alloc

@@ -252,7 +252,7 @@ def _build_executor(module: ModuleOp, mode: Mode, source: str | None) -> Executo
         from symopt.runtime.gpu import GpuExecutor
 
         device = "cuda" if mode.executor == "cuda" else "emulator"
-        return GpuExecutor(module, mode.effective_pipeline, device, source)
+        return GpuExecutor(module, mode.effective_pipeline, device, source, mode.device_outputs)
     from symopt.runtime.native import compile_native
 
     native = compile_native(module, mode.effective_pipeline, source)
@@ -490,6 +490,10 @@ class Function:
                     return np.array(value, dtype)
             elif exact_python is bool and kind is bool:
                 return np.array(value, dtype)
+            if self._device_values and getattr(value, "on_device", False):
+                # a device array (a CUDA function's output) feeds the call as it is
+                if value.dtype == dtype and value.ndim == ndim:  # type: ignore[attr-defined]
+                    return value  # type: ignore[return-value]
             return slow(value)
 
         return convert

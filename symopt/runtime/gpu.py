@@ -26,14 +26,21 @@ class GpuExecutor:
     """Compile a sym module for the GPU; calling it runs the entry function on
     ``device`` (``"cuda"`` or ``"emulator"``)."""
 
-    fresh_results = False
+    fresh_results = True
 
     @property
     def device_values(self) -> bool:
         """Whether shared variables are passed where they are (on the device)."""
         return self.device == "cuda"
 
-    def __init__(self, module: ModuleOp, pipeline: str = "gpu", device: str = "emulator", source: str | None = None):
+    def __init__(
+        self,
+        module: ModuleOp,
+        pipeline: str = "gpu",
+        device: str = "emulator",
+        source: str | None = None,
+        device_outputs: bool = False,
+    ):
         from symopt.runtime.native import run_stages
         from symopt.runtime.reference import ReferenceExecutor
 
@@ -62,6 +69,7 @@ class GpuExecutor:
 
             start = time.perf_counter()
             self.runner = CudaRunner(lowered, funcs[0])
+            self.runner.device_outputs = device_outputs
             self.timings["ptx"] = time.perf_counter() - start
         else:
             from symopt.runtime.gpu_emulator import EmulatedGpu

@@ -52,6 +52,7 @@ def _kernel_name(op: gpu.LaunchFuncOp) -> str:
     return "::".join([ref.root_reference.data, *[r.data for r in ref.nested_references.data]])
 
 
+_OP, _END, _BARRIER, _ID, _FOR, _IF, _SHARED, _CHECK, _SHARED_ACCESS = range(9)
 _IDS = {"gpu.thread_id": 0, "gpu.block_id": 1, "gpu.block_dim": 2, "gpu.grid_dim": 3}
 _AXIS = {"x": 0, "y": 1, "z": 2}
 
@@ -66,6 +67,7 @@ class EmulatedGpu(StageInterpreter):
         super().__init__(module, entry)
         self.kernels = kernels_of(module)
         self.launches = 0
+        self._programs: dict[Block, list[tuple[int, Operation, list[SSAValue], list[SSAValue]]]] = {}
 
     # -- launches ------------------------------------------------------------------
 
@@ -146,48 +148,76 @@ class EmulatedGpu(StageInterpreter):
         env: dict[SSAValue, Any] = dict(zip(body.args, operands))
         yield from self._run(body, env, ids, number)
 
+    def _program(self, block: Block) -> list[tuple[int, Operation, list[SSAValue], list[SSAValue]]]:
+        """The block's ops, each with what the thread loop does with it (see
+        ``_run``), its operands and results: made once per block."""
+        program = self._programs.get(block)
+        if program is None:
+            program = []
+            for op in block.ops:
+                if isinstance(op, (gpu.ReturnOp, scf.YieldOp)):
+                    kind = _END
+                elif isinstance(op, gpu.BarrierOp):
+                    kind = _BARRIER
+                elif op.name in _IDS:
+                    kind = _ID
+                elif isinstance(op, scf.ForOp):
+                    kind = _FOR
+                elif isinstance(op, scf.IfOp):
+                    kind = _IF
+                elif isinstance(op, memref.AllocaOp) and _shared_space(op):
+                    kind = _SHARED
+                elif isinstance(op, loop.CheckOp):
+                    kind = _CHECK
+                elif isinstance(op, (memref.LoadOp, memref.StoreOp)) and _is_shared(op.memref):  # type: ignore[attr-defined]
+                    kind = _SHARED_ACCESS
+                else:
+                    kind = _OP
+                program.append((kind, op, list(op.operands), list(op.results)))
+            self._programs[block] = program
+        return program
+
     def _run(
         self, block: Block, env: dict[SSAValue, Any], ids: tuple[tuple[int, ...], ...], number: int
     ) -> Generator[None, None, list[Any]]:
-        for op in block.ops:
-            if isinstance(op, (gpu.ReturnOp, scf.YieldOp)):
-                return [env[v] for v in op.operands]
-            if isinstance(op, gpu.BarrierOp):
+        for kind, op, operands, results in self._program(block):
+            if kind == _OP:
+                env.update(zip(results, self.run_op(op, [env[v] for v in operands], env)))
+            elif kind == _END:
+                return [env[v] for v in operands]
+            elif kind == _BARRIER:
                 yield
-                continue
-            name = op.name
-            if name in _IDS:
+            elif kind == _ID:
                 axis = _AXIS[op.dimension.data.value]  # type: ignore[attr-defined]
-                env[op.results[0]] = np.int64(ids[_IDS[name]][axis])
-                continue
-            if isinstance(op, scf.ForOp):
-                lb, ub, step = (int(env[v]) for v in (op.lb, op.ub, op.step))
-                carried = [env[v] for v in op.iter_args]
+                env[results[0]] = np.int64(ids[_IDS[op.name]][axis])
+            elif kind == _FOR:
+                assert isinstance(op, scf.ForOp)
+                lb, ub, step = (int(env[v]) for v in operands[:3])
+                carried = [env[v] for v in operands[3:]]
                 inner = op.body.block
+                iv, inner_args = inner.args[0], inner.args[1:]
                 for i in range(lb, ub, step):
-                    env[inner.args[0]] = np.int64(i)
-                    env.update(zip(inner.args[1:], carried))
+                    env[iv] = np.int64(i)
+                    env.update(zip(inner_args, carried))
                     carried = yield from self._run(inner, env, ids, number)
-                env.update(zip(op.results, carried))
-                continue
-            if isinstance(op, scf.IfOp):
-                region = op.true_region if bool(env[op.cond]) else op.false_region
-                results = (yield from self._run(region.block, env, ids, number)) if region.blocks else []
-                env.update(zip(op.results, results))
-                continue
-            if isinstance(op, memref.AllocaOp) and _shared_space(op):
+                env.update(zip(results, carried))
+            elif kind == _IF:
+                assert isinstance(op, scf.IfOp)
+                region = op.true_region if bool(env[operands[0]]) else op.false_region
+                values = (yield from self._run(region.block, env, ids, number)) if region.blocks else []
+                env.update(zip(results, values))
+            elif kind == _SHARED:
                 buf = self._shared.get(op)
                 if buf is None:
-                    buf = self._shared[op] = self._new(op.memref.type.get_shape(), _element_dtype(op))  # type: ignore[attr-defined]
-                env[op.memref] = buf
-                continue
-            args = [env[v] for v in op.operands]
-            if isinstance(op, loop.CheckOp) and not bool(args[0]):
-                self._fail(op, args, env)
-            if self.check_races and isinstance(op, (memref.LoadOp, memref.StoreOp)):
-                self._record(op, args, number)
-            results = self.run_op(op, args, env)
-            env.update(zip(op.results, results))
+                    buf = self._shared[op] = self._new(results[0].type.get_shape(), _element_dtype(op))  # type: ignore[attr-defined]
+                env[results[0]] = buf
+            else:
+                args = [env[v] for v in operands]
+                if kind == _CHECK and not bool(args[0]):
+                    self._fail(op, args, env)  # type: ignore[arg-type]
+                if kind == _SHARED_ACCESS and self.check_races:
+                    self._record(op, args, number)
+                env.update(zip(results, self.run_op(op, args, env)))
         return []
 
     def _fail(self, op: loop.CheckOp, args: list[Any], env: dict[SSAValue, Any]) -> None:
@@ -205,9 +235,6 @@ class EmulatedGpu(StageInterpreter):
     def _record(self, op: Operation, args: list[Any], number: int) -> None:
         """Report two threads of a block that touch one shared element in one phase,
         one of them writing."""
-        owner = op.memref.owner  # type: ignore[attr-defined]
-        if not (isinstance(owner, memref.AllocaOp) and _shared_space(owner)):
-            return
         writes = isinstance(op, memref.StoreOp)
         target = args[1] if writes else args[0]
         idx = tuple(int(i) for i in (args[2:] if writes else args[1:]))
@@ -236,6 +263,10 @@ def raise_check(abi: Any, code: int, err: np.ndarray) -> None:
     nargs = entry.data["nargs"].value.data
     text = message.format(*[int(v) for v in err[1 : 1 + nargs]])
     raise (IndexError if entry.data["kind"].data == "index" else ValueError)(text)
+
+
+def _is_shared(buf: SSAValue) -> bool:
+    return isinstance(buf.owner, memref.AllocaOp) and _shared_space(buf.owner)
 
 
 def _shared_space(op: Operation) -> bool:

@@ -42,11 +42,14 @@ class Mode:
     completed with ``lower-cpu``; ``''`` runs no sym pass.
 
     >>> Mode(executor="py", pipeline="cse,dce")
-    Mode(executor='py', pipeline='cse,dce')
+    Mode(executor='py', pipeline='cse,dce', device_outputs=False)
     """
 
     executor: str = "native"
     pipeline: str | None = None
+    device_outputs: bool = False
+    """For ``'cuda'``: return outputs as device arrays (``DeviceArray``), which
+    can feed the next call without a copy, instead of NumPy arrays."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "executor", executor_name(self.executor))
@@ -75,5 +78,5 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
     if pipeline is not None:
         if not isinstance(pipeline, str):
             raise TypeError(f"pipeline must be a pass list like 'sym-opt,cse', got {pipeline!r}")
-        mode = Mode(executor=mode.executor, pipeline=pipeline)
+        mode = Mode(executor=mode.executor, pipeline=pipeline, device_outputs=mode.device_outputs)
     return mode

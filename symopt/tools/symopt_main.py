@@ -67,6 +67,11 @@ def _dialect_factories() -> dict[str, Callable[[], Dialect]]:
 
         return LLVM
 
+    def gpu() -> Dialect:
+        from xdsl.dialects.gpu import GPU
+
+        return GPU
+
     def sym() -> Dialect:
         from symopt.dialects.sym import Sym
 
@@ -85,6 +90,7 @@ def _dialect_factories() -> dict[str, Callable[[], Dialect]]:
         "scf": scf,
         "memref": memref,
         "llvm": llvm,
+        "gpu": gpu,
         "sym": sym,
         "loop": loop,
     }
@@ -116,7 +122,7 @@ class SymoptMain(xDSLOptMain):
                 action.help = (
                     "a comma-separated pass pipeline, e.g. 'cse,dce' or 'my-pass{opt=1}'; "
                     "named pipelines: sym-opt, lower-cpu and cpu (what symopt.function "
-                    "runs); --list-passes lists every pass with its summary"
+                    "runs), lower-gpu and gpu (kernels for -t ptx); --list-passes lists every pass with its summary"
                 )
         arg_parser.add_argument(
             "--print-diagnostics",
@@ -165,9 +171,15 @@ class SymoptMain(xDSLOptMain):
 
             return AsmTarget
 
+        def ptx():
+            from symopt.lowering.targets import PtxTarget
+
+            return PtxTarget
+
         self.available_targets["mlir"] = mlir
         self.available_targets["llvm"] = llvm
         self.available_targets["asm"] = asm
+        self.available_targets["ptx"] = ptx
 
     def setup_pipeline(self) -> None:
         from xdsl.utils.arg_spec import parse_pipeline

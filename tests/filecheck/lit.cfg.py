@@ -21,3 +21,13 @@ config.environment["PATH"] = os.pathsep.join(
 for tool in ("symopt", "symopt-run", "filecheck"):
     if shutil.which(tool, path=config.environment["PATH"]) is None:
         lit_config.fatal(f"'{tool}' not found next to {sys.executable}; install symopt[test]")
+
+# PTX tests need libdevice from a CUDA toolkit (and test the PTX, not a GPU).
+try:
+    sys.path.insert(0, os.path.dirname(os.path.dirname(config.test_source_root)))
+    from symopt.lowering.ptx import find_libdevice
+
+    find_libdevice()
+    config.available_features.add("cuda-toolkit")
+except Exception:  # noqa: BLE001 - no toolkit: those tests are unsupported
+    pass
