@@ -39,6 +39,8 @@ from xdsl.dialects import gpu, memref
 from xdsl.dialects.builtin import IntegerAttr, MemRefType, ModuleOp
 from xdsl.ir import Operation
 
+from symopt.dialects import loop
+
 from symopt.lowering.llvm import (
     I32,
     I64,
@@ -46,6 +48,7 @@ from symopt.lowering.llvm import (
     Translation,
     TranslationError,
     _FunctionTranslator,
+    _resize_int,
     llvm_type,
     storage_type,
 )
@@ -160,6 +163,26 @@ class _KernelTranslator(_FunctionTranslator):
         if self.fail_used:
             self.current.basic_blocks.append(self.fail)
             ir.IRBuilder(self.fail).ret_void()
+
+    def check(self, op: loop.CheckOp) -> None:
+        """A failed check: the first failing thread (an atomic compare-and-swap of
+        the code word from 0) writes its code and values; the thread returns."""
+        b = self.b
+        code = op.attributes["code"].value.data  # type: ignore[attr-defined]
+        ok_block = b.append_basic_block(f"check{code}.ok")
+        fail_block = b.append_basic_block(f"check{code}.fail")
+        first_block = b.append_basic_block(f"check{code}.first")
+        b.cbranch(self.v(op.condition), ok_block, fail_block)
+        b.position_at_end(fail_block)
+        self.fail_used = True
+        swapped = b.cmpxchg(self.err, ir.Constant(I64, 0), ir.Constant(I64, code), "monotonic", "monotonic")
+        b.cbranch(b.extract_value(swapped, 1), first_block, self.fail)
+        b.position_at_end(first_block)
+        for k, a in enumerate(op.args):
+            value = _resize_int(b, self.v(a), I64, signed=True)
+            b.store(value, b.gep(self.err, [ir.Constant(I64, 1 + k)]))
+        b.branch(self.fail)
+        b.position_at_end(ok_block)
 
     def op(self, op: Operation) -> list[ir.Value] | None:
         b = self.b
@@ -328,7 +351,9 @@ def ptx_of(module: ModuleOp, arch: str = DEFAULT_ARCH) -> Ptx:
     """PTX for ``arch`` (``sm_XY``) of every kernel of a module lowered with ``-p gpu``:
     translated, verified, linked with libdevice when it calls it, optimized at O3
     and compiled by llvmlite's NVPTX target. Raises TranslationError for IR it
-    cannot translate, CudaToolkitError when libdevice is needed and missing."""
+    cannot translate, CudaToolkitError when libdevice is needed and missing.
+    With ``SYMOPT_CHECK_PTX`` set in the environment (the test suite sets it),
+    ``ptxas`` assembles every PTX made, and a rejection raises RuntimeError."""
     if not re.fullmatch(r"sm_\d{2,3}[a-z]?", arch):
         raise ValueError(f"unknown GPU architecture {arch!r} (expected a name like sm_90)")
     llvm = _nvptx()
@@ -353,6 +378,8 @@ def ptx_of(module: ModuleOp, arch: str = DEFAULT_ARCH) -> Ptx:
     machine = target.create_target_machine(cpu=arch, opt=3, codemodel="default")
     _optimize(parsed, machine)
     ptx = machine.emit_assembly(parsed)
+    if os.environ.get("SYMOPT_CHECK_PTX"):
+        check_with_ptxas(ptx, arch)
     return Ptx(ptx, arch, kernels, text)
 
 

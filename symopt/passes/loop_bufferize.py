@@ -972,9 +972,18 @@ class _Lowering:
 
     # -- advanced indexing -----------------------------------------------------------
 
-    def _nest(self, e: _Emitter, sizes: Sequence[SSAValue], build: Callable[[_Emitter, list[SSAValue]], None], ivs: list[SSAValue] | None = None) -> None:
+    def _nest(
+        self,
+        e: _Emitter,
+        sizes: Sequence[SSAValue],
+        build: Callable[[_Emitter, list[SSAValue]], None],
+        ivs: list[SSAValue] | None = None,
+        parallel: bool = False,
+    ) -> None:
         """``scf.for`` loops over ``sizes`` (outermost first); ``build`` fills the
-        innermost body, given its emitter and the induction variables."""
+        innermost body, given its emitter and the induction variables.
+        ``parallel``: the iterations of the outermost loop are independent (it is
+        marked ``symopt.parallel``, for the GPU mapping)."""
         ivs = ivs or []
         if len(ivs) == len(sizes):
             build(e, ivs)
@@ -984,7 +993,10 @@ class _Lowering:
         self._nest(inner, sizes, build, [*ivs, block.args[0]])
         block.add_ops(inner.ops)
         block.add_op(scf.YieldOp())
-        e.add(scf.ForOp(e.idx(0), sizes[len(ivs)], e.idx(1), [], block))
+        loop_op = scf.ForOp(e.idx(0), sizes[len(ivs)], e.idx(1), [], block)
+        if parallel and not ivs:
+            loop_op.attributes["symopt.parallel"] = UnitAttr()
+        e.add(loop_op)
 
     def _index_space(self, e: _Emitter, op: loop.GatherOp | loop.ScatterOp, x: SSAValue, indices: list[SSAValue]) -> tuple[list[SSAValue], list[int], bool]:
         """The broadcast sizes of the index tensors (checked to agree), the
@@ -1067,7 +1079,7 @@ class _Lowering:
             value = inner.add(memref.LoadOp.get(x, at))
             inner.add(memref.StoreOp.get(value, out, ivs))
 
-        self._nest(e, sizes, body)
+        self._nest(e, sizes, body, parallel=True)  # each element written once
         self.m[op.result] = out
 
     def scatter(self, op: loop.ScatterOp) -> None:

@@ -22,6 +22,9 @@ for tool in ("symopt", "symopt-run", "filecheck"):
     if shutil.which(tool, path=config.environment["PATH"]) is None:
         lit_config.fatal(f"'{tool}' not found next to {sys.executable}; install symopt[test]")
 
+if "SYMOPT_CHECK_PTX" in os.environ:  # ptxas on every PTX (tests/conftest.py)
+    config.environment["SYMOPT_CHECK_PTX"] = os.environ["SYMOPT_CHECK_PTX"]
+
 # PTX tests need libdevice from a CUDA toolkit (and test the PTX, not a GPU).
 try:
     sys.path.insert(0, os.path.dirname(os.path.dirname(config.test_source_root)))
