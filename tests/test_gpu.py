@@ -514,3 +514,167 @@ def test_device_logistic_regression_keeps_parameters_on_the_device():
     for _ in range(20):
         ref(*D)
     np.testing.assert_allclose(on_gpu, w.get_value(), rtol=1e-9, atol=1e-12)
+
+
+# -- the CUDA runtime on a stand-in driver ------------------------------------------------------
+
+
+class _FakeAllocation:
+    """Device memory, stood in for by host memory (``int()`` is its address)."""
+
+    def __init__(self, nbytes: int):
+        self.buf = np.zeros(max(1, nbytes), np.uint8)
+
+    def __int__(self) -> int:
+        return self.buf.ctypes.data
+
+
+class _FakeDriver:
+    """What ``symopt.runtime.cuda`` uses of ``pycuda.driver``, on host memory; a
+    launch runs the kernel in the emulator, on arrays rebuilt from the raw
+    parameters the runtime packs (pointer, offset, sizes, strides per buffer)."""
+
+    def __init__(self):
+        self.module = None
+        self.launches = 0
+        self.allocations = 0
+
+    class Context:
+        @staticmethod
+        def synchronize() -> None:
+            pass
+
+    def mem_alloc(self, nbytes: int) -> _FakeAllocation:
+        self.allocations += 1
+        return _FakeAllocation(nbytes)
+
+    def memcpy_htod(self, dst, src) -> None:
+        import ctypes
+
+        src = np.ascontiguousarray(src)
+        ctypes.memmove(int(dst), src.ctypes.data, src.nbytes)
+
+    def memcpy_dtoh(self, dst, src) -> None:
+        import ctypes
+
+        ctypes.memmove(dst.ctypes.data, int(src), dst.nbytes)
+
+    def memcpy_dtod(self, dst, src, nbytes) -> None:
+        import ctypes
+
+        ctypes.memmove(int(dst), int(src), nbytes)
+
+    def module_from_buffer(self, ptx: bytes):
+        assert b".entry" in ptx
+        driver, module = self, self.module
+
+        class Loaded:
+            def get_function(self, name):
+                return lambda *params, block, grid: driver.launch(module, name, params, block, grid)
+
+        return Loaded()
+
+    def launch(self, module, name, params, block, grid) -> None:
+        import ctypes
+
+        from symopt.lowering.ptx import kernel_params
+        from symopt.runtime.gpu_emulator import EmulatedGpu, kernels_of
+        from symopt.runtime.interpret import np_dtype
+        from symopt.runtime.reference import entry_function
+
+        self.launches += 1
+        kernel = kernels_of(module)[f"kernels::{name}"]
+        emulator = EmulatedGpu(module, entry_function(module))
+        emulator.globals, emulator.writes, emulator.freed, emulator.view_roots = {}, {}, set(), {}
+        emulator.roots = {}
+        values = list(params)
+        args = []
+        for (kind, info), t in zip(kernel_params(kernel), kernel.function_type.inputs.data):
+            if kind == "scalar":
+                args.append(values.pop(0))
+                continue
+            ptr, offset = int(values.pop(0)), int(values.pop(0))
+            sizes = [int(values.pop(0)) for _ in range(info)]
+            strides = [int(values.pop(0)) for _ in range(info)]
+            dtype = np_dtype(t.element_type)
+            extent = offset + 1 + sum((s - 1) * abs(st) for s, st in zip(sizes, strides)) if all(sizes) else 1
+            flat = np.ctypeslib.as_array((ctypes.c_uint8 * (extent * dtype.itemsize)).from_address(ptr)).view(dtype)
+            view = np.lib.stride_tricks.as_strided(flat[offset:], sizes, [s * dtype.itemsize for s in strides])
+            emulator.roots[id(view)] = view
+            args.append(view)
+        for bz in range(grid[2] if len(grid) > 2 else 1):
+            for by in range(grid[1]):
+                for bx in range(grid[0]):
+                    emulator._run_block_of_threads(kernel.body.block, args, (bx, by, bz), list(grid) + [1] * (3 - len(grid)), list(block), name)
+
+
+class _FakeDevice:
+    def compute_capability(self):
+        return (9, 0)
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    """The CUDA runtime with a stand-in driver (see ``_FakeDriver``)."""
+    from symopt.lowering import ptx
+    from symopt.runtime import cuda
+
+    driver = _FakeDriver()
+    real_ptx_of = ptx.ptx_of
+
+    def recording_ptx_of(module, arch="sm_90"):
+        driver.module = module
+        return real_ptx_of(module, arch)
+
+    monkeypatch.setattr(ptx, "ptx_of", recording_ptx_of)
+    monkeypatch.setattr(cuda, "_driver", lambda: driver)
+    monkeypatch.setattr(cuda, "_context", lambda: (_FakeDevice(), None))
+    return driver
+
+
+def test_cuda_runtime_on_a_stand_in_driver(fake_cuda):
+    """The runtime's host side (allocations, views, parameters, transfers, checks,
+    commits) with kernels run by the emulator on host memory."""
+    x = T.dmatrix("x")
+    i = T.lvector("i")
+    outs = [T.exp(x).sum(axis=0), T.dot(x, x.T), x.T[::2] * 2, x[i]]
+    X = rng.randn(5, 3)
+    f = symopt.function([x, i], outs, mode="cuda")
+    g = symopt.function([x, i], outs, mode="py")
+    _close(f(X, np.array([4, 0])), g(X, np.array([4, 0])))
+    assert fake_cuda.launches >= 4
+    with pytest.raises(IndexError, match="index 9 is out of bounds"):
+        f(X, np.array([9]))
+
+
+def test_cuda_runtime_keeps_shared_variables_on_the_device(fake_cuda):
+    from symopt.runtime.cuda import DeviceArray
+
+    x = T.dvector("x")
+    w = symopt.shared(np.arange(4.0), name="w")
+    step = symopt.function([x], (w * x).sum(), updates=[(w, w - 0.5 * x)], mode="cuda")
+    out = step(np.ones(4))
+    assert out == 6.0
+    device_value = w.get_value(return_internal_type=True)
+    assert isinstance(device_value, DeviceArray)
+    before = fake_cuda.allocations
+    step(np.ones(4))
+    np.testing.assert_array_equal(w.get_value(), np.arange(4.0) - 1.0)
+    # in place: the variable's buffer is the one it had (no upload, no new buffer for it)
+    assert w.get_value(return_internal_type=True).alloc is device_value.alloc
+    assert fake_cuda.allocations - before <= 4
+    w.set_value(np.zeros(4))
+    assert step(np.ones(4)) == 0.0
+    np.testing.assert_array_equal(w.get_value(), -0.5 * np.ones(4))
+
+
+def test_cuda_runtime_outputs_on_the_device_feed_the_next_call(fake_cuda):
+    from symopt.runtime.cuda import DeviceArray
+
+    x = T.dmatrix("x")
+    f = symopt.function([x], T.tanh(x) + 1, mode=symopt.Mode("cuda", device_outputs=True))
+    X = rng.randn(3, 4)
+    once = f(X)
+    assert isinstance(once, DeviceArray) and once.shape == (3, 4)
+    twice = f(once)
+    np.testing.assert_allclose(np.asarray(twice), np.tanh(np.tanh(X) + 1) + 1, rtol=1e-13)
