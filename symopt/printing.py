@@ -109,7 +109,7 @@ def debugprint(
         return text
     stream = sys.stdout if file is None else file
     stream.write(text + "\n")  # type: ignore[union-attr]
-    return stream
+    return None if file is None else stream  # as Theano: the stream it was given
 
 
 def pp(obj: object) -> str:

@@ -100,7 +100,7 @@ from symopt.tensor.basic import (
     zeros,
     zeros_like,
 )
-from symopt.tensor.gradient import grad, hessian, jacobian
+from symopt.tensor.gradient import Lop, Rop, grad, hessian, jacobian, verify_grad
 from symopt.tensor.nnet import relu, sigmoid, softmax, softplus
 from symopt.tensor.subtensor import inc_subtensor, nonzero, set_subtensor
 from symopt.tensor.scan import scan
