@@ -543,7 +543,7 @@ class Function:
             compiled,
             slots,
             globals_,
-            unpack_single=self.unpack_single,
+            unpack_single=False,  # as Theano 1.0: a copy returns its outputs as a list
             name=name if name is not None else (f"{self.name} copy" if self.name else None),
             allow_input_downcast=self._allow_input_downcast,
             writes_enabled=self._writes_enabled and not delete_updates,
