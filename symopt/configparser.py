@@ -20,7 +20,7 @@ _FLOATX = ("float64", "float32", "float16")
 _MODES = ("py", "native", "debug", "cuda", "gpu-emulator", "FAST_RUN", "FAST_COMPILE", "DebugMode")
 
 
-_NAMES = ("floatX", "mode", "device", "cache_dir")
+_NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity")
 
 
 class Config:
@@ -35,6 +35,7 @@ class Config:
         self._floatX = "float64"
         self._mode = "native"
         self._device = "cpu"
+        self._exception_verbosity = "low"
         self._cache_dir: str | None = None
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -88,6 +89,16 @@ class Config:
         self._device = "cuda" + value[3:] if value.startswith("gpu") else value
 
     @property
+    def exception_verbosity(self) -> str:
+        return self._exception_verbosity
+
+    @exception_verbosity.setter
+    def exception_verbosity(self, value: str) -> None:
+        if value not in ("low", "high"):
+            raise ValueError(f"config.exception_verbosity must be 'low' or 'high', got {value!r}")
+        self._exception_verbosity = value
+
+    @property
     def device_number(self) -> int:
         """The CUDA device ``device`` names (``cuda`` is device 0)."""
         return int(self._device[4:] or 0) if self._device.startswith("cuda") else 0
@@ -115,7 +126,7 @@ class Config:
     def __repr__(self) -> str:
         return (
             f"Config(floatX={self.floatX!r}, mode={self.mode!r}, device={self.device!r}, "
-            f"cache_dir={self.cache_dir!r})"
+            f"cache_dir={self.cache_dir!r}, exception_verbosity={self.exception_verbosity!r})"
         )
 
 

@@ -136,3 +136,28 @@ def test_profile_counts_calls_and_compile_steps():
     assert shared_stats.calls == 2
     plain = symopt.function([x], x * 4)
     assert not hasattr(plain, "profile")
+
+
+def test_profile_times_each_kernel_and_names_its_line() -> None:
+    import io
+    import inspect
+
+    x = T.dmatrix("x")
+    w = T.dvector("w")
+    hidden, line = T.tanh(T.dot(x, w)), inspect.currentframe().f_lineno  # type: ignore[union-attr]
+    f = symopt.function([x, w], hidden.sum(), profile=True)
+    X, W = np.random.rand(50, 20), np.random.rand(20)
+    for _ in range(5):
+        f(X, W)
+    kernels = f.profile.kernels()
+    assert kernels and all(calls == 5 for _, calls, _ in kernels)
+    assert all(seconds >= 0 for _, _, seconds in kernels)
+    assert any(text.startswith("BLAS gemv") and text.endswith(f"at {__file__}:{line}") for text, _, _ in kernels)
+    assert any("tanh" in text for text, _, _ in kernels)
+    out = io.StringIO()
+    f.profile.summary(file=out)
+    assert "<% time> <sum %> <time> <time per call> <#call> <kernel>" in out.getvalue()
+    # the same function without profile=True is other machine code: no counters
+    g = symopt.function([x, w], hidden.sum())
+    np.testing.assert_allclose(g(X, W), f(X, W))
+    assert g._compiled.executor.kernel_profile() == []

@@ -25,6 +25,7 @@ from xdsl.dialects.builtin import TensorType as MLIRTensorType
 from xdsl.ir import Operation, SSAValue
 
 from symopt.configparser import config
+from symopt.dialects.location import mark
 from symopt.dialects.sym import PlaceholderOp
 from symopt.dialects.sym import RandomStateType as MLIRRandomState
 from symopt.dialects.types import (
@@ -294,6 +295,9 @@ class Variable(TensorOperators):
         self._name: str | None = None
         self._eval_cache: dict[tuple[int, ...], Any] | None = None
         self.name = name
+        owner = value.owner
+        if isinstance(owner, Operation):
+            mark(owner)  # the user's line that made it (symopt.dialects.location)
 
     # -- identity and naming ---------------------------------------------------
 

@@ -18,7 +18,7 @@ returns 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from llvmlite import ir
@@ -99,6 +99,11 @@ class Translation:
     """Outlined loop nests by their structure (identical ones are shared)."""
     externals: set[str] = field(default_factory=set)
     """External symbols the module calls (malloc, free, libm, BLAS)."""
+    profile: bool = False
+    """Time every kernel call (see ``_FunctionTranslator.timed``)."""
+    counters: list[str] = field(default_factory=list)
+    """With ``profile``: per counter ``symopt.profile.N`` (two words: nanoseconds
+    and calls), what its kernel computes."""
 
 
 _LIBM_UNARY = {
@@ -369,6 +374,11 @@ class _FunctionTranslator:
             if self.outline_loops and block is self.f.body.block and isinstance(op, scf.ForOp) and _outlinable(op):
                 self.outline(op)
                 continue
+            if self.tr.profile and block is self.f.body.block and isinstance(op, scf.ForOp):
+                self.timed(_describe_nest(op), lambda op=op: self.op(op))  # a loop kept inline
+                if top:
+                    self.segment += op.results
+                continue
             out = self.op(op)
             if out is not None:
                 return out
@@ -479,7 +489,7 @@ class _FunctionTranslator:
         key = (_structure(op, free), tuple(pattern))
         same = self.tr.kernels.get(key)
         if same is not None:
-            self.b.call(same, passed)
+            self.timed(_describe_nest(op), lambda: self.b.call(same, passed))
             return
         self.outlined += 1
         name = f"{self.fn.name}.loop{self.outlined}"
@@ -515,7 +525,44 @@ class _FunctionTranslator:
         self.values.update(saved_values)
         self.descs.update(saved_descs)
         self.tr.kernels[key] = kernel
-        self.b.call(kernel, passed)
+        self.timed(_describe_nest(op), lambda: self.b.call(kernel, passed))
+
+    def timed(self, description: str, emit: Callable[[], object]) -> None:
+        """Emit a kernel call; with ``profile``, between two readings of the
+        monotonic clock, adding the nanoseconds and one call to a counter of its
+        own (``symopt.profile.N``, read by the runtime)."""
+        if not self.tr.profile:
+            emit()
+            return
+        b = self.b
+        number = len(self.tr.counters)
+        self.tr.counters.append(description)
+        counter = ir.GlobalVariable(self.tr.module, ir.ArrayType(I64, 2), name=f"symopt.profile.{number}")
+        counter.initializer = ir.Constant(ir.ArrayType(I64, 2), [0, 0])
+        now = self.clock()
+        start = b.call(now, [])
+        emit()
+        elapsed = b.sub(b.call(now, []), start)
+        for k, amount in ((0, elapsed), (1, ir.Constant(I64, 1))):
+            cell = b.gep(counter, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)
+            b.store(b.add(b.load(cell), amount), cell)
+
+    def clock(self) -> ir.Function:
+        """``i64 @symopt.now()``: CLOCK_MONOTONIC in nanoseconds (clock_gettime)."""
+        existing = self.tr.module.globals.get("symopt.now")
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        timespec = ir.LiteralStructType([I64, I64])
+        gettime = self.declare("clock_gettime", I32, [I32, timespec.as_pointer()])
+        fn = ir.Function(self.tr.module, ir.FunctionType(I64, []), name="symopt.now")
+        fn.linkage = "internal"
+        bb = ir.IRBuilder(fn.append_basic_block("entry"))
+        ts = bb.alloca(timespec)
+        bb.call(gettime, [ir.Constant(I32, 1), ts])
+        seconds = bb.load(bb.gep(ts, [ir.Constant(I32, 0), ir.Constant(I32, 0)]))
+        nanos = bb.load(bb.gep(ts, [ir.Constant(I32, 0), ir.Constant(I32, 1)]))
+        bb.ret(bb.add(bb.mul(seconds, ir.Constant(I64, 1_000_000_000)), nanos))
+        return fn
 
     # -- ops -------------------------------------------------------------------
 
@@ -676,7 +723,7 @@ class _FunctionTranslator:
         elif isinstance(op, loop.CheckOp):
             self.check(op)
         elif isinstance(op, loop.DotOp):
-            self.blas_dot(op)
+            self.timed(_describe_dot(op), lambda: self.blas_dot(op))
         elif isinstance(op, func.ReturnOp):
             self.ret(op)
             return []
@@ -1206,6 +1253,40 @@ def _structure(op: Operation, free: Sequence[SSAValue]) -> tuple[object, ...]:
     return tuple(items)
 
 
+def _where(op: Operation) -> str:
+    from symopt.dialects.location import describe
+
+    text = describe(op)
+    return text[len(op.name):] if text != op.name else ""
+
+
+def _describe_nest(op: scf.ForOp) -> str:
+    """What a loop nest computes, for the profile: its depth, the arithmetic in
+    it and the user's line that made it."""
+    depth, inner = 0, op
+    while isinstance(inner, scf.ForOp):
+        depth += 1
+        nested = [o for o in inner.body.block.ops if isinstance(o, scf.ForOp)]
+        inner = nested[0] if len(nested) == 1 else None  # type: ignore[assignment]
+    names: list[str] = []
+    for o in op.walk():
+        if o.name.startswith(("math.", "arith.")) and o.name not in _BOOKKEEPING:
+            short = o.name.split(".", 1)[1]
+            if short not in names:
+                names.append(short)
+    body = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "") if names else "copy"
+    return f"loop nest ({depth}-deep): {body}{_where(op)}"
+
+
+_BOOKKEEPING = {"arith.constant", "arith.index_cast", "arith.addi", "arith.muli", "arith.cmpi", "arith.select"}
+
+
+def _describe_dot(op: loop.DotOp) -> str:
+    ranks = [len(v.type.get_shape()) for v in (op.lhs, op.rhs)]  # type: ignore[attr-defined]
+    kind = "gemm" if ranks == [2, 2] else "gemv" if 2 in ranks else "dot"
+    return f"BLAS {kind}{_where(op)}"
+
+
 def _used_values(op: Operation) -> list[SSAValue]:
     """The operands of ``op`` and of every op nested in it."""
     values = list(op.operands)
@@ -1293,13 +1374,14 @@ def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.V
     return strides
 
 
-def translate_module(module: ModuleOp, name: str = "symopt") -> Translation:
-    """LLVM IR for every function of a module at the scf/memref level."""
+def translate_module(module: ModuleOp, name: str = "symopt", profile: bool = False) -> Translation:
+    """LLVM IR for every function of a module at the scf/memref level (with
+    ``profile``, every kernel call timed; see ``Translation.counters``)."""
     import llvmlite.binding as llvm
 
     ir_module = ir.Module(name=name)
     ir_module.triple = llvm.get_process_triple()
-    tr = Translation(ir_module, [])
+    tr = Translation(ir_module, [], profile=profile)
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:
             _FunctionTranslator(tr, f).translate()

@@ -302,6 +302,8 @@ class ConvertLoopToScfPass(ModulePass):
                 new = lower_int_dot(target)
             else:
                 continue
+            for made in new:
+                made.location = target.location  # the user's line, for the profile
             Rewriter.insert_op(new, InsertPoint.before(target))
             Rewriter.erase_op(target)
 

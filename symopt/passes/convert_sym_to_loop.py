@@ -19,6 +19,7 @@ its operand, and shared variables
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from xdsl.rewriter import Rewriter
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
     PatternRewriter,
+    PatternRewriterListener,
     PatternRewriteWalker,
     RewritePattern,
     op_type_rewrite_pattern,
@@ -255,6 +257,8 @@ class ConvertSymToLoopPass(ModulePass):
                 [ElementwiseToMap(), ReduceToLoop(), ArgReduceToLoop(), DotToLoop(), StructuralToLoop()]
             ),
             apply_recursively=False,
+            # each loop op takes the location of the sym op it replaces
+            listener=PatternRewriterListener(operation_replacement_handler=[_hand_on_location]),
         )
         for top in list(op.ops):
             if isinstance(top, sym.GlobalOp):
@@ -269,3 +273,11 @@ class ConvertSymToLoopPass(ModulePass):
                             "sym-split-host first (the cpu pipeline does)"
                         )
                 walker.rewrite_region(top.body)
+
+
+def _hand_on_location(old: Operation, new_results: Sequence[SSAValue | None]) -> None:
+    from symopt.dialects.location import inherit
+
+    for r in new_results:
+        if r is not None and isinstance(r.owner, Operation):
+            inherit(old, r.owner)

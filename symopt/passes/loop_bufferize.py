@@ -375,9 +375,19 @@ def _label(v: SSAValue) -> str:
     return f"%{v.name_hint}" if v.name_hint else "an operand"
 
 
+def _where(op: Operation) -> str:
+    """`` (in loop.dot at model.py:12)`` where the op's location is known."""
+    from symopt.dialects.location import describe
+
+    text = describe(op)
+    return f" (in {text})" if text != op.name else ""
+
+
 def _origin(op: Operation) -> str:
-    origin = op.attributes.get("origin")
-    return origin.data if isinstance(origin, StringAttr) else op.name
+    """The op and the user's line that made it, for error messages."""
+    from symopt.dialects.location import describe
+
+    return describe(op)
 
 
 class _Lowering:
@@ -390,7 +400,19 @@ class _Lowering:
 
     def run(self, ops: Sequence[Operation]) -> None:
         for op in ops:
-            self.lower(op)
+            self.lower_located(op)
+
+    def lower_located(self, op: Operation) -> None:
+        """Lower ``op``; the ops made for it take its location (the user's line)."""
+        from xdsl.dialects.builtin import UnknownLoc
+
+        emitted = self.e.ops
+        first = len(emitted)
+        self.lower(op)
+        if not isinstance(op.location, UnknownLoc):
+            for made in emitted[first:]:
+                if isinstance(made.location, UnknownLoc):
+                    made.location = op.location
 
     def lower(self, op: Operation) -> None:
         e, m = self.e, self.m
@@ -502,7 +524,7 @@ class _Lowering:
         kb = e.dim(b, 0)
         e.check_equal(
             ka, kb,
-            "shape mismatch in dot: the inner dimensions differ ({0} vs {1})",
+            "shape mismatch in dot: the inner dimensions differ ({0} vs {1})" + _where(op),
         )
         sizes = ([e.dim(a, 0)] if ra == 2 else []) + ([e.dim(b, 1)] if rb == 2 else [])
         out = e.alloc(op.res[0].type, sizes)
@@ -1573,7 +1595,7 @@ def _bufferize_func(b: _Bufferizer, f: func.FuncOp) -> None:
                 f"loop-bufferize: '{o.name}' is a sym op; run convert-sym-to-loop first"
             )
         else:
-            lowering.lower(o)
+            lowering.lower_located(o)
     e.ops.append(func.ReturnOp(*returned))
     block.add_ops(e.ops)
     f.body.detach_block(old)

@@ -107,6 +107,7 @@ def _rebuild(consumer: loop.MapOp | loop.ReduceOp, inputs: _Inputs, extra: Seque
             bool(consumer.keepdims.value.data), region, consumer.res[0].type, dims=inputs.dims,
         )  # fmt: skip
     new.attributes |= consumer.attributes
+    new.location = consumer.location
     return new
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
 
 from symopt.dialects import sym
 from symopt.ir.build import build_module, shared_of
@@ -225,9 +226,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> Executor:
+def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None, profile: bool = False) -> Executor:
     """Run the mode's pipeline on ``module`` and build its executor (with the
-    cyclic garbage collector paused)."""
+    cyclic garbage collector paused; ``profile``: native code times each kernel)."""
     from xdsl.utils.exceptions import ArgSpecParseError
 
     from symopt.passes import check_pipeline
@@ -237,10 +238,10 @@ def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None) -> E
     except (ValueError, ArgSpecParseError) as e:
         raise _PipelineError(str(e)) from None
     with _collector_paused():
-        return _build_executor(module, mode, source)
+        return _build_executor(module, mode, source, profile)
 
 
-def _build_executor(module: ModuleOp, mode: Mode, source: str | None) -> Executor:
+def _build_executor(module: ModuleOp, mode: Mode, source: str | None, profile: bool = False) -> Executor:
     from symopt.passes import run_pipeline
     from symopt.runtime.reference import ReferenceExecutor
 
@@ -255,7 +256,7 @@ def _build_executor(module: ModuleOp, mode: Mode, source: str | None) -> Executo
         return GpuExecutor(module, mode.effective_pipeline, device, source, mode.device_outputs)
     from symopt.runtime.native import compile_native
 
-    native = compile_native(module, mode.effective_pipeline, source)
+    native = compile_native(module, mode.effective_pipeline, source, profile)
     if mode.executor == "debug":
         from symopt.runtime.debug import DebugExecutor
 
@@ -414,7 +415,10 @@ class Function:
 
     def _run(self, arrays: list[np.ndarray], storage: dict[str, Any]) -> Any:
         """Run the executor and commit its writes."""
-        results, writes = self._compiled.executor(arrays, storage)
+        try:
+            results, writes = self._compiled.executor(arrays, storage)
+        except (ValueError, IndexError) as e:
+            raise _with_lines(e, self._compiled.module) from None
         n = self._compiled.n_outputs
         outputs, input_updates = results[:n], results[n:]
         fresh = self._fresh_results
@@ -703,6 +707,49 @@ def _fresh(
     return out
 
 
+def _with_lines(error: Exception, module: ModuleOp) -> Exception:
+    """A run-time error naming the line of the user's program that made the node
+    that failed (and, with ``exception_verbosity='high'``, the nodes made there)."""
+    from symopt.configparser import config
+    from symopt.dialects.location import resolve
+
+    message = str(error.args[0]) if len(error.args) == 1 else str(error)
+    text = resolve(message, module)
+    if config.exception_verbosity == "high":
+        text += "\n" + _nodes_at(module, text)
+    if text == message:
+        return error
+    return type(error)(text)
+
+
+def _nodes_at(module: ModuleOp, message: str) -> str:
+    """For ``exception_verbosity='high'``: the nodes of the graph made at the line
+    an error message names (``... at file.py:12)``), each with its inputs."""
+    import re
+
+    from xdsl.dialects.builtin import FileLineColLoc
+
+    found = re.search(r" at (.+):(\d+)\)\s*$", message)
+    if found is None:
+        return "(the error names no line of the program, so no node is shown)"
+    file, line = found.group(1), int(found.group(2))
+    lines = [f"The nodes made at {file}:{line}, with their inputs:"]
+    for op in module.walk():
+        where = op.location
+        if not (isinstance(where, FileLineColLoc) and where.filename.data == file and where.line.data == line):
+            continue
+        text = str(op).splitlines()[0].strip()
+        lines.append(f"  {text}")
+        for v in op.operands:
+            source = v.owner.name if isinstance(v.owner, Operation) else "an argument"
+            lines.append(f"      {_value_name(v)}: {v.type} (from {source})")
+    return "\n".join(lines)
+
+
+def _value_name(v: SSAValue) -> str:
+    return f"%{v.name_hint}" if v.name_hint else "%<unnamed>"
+
+
 def _aliases(value: np.ndarray, others: Sequence[np.ndarray]) -> bool:
     return any(np.may_share_memory(value, o) for o in others)
 
@@ -974,7 +1021,7 @@ def function(
     source = str(module)
     compile_start = time.perf_counter()
     try:
-        executor = _make_executor(module, chosen, source)
+        executor = _make_executor(module, chosen, source, profile=bool(profile))
     except _PipelineError as e:
         raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(
@@ -1005,6 +1052,7 @@ def function(
         stats.compile_time = time.perf_counter() - compile_start
         stats.compile_steps = dict(getattr(executor, "timings", {}) or {})
         stats.from_cache = bool(getattr(executor, "from_cache", False))
+        stats.executors.append((executor, module))
         fn_class = ProfiledFunction
     fn = fn_class(
         compiled,

@@ -173,15 +173,16 @@ class NativeExecutor:
 
     fresh_results = True
 
-    def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None):
+    def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False):
         # the module as text, parsed back only if the stages are asked for
         self._source = source if source is not None else str(module)
         self.pipeline = pipeline
+        self.profile = profile
         self._stages: dict[str, str] | None = None
         self._llvm_ir: str | None = None
         self._parsed = None
         self.timings: dict[str, float] = {}
-        key = cache.key(self._source, pipeline)
+        key = cache.key(self._source, pipeline + (" +profile" if profile else ""))
         entry = cache.load(key) if key is not None else None
         self.from_cache = entry is not None
         if entry is None:
@@ -202,7 +203,9 @@ class NativeExecutor:
             raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
         abi = abi_json(funcs[0])
         start = time.perf_counter()
-        self._llvm_ir = str(translate_module(lowered).module)
+        translation = translate_module(lowered, profile=self.profile)
+        self._llvm_ir = str(translation.module)
+        abi["kernels"] = translation.counters
         self.timings["llvm translation"] = time.perf_counter() - start
         start = time.perf_counter()
         machine = target_machine()
@@ -245,6 +248,11 @@ class NativeExecutor:
         engine.finalize_object()
         self._engine = engine
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
+        # with profile: per kernel, what it computes and its two counter words
+        self._counters = [
+            (text, (ctypes.c_int64 * 2).from_address(engine.get_global_value_address(f"symopt.profile.{k}")))
+            for k, text in enumerate(abi.get("kernels", []))
+        ]
         # the call plan, made once: per argument its io position, whether it is a
         # shared variable, its name, rank and (0-d) scratch word; per result its
         # io position, role, name, rank and dtype
@@ -301,6 +309,11 @@ class NativeExecutor:
                     stages["host"] = str(op)
             self._stages = stages
         return self._stages
+
+    def kernel_profile(self) -> list[tuple[str, int, float]]:
+        """With ``profile``: per kernel call site, what it computes, its calls and
+        the seconds spent in it so far."""
+        return [(text, int(words[1]), words[0] * 1e-9) for text, words in self._counters]
 
     @property
     def llvm_ir(self) -> str:
@@ -507,8 +520,10 @@ def run_stages(
     from xdsl.utils.arg_spec import parse_pipeline
 
     from symopt.dialects.context import sym_context
+    from symopt.dialects.location import number
     from symopt.passes import available_passes, expand_pipeline
 
+    number(module)  # run-time checks name their node (symopt.dialects.location)
     spec = expand_pipeline(pipeline)
     names = [p.name for p in parse_pipeline(spec)] if spec else []
     if "loop-bufferize" not in names and _at_sym_level(module):
@@ -543,16 +558,18 @@ _CACHE: dict[tuple[str, str], NativeExecutor] = {}
 _CACHE_SIZE = 256
 
 
-def compile_native(module: ModuleOp, pipeline: str = "cpu", source: str | None = None) -> NativeExecutor:
+def compile_native(
+    module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False
+) -> NativeExecutor:
     """A NativeExecutor for ``module`` (whose text is ``source``, when the caller
     has printed it already), reused when the same module text was compiled with
-    the same pipeline before in this process."""
+    the same pipeline before in this process (``profile``: each kernel timed)."""
     if source is None:
         source = str(module)
-    key = (source, pipeline)
+    key = (source, pipeline, profile)
     executor = _CACHE.pop(key, None)
     if executor is None:
-        executor = NativeExecutor(module, pipeline, source)
+        executor = NativeExecutor(module, pipeline, source, profile)
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = executor  # most recently used last

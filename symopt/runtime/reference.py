@@ -103,10 +103,13 @@ class ReferenceExecutor:
                 return [env[v] for v in operands]
             else:
                 values = [env[v] for v in operands]
-                if op.regions:
-                    results = op.evaluate_region(run, *values)  # type: ignore[attr-defined]
-                else:
-                    results = op.evaluate(*values)  # type: ignore[attr-defined]
+                try:
+                    if op.regions:
+                        results = op.evaluate_region(run, *values)  # type: ignore[attr-defined]
+                    else:
+                        results = op.evaluate(*values)  # type: ignore[attr-defined]
+                except (ValueError, IndexError) as e:
+                    raise _located(e, op) from None
                 for result, value, expect in zip(op.results, results, expected, strict=True):
                     if expect is None:  # a host value (a random state)
                         local[result] = value
@@ -121,6 +124,18 @@ class ReferenceExecutor:
                         _invariant_error(op, result, value)
                     local[result] = value
         raise ValueError(f"a block of @{self.func.sym_name.data} has no terminator")
+
+
+def _located(error: Exception, op: Operation) -> Exception:
+    """The error with the user's line that made the op (once, for the innermost
+    op of a region that raised)."""
+    from xdsl.dialects.builtin import FileLineColLoc
+
+    where = op.location
+    message = str(error.args[0]) if error.args else str(error)
+    if not isinstance(where, FileLineColLoc) or " at " in message.rsplit("(", 1)[-1]:
+        return error
+    return type(error)(f"{message} (in {op.name} at {where.filename.data}:{where.line.data})")
 
 
 _HANDLED = (sym.ReadOp, sym.WriteOp, func.ReturnOp, sym.YieldOp)
