@@ -678,3 +678,24 @@ def test_cuda_runtime_outputs_on_the_device_feed_the_next_call(fake_cuda):
     assert isinstance(once, DeviceArray) and once.shape == (3, 4)
     twice = f(once)
     np.testing.assert_allclose(np.asarray(twice), np.tanh(np.tanh(X) + 1) + 1, rtol=1e-13)
+
+
+def test_cli_ptx_errors_are_diagnostics(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = tmp_path / "f.mlir"
+    src.write_text(
+        "func.func @f(%x: tensor<?xf64>) -> tensor<?xf64> {\n"
+        "  %0 = sym.exp %x : tensor<?xf64>\n"
+        "  func.return %0 : tensor<?xf64>\n}\n"
+    )
+    tool = str(Path(sys.executable).parent / "symopt")
+    for args, expected in (
+        ([str(src), "-t", "ptx"], "no gpu.module with kernels"),
+        ([str(src), "-p", "gpu", "-t", "ptx{arch=volta}"], "unknown GPU architecture 'volta'"),
+    ):
+        done = subprocess.run([tool, *args], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        assert expected in done.stderr and "Traceback" not in done.stderr

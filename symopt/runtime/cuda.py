@@ -218,8 +218,10 @@ class CudaRunner(StageInterpreter):
         it = iter(args)
         for role, name in roles:
             value = next(it) if role in ("input", "sample") else globals_[name]
-            if role == "shared" and isinstance(value, DeviceArray) and value.contiguous() and value.offset == 0:
-                values.append(value)  # the variable's own buffer, where it lives
+            if isinstance(value, DeviceArray) and value.contiguous() and value.offset == 0:
+                # used where it lies: inputs are only read, and a variable's own
+                # buffer is written only by an in-place update
+                values.append(value)
             elif isinstance(value, DeviceArray):
                 values.append(value.copy())
             else:
