@@ -44,7 +44,6 @@ def sym_context() -> Context:
     from xdsl.dialects.func import Func
     from xdsl.dialects.gpu import GPU
     from xdsl.dialects.math import Math
-
     from xdsl.dialects.memref import MemRef
     from xdsl.dialects.scf import Scf
 

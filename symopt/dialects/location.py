@@ -17,11 +17,17 @@ raises the error puts back the line its own graph records for that node
 from __future__ import annotations
 
 import os
+import re
 import sys
 
-import re
-
-from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, NameLoc, StringAttr, UnknownLoc
+from xdsl.dialects.builtin import (
+    FileLineColLoc,
+    IntAttr,
+    ModuleOp,
+    NameLoc,
+    StringAttr,
+    UnknownLoc,
+)
 from xdsl.ir import Operation
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -29,7 +35,7 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 def user_location() -> FileLineColLoc | None:
     """The file and line of the innermost caller outside the symopt package."""
-    frame = sys._getframe(1)  # noqa: SLF001 - the cheap way to walk the stack
+    frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:

@@ -48,7 +48,6 @@ from xdsl.context import Context
 from xdsl.dialects import arith, func, gpu, memref, scf
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
-    ArrayAttr,
     IndexType,
     IntegerAttr,
     IntegerType,
@@ -68,7 +67,14 @@ from xdsl.utils.exceptions import DiagnosticException
 from symopt.dialects import loop
 from symopt.dialects.scalar import ScalarBuilder, is_float_type
 from symopt.dialects.types import static_shape
-from symopt.passes.convert_loop_to_scf import _Builder, _combine, _init, _inline, _load, _space
+from symopt.passes.convert_loop_to_scf import (
+    _Builder,
+    _combine,
+    _init,
+    _inline,
+    _load,
+    _space,
+)
 
 INDEX = IndexType()
 BLOCK = 256
@@ -166,12 +172,11 @@ class _K(_Builder):
 class _Kernels:
     """Collects the kernels of a module into its ``gpu.module``."""
 
-    def __init__(self, module: ModuleOp, prefix: str):
-        self.module = module
+    def __init__(self, prefix: str):
         self.prefix = prefix
         self.funcs: list[gpu.FuncOp] = []
         self.err: SSAValue | None = None
-        self.err_words = 1
+        """The function's error buffer, when a kernel has checks."""
 
     def launch(
         self,
@@ -313,7 +318,7 @@ def reduce_kernel(op: loop.ReduceOp, kernels: _Kernels, host: _K) -> None:
     n_red = host.product([sizes[a] for a in axes])
     value_type = op.body.block.last_op.values[0].type  # type: ignore[union-attr]
     if kind not in _SPLITTABLE:
-        body = _reduce_body(op, kernels, value_type, split=False)
+        body = _reduce_body(op, value_type, split=False)
         kernels.launch(host, body, [host.blocks(n_out, 1)], [BLOCK], "reduce")
         return
     # chunks per output: enough blocks in all to fill the device, at least a few
@@ -326,14 +331,14 @@ def reduce_kernel(op: loop.ReduceOp, kernels: _Kernels, host: _K) -> None:
     def split_path(b: _K) -> None:
         partial_type = MemRefType(value_type, [DYNAMIC_INDEX])
         partial = b.add(memref.AllocOp([b.muli(n_out, chunks)], [], partial_type))
-        first = _reduce_body(op, kernels, value_type, split=True, partial=partial, chunks=chunks)
+        first = _reduce_body(op, value_type, split=True, partial=partial, chunks=chunks)
         kernels.launch(b, first, [b.blocks(b.muli(n_out, chunks), 1)], [BLOCK], "partials")
-        final = _final_body(op, kernels, value_type, partial, chunks, n_red)
+        final = _final_body(op, value_type, partial, chunks, n_red)
         kernels.launch(b, final, [b.blocks(n_out, 1)], [BLOCK], "final")
         b.add(memref.DeallocOp.get(partial))
 
     def direct_path(b: _K) -> None:
-        body = _reduce_body(op, kernels, value_type, split=False)
+        body = _reduce_body(op, value_type, split=False)
         kernels.launch(b, body, [b.blocks(n_out, 1)], [BLOCK], "reduce")
 
     then_b, else_b = _K(), _K()
@@ -377,7 +382,6 @@ def _tree(
 
 def _reduce_body(
     op: loop.ReduceOp,
-    kernels: _Kernels,
     value_type: Attribute,
     split: bool,
     partial: SSAValue | None = None,
@@ -483,7 +487,6 @@ def _reduce_body(
 
 def _final_body(
     op: loop.ReduceOp,
-    kernels: _Kernels,
     value_type: Attribute,
     partial: SSAValue,
     chunks: SSAValue,
@@ -776,7 +779,7 @@ class ConvertLoopToGpuPass(ModulePass):
                     f"convert-loop-to-gpu: @{f.sym_name.data} is not bufferized "
                     "(run loop-bufferize, loop-abi and loop-dealloc first)"
                 )
-            kernels = _Kernels(op, f.sym_name.data)
+            kernels = _Kernels(f.sym_name.data)
             entry = f.body.block
             if any(isinstance(o, loop.CheckOp) and not _at_host_level(o, f) for o in f.walk()):
                 words = read_abi(f).data["err_words"].value.data  # type: ignore[attr-defined]

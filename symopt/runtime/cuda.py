@@ -36,7 +36,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from symopt.runtime.interpret import StageInterpreter, np_dtype
 
-__all__ = ["CudaUnavailable", "DeviceArray", "CudaRunner", "require_device", "to_device"]
+__all__ = ["CudaRunner", "CudaUnavailable", "DeviceArray", "require_device", "to_device"]
 
 
 class CudaUnavailable(RuntimeError):
@@ -92,7 +92,7 @@ class DeviceArray:
     """An array in device memory: an allocation, and the offset, shape and strides
     (in elements) of the values in it. ``np.asarray`` copies it to the host."""
 
-    __slots__ = ("alloc", "offset", "shape", "strides", "dtype")
+    __slots__ = ("alloc", "dtype", "offset", "shape", "strides")
     on_device = True
 
     def __init__(self, alloc: Any, offset: int, shape: Sequence[int], strides: Sequence[int], dtype: np.dtype):

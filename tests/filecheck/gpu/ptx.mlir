@@ -36,7 +36,7 @@ func.func @total(%x: tensor<?xf32>) -> tensor<f32> {
 // dot: the tiled kernel.
 // CHECK:       .entry mv_dot0
 // CHECK:       .maxntid 16, 16, 1
-// CHECK:       ld.shared.f64
+// CHECK:       ld.shared.{{f64|b64}}
 // CHECK:       mul.rn.f64
 // CHECK-NEXT:  add.rn.f64
 func.func @mv(%a: tensor<?x?xf64>, %v: tensor<?xf64>) -> tensor<?xf64> {
@@ -49,7 +49,7 @@ func.func @mv(%a: tensor<?x?xf64>, %v: tensor<?xf64>) -> tensor<?xf64> {
 // MRG31k3p: integer arithmetic on 32-bit words, one stream per thread.
 // CHECK:       .entry mrg_parallel
 // CHECK:       mul.wide
-// CHECK:       st.global.f64
+// CHECK:       st.global.{{f64|b64}}
 func.func @mrg(%state: tensor<?x6xi32>, %size: tensor<1xi64>) -> (tensor<?x6xi32>, tensor<?xf64>) {
   %s1, %x = sym.mrg_uniform %state, %size : (tensor<?x6xi32>, tensor<1xi64>) -> (tensor<?x6xi32>, tensor<?xf64>)
   func.return %s1, %x : tensor<?x6xi32>, tensor<?xf64>
