@@ -409,10 +409,15 @@ class _Lowering:
         emitted = self.e.ops
         first = len(emitted)
         self.lower(op)
-        if not isinstance(op.location, UnknownLoc):
-            for made in emitted[first:]:
-                if isinstance(made.location, UnknownLoc):
-                    made.location = op.location
+        if isinstance(op.location, UnknownLoc):
+            return
+        where = _where(op)
+        for made in emitted[first:]:
+            if isinstance(made.location, UnknownLoc):
+                made.location = op.location
+            for inner in made.walk():  # every check made for it names the node
+                if isinstance(inner, loop.CheckOp) and "[node " not in inner.message.data and where:
+                    inner.message = StringAttr(inner.message.data + where)
 
     def lower(self, op: Operation) -> None:
         e, m = self.e, self.m
@@ -524,7 +529,7 @@ class _Lowering:
         kb = e.dim(b, 0)
         e.check_equal(
             ka, kb,
-            "shape mismatch in dot: the inner dimensions differ ({0} vs {1})" + _where(op),
+            "shape mismatch in dot: the inner dimensions differ ({0} vs {1})",
         )
         sizes = ([e.dim(a, 0)] if ra == 2 else []) + ([e.dim(b, 1)] if rb == 2 else [])
         out = e.alloc(op.res[0].type, sizes)
