@@ -1099,15 +1099,36 @@ class _Lowering:
         indices = [self.m[v] for v in op.indices]
         index_sizes, positions, adjacent = self._index_space(e, op, x, indices)
         sizes = self._region_sizes(e, x, index_sizes, positions, adjacent)
+        # every index checked first, over the index space alone: also where the
+        # result is empty (an out-of-range index is an error, as in NumPy)
+        self._validate_indices(e, op, x, indices, index_sizes, positions, adjacent)
         out = e.alloc(op.result.type, sizes)
 
         def body(inner: _Emitter, ivs: list[SSAValue]) -> None:
-            at = self._x_position(inner, op, x, indices, ivs, positions, adjacent, True, len(index_sizes))
+            at = self._x_position(inner, op, x, indices, ivs, positions, adjacent, False, len(index_sizes))
             value = inner.add(memref.LoadOp.get(x, at))
             inner.add(memref.StoreOp.get(value, out, ivs))
 
         self._nest(e, sizes, body, parallel=True)  # each element written once
         self.m[op.result] = out
+
+    def _validate_indices(
+        self, e: _Emitter, op: loop.GatherOp | loop.ScatterOp, x: SSAValue, indices: list[SSAValue],
+        index_sizes: list[SSAValue], positions: list[int], adjacent: bool,
+    ) -> None:  # fmt: skip
+        """A loop over the index space that checks every index against its
+        dimension of ``x`` (the other dimensions are not read)."""
+        rank_x = len(_static(x.type))
+
+        def validate(inner: _Emitter, ivs: list[SSAValue]) -> None:
+            full = list(ivs)
+            if adjacent:
+                full = [inner.idx(0)] * positions[0] + full + [inner.idx(0)] * (rank_x - positions[-1] - 1)
+            else:
+                full = full + [inner.idx(0)] * (rank_x - len(positions))
+            self._x_position(inner, op, x, indices, full, positions, adjacent, True, len(index_sizes))
+
+        self._nest(e, index_sizes, validate)
 
     def scatter(self, op: loop.ScatterOp) -> None:
         """Every index is checked in a first loop over the index space; then a
@@ -1127,18 +1148,7 @@ class _Lowering:
                     f"{k}, the indexed region {{1}}",
                 )
         n_index = len(index_sizes)
-        rank_x = len(_static(x.type))
-
-        def validate(inner: _Emitter, ivs: list[SSAValue]) -> None:
-            # the index space alone: every other dimension at 0 (not read)
-            full = list(ivs)
-            if adjacent:
-                full = [inner.idx(0)] * positions[0] + full + [inner.idx(0)] * (rank_x - positions[-1] - 1)
-            else:
-                full = full + [inner.idx(0)] * (rank_x - len(positions))
-            self._x_position(inner, op, x, indices, full, positions, adjacent, True, n_index)
-
-        self._nest(e, index_sizes, validate)
+        self._validate_indices(e, op, x, indices, index_sizes, positions, adjacent)
         out = e.fresh_copy(x, op.x.type)
         elem = signless(op.x.type.element_type)  # type: ignore[attr-defined]
 

@@ -384,7 +384,7 @@ class StageInterpreter(_TensorOps):
     # -- buffers -----------------------------------------------------------------
 
     def _new(self, shape: Sequence[int], dtype: np.dtype) -> np.ndarray:
-        fill: Any = np.nan if dtype.kind == "f" else (0 if dtype == np.bool_ else -0x5A5A)
+        fill: Any = np.nan if dtype.kind == "f" else (0 if dtype == np.bool_ else np.array(-0x5A5A).astype(dtype))
         buf = np.full(tuple(int(s) for s in shape), fill, dtype=dtype)
         self.roots[id(buf)] = buf
         return buf

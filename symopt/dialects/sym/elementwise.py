@@ -563,10 +563,20 @@ class FloorDivOp(BinaryOp):
     def _int_scalar(
         self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool
     ) -> SSAValue:
-        """floor division; division by zero gives 0, as in NumPy."""
+        """floor division; division by zero gives 0 and the smallest integer
+        divided by -1 gives itself, as in NumPy (the machine's division would
+        trap on both)."""
         zero = b.const(0, x.type)
-        safe = b.select(b.cmp("eq", y, zero), b.const(1, x.type), y)
-        q = b.named("arith.divui" if unsigned else "arith.floordivsi", x, safe)
+        if unsigned:
+            safe = b.select(b.cmp("eq", y, zero), b.const(1, x.type), y)
+            q = b.named("arith.divui", x, safe)
+            return b.select(b.cmp("eq", y, zero), zero, q)
+        minus_one = b.const(-1, x.type)
+        by_minus_one = b.cmp("eq", y, minus_one)
+        awkward = b.named("arith.ori", b.cmp("eq", y, zero), by_minus_one)
+        safe = b.select(awkward, b.const(1, x.type), y)
+        q = b.named("arith.floordivsi", x, safe)
+        q = b.select(by_minus_one, b.named("arith.subi", zero, x), q)  # wraps, as NumPy
         return b.select(b.cmp("eq", y, zero), zero, q)
 
 
@@ -588,9 +598,13 @@ class ModOp(BinaryOp):
         self, b: ScalarBuilder, x: SSAValue, y: SSAValue, unsigned: bool, boolean: bool
     ) -> SSAValue:
         """remainder with the sign of y: r = x rem y; r + y where r != 0 and the signs
-        of r and y differ. Division by zero gives 0, as in NumPy."""
+        of r and y differ. Division by zero gives 0, as in NumPy, and so does
+        division by -1 (computed as by 1: the smallest integer rem -1 traps)."""
         zero = b.const(0, x.type)
-        safe = b.select(b.cmp("eq", y, zero), b.const(1, x.type), y)
+        awkward = b.cmp("eq", y, zero)
+        if not unsigned:
+            awkward = b.named("arith.ori", awkward, b.cmp("eq", y, b.const(-1, x.type)))
+        safe = b.select(awkward, b.const(1, x.type), y)
         if unsigned:
             r = b.named("arith.remui", x, safe)
         else:

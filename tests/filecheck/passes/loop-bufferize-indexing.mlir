@@ -13,20 +13,28 @@
 // LOOP: loop.scatter "inc" %x[%i], %v spec = array<i64: 1>
 // LOOP: loop.nonzero %m : tensor<?x?xi1> -> tensor<2x?xi64>
 
-// A gather checks that the index tensors agree in size, then loops over them:
-// each index is wrapped if negative and checked (IndexError) before the load.
+// A gather checks that the index tensors agree in size, then checks every index
+// (wrapped if negative; IndexError) in a loop over the index space alone, so an
+// out-of-range index is an error even where the result is empty, as in NumPy;
+// then a loop with no checks, whose iterations are independent, gathers.
 // CHECK-LABEL: func.func @gather
 // CHECK:         loop.check %{{.*}}, "shape mismatch in loop.gather: the index tensors have sizes {0} and {1} in dimension 0"
-// CHECK:         %[[OUT:.*]] = memref.alloc(%[[N:.*]]) : memref<?xf64>
+// CHECK:         scf.for %[[C:.*]] = %{{.*}} to %[[N:.*]] step
+// CHECK:           memref.load %r[%[[C]]]
+// CHECK:           loop.check %{{.*}}, "index {0} is out of bounds for dimension 0 of %p with size {1} (in loop.gather)" kind index
+// CHECK:           memref.load %y[%[[C]]] : memref<?xi32>
+// CHECK:           loop.check %{{.*}}, "index {0} is out of bounds for dimension 1 of %p with size {1} (in loop.gather)" kind index
+// CHECK:         }
+// CHECK:         %[[OUT:.*]] = memref.alloc(%[[N]]) : memref<?xf64>
 // CHECK:         scf.for %[[K:.*]] = %{{.*}} to %[[N]]
 // CHECK:           %[[R:.*]] = memref.load %r[%[[K]]]
 // CHECK:           %[[RW:.*]] = arith.select
-// CHECK:           loop.check %{{.*}}, "index {0} is out of bounds for dimension 0 of %p with size {1} (in loop.gather)" kind index
+// CHECK-NOT:       loop.check
 // CHECK:           %[[Y:.*]] = memref.load %y[%[[K]]] : memref<?xi32>
 // CHECK:           %[[YW:.*]] = arith.select
-// CHECK:           loop.check %{{.*}}, "index {0} is out of bounds for dimension 1 of %p with size {1} (in loop.gather)" kind index
 // CHECK:           %[[V:.*]] = memref.load %p[%[[RW]], %[[YW]]]
 // CHECK:           memref.store %[[V]], %[[OUT]][%[[K]]]
+// CHECK:         } {symopt.parallel}
 func.func @gather(%p: tensor<?x?xf64>, %r: tensor<?xi64>, %y: tensor<?xi32>) -> tensor<?xf64> {
   %0 = sym.advanced_subtensor %p[%r, %y] spec = array<i64: 1, 1> : (tensor<?x?xf64>, tensor<?xi64>, tensor<?xi32>) -> tensor<?xf64>
   func.return %0 : tensor<?xf64>
