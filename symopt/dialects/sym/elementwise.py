@@ -201,7 +201,8 @@ class SignOp(UnaryOp):
         if is_unsigned(self.x.type) or is_bool(self.x.type):
             return b.select(b.cmp("ne", x, zero), one, zero)
         minus = b.const(-1, x.type)
-        rest = x if is_float(self.x.type) else zero  # keeps NaN
+        # x + 0 keeps NaN and makes -0 into +0, as np.sign does
+        rest = b.named("arith.addf", x, zero) if is_float(self.x.type) else zero
         return b.select(b.cmp("gt", x, zero), one, b.select(b.cmp("lt", x, zero), minus, rest))
 
 
