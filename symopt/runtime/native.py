@@ -30,6 +30,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.lowering.llvm import translate_module
+from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
     llvm,
     optimize,
@@ -208,22 +209,10 @@ class NativeExecutor:
         abi["kernels"] = translation.counters
         self.timings["llvm translation"] = time.perf_counter() - start
         start = time.perf_counter()
-        machine = target_machine()
-        # a context of its own: what LLVM interns while compiling (constants,
-        # types, metadata) goes with it, instead of staying in the global context
-        # for as long as the process runs
-        context = llvm().create_context()
-        parsed = parse_verified(self._llvm_ir, context)
-        try:
-            optimize(parsed, machine)
-            self.timings["llvm optimization"] = time.perf_counter() - start
-            start = time.perf_counter()
-            with vector_library():
-                obj = machine.emit_object(parsed)
-            self.timings["llvm code generation"] = time.perf_counter() - start
-        finally:
-            parsed.close()
-            context.close()
+        # in this process at first, then in a worker process (LLVM's pass
+        # manager keeps memory from every run: see symopt.lowering.llvm_worker)
+        obj = compile_anywhere(self._llvm_ir)
+        self.timings["llvm optimization and code generation"] = time.perf_counter() - start
         return cache.Entry(abi, host, obj)
 
     def _link(self, entry: cache.Entry) -> None:
