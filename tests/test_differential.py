@@ -27,6 +27,7 @@ FLOAT_UNARY = [
     T.sqr, T.log2, T.log10, T.sinh, T.cosh, T.arcsin, T.arccos, T.tan,
 ]  # fmt: skip
 FLOAT_BINARY = [T.add, T.sub, T.mul, T.true_div, T.maximum, T.minimum, T.pow, T.arctan2]
+SENSITIVE = {T.sin, T.cos, T.tan, T.exp, T.expm1, T.sinh, T.cosh, T.pow}
 INT_UNARY = [T.neg, T.abs_, T.sgn, T.invert]
 INT_BINARY = [T.add, T.sub, T.mul, T.maximum, T.minimum, T.floor_div, T.mod, T.and_, T.or_, T.xor]
 COMPARE = [T.lt, T.le, T.gt, T.ge, T.eq, T.neq]
@@ -38,8 +39,13 @@ def _compare(native: list[np.ndarray], reference: list[np.ndarray]) -> None:
         assert got.dtype == want.dtype, (got.dtype, want.dtype)
         assert got.shape == want.shape, (got.shape, want.shape)
         if got.dtype.kind == "f":
-            rtol = 1e-4 if got.dtype == np.float32 else 1e-9
-            np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-300, equal_nan=True)
+            # transcendental functions may differ in the last bit between the two
+            # executors' math libraries, and a chain may then cancel (1 - tanh(x)):
+            # an absolute tolerance at the scale of the chain's values (which
+            # stay within a few units) as well as a relative one; the exact ops
+            # are held to the last bit in test_differential_ops.py
+            rtol, atol = (1e-4, 1e-5) if got.dtype == np.float32 else (1e-9, 1e-12)
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
         else:
             np.testing.assert_array_equal(got, want)
 
@@ -90,13 +96,19 @@ def _array(draw, dtype: str, shape: tuple[int, ...], allow_special: bool):  # ty
 def test_float_elementwise_chains(data, dtype, special):  # type: ignore[no-untyped-def]
     variables, values = data.draw(broadcast_inputs(dtype, data.draw(st.integers(1, 3)), special))
     expr = variables[0]
-    for _ in range(data.draw(st.integers(1, 5))):
+    for step in range(data.draw(st.integers(1, 5))):
+        # an op whose result an ulp of its argument can change completely (sin of
+        # 4e9, exp near overflow) gets a bounded argument after the first step:
+        # the executors' math libraries may differ in the last bit before it
+        arg = expr if step == 0 else T.clip(expr, -4, 4)
         if data.draw(st.booleans()):
-            expr = data.draw(st.sampled_from(FLOAT_UNARY))(expr)
+            op = data.draw(st.sampled_from(FLOAT_UNARY))
+            expr = op(arg if op in SENSITIVE else expr)
         else:
             other = data.draw(st.sampled_from(variables + [2.5, -1.0]))
             op = data.draw(st.sampled_from(FLOAT_BINARY))
-            expr = op(expr, other) if data.draw(st.booleans()) else op(other, expr)
+            lhs = arg if op in SENSITIVE else expr
+            expr = op(lhs, other) if data.draw(st.booleans()) else op(other, lhs)
     outputs = [expr]
     if data.draw(st.booleans()):
         outputs.append(data.draw(st.sampled_from(COMPARE))(expr, variables[-1]))
