@@ -47,10 +47,25 @@ class Op:
     exact: bool = True  # same bits in both executors (no libm difference)
     specials: bool = True  # NaN/inf inputs are meaningful
     summing: bool = False  # a float sum: NumPy's is pairwise, the loops' sequential
+    rank: int | None = None  # exactly this rank
+    static: bool = False  # the variables have the values' static shapes
 
 
-def _float_only(d: str) -> bool:
-    return d in FLOATS
+def _pool(x, mode: str):  # type: ignore[no-untyped-def]
+    from symopt.tensor.signal.pool import pool_2d
+
+    return pool_2d(x, ws=(2, 2), ignore_border=True, mode=mode)
+
+
+def _ifelse(cond, a, b):  # type: ignore[no-untyped-def]
+    from symopt.ifelse import ifelse
+
+    return ifelse(cond, a, b)
+
+
+def _scan_cumsum(x):  # type: ignore[no-untyped-def]
+    out, _ = symopt.scan(lambda row, acc: acc + row, sequences=x, outputs_info=T.zeros_like(x[0]))
+    return out
 
 
 OPS = [
@@ -140,6 +155,16 @@ OPS = [
     Op("nonzero", lambda x: T.nonzero(x)[0], [*FLOATS, *INTS, "bool"], min_rank=1),
     Op("neg_index", lambda x: x[-1], ALL, min_rank=1),
     Op("gt_sum", lambda x, y: T.gt(x, y).sum(), [*FLOATS, *INTS], 2),
+    # nnet, signal, control flow
+    Op("conv2d", lambda x, y: T.nnet.conv2d(x, y), FLOATS, 2, rank=4, summing=True, specials=False, static=True),
+    Op("conv2d_full", lambda x, y: T.nnet.conv2d(x, y, border_mode="full", filter_flip=False), FLOATS, 2, rank=4, summing=True, specials=False, static=True),
+    Op("pool_max", lambda x: _pool(x, "max"), FLOATS, rank=4),
+    Op("pool_avg", lambda x: _pool(x, "average_exc_pad"), FLOATS, rank=4, summing=True),
+    Op("logsoftmax", lambda x: T.nnet.logsoftmax(x), FLOATS, rank=2, exact=False, specials=False),
+    Op("crossentropy", lambda x, y: T.nnet.categorical_crossentropy(T.nnet.softmax(x), T.nnet.softmax(y)), FLOATS, 2, rank=2, summing=True, specials=False),
+    Op("binary_xent", lambda x, y: T.nnet.binary_crossentropy(T.nnet.sigmoid(x), T.nnet.sigmoid(y)), FLOATS, 2, exact=False, specials=False),
+    Op("ifelse", lambda x, y: _ifelse(T.gt(x.sum(), 0), x, y), ALL[:-1], 2),
+    Op("scan_cumsum", lambda x: _scan_cumsum(x), [*FLOATS, *INTS], min_rank=1),
     Op("outer_sum", lambda x, y: (x.dimshuffle(*range(x.ndim), "x") * y.dimshuffle("x", *range(y.ndim))).sum(), [*FLOATS, *INTS], 2, summing=True),
 ]
 OPS_BY_NAME = {op.name: op for op in OPS}
@@ -191,7 +216,9 @@ def _layout(value: np.ndarray, layout: str) -> np.ndarray:
 
 
 def _run(op: Op, dtype: str, values: list[np.ndarray]):  # type: ignore[no-untyped-def]
-    variables = [TensorType(dtype, (None,) * v.ndim)(f"x{i}") for i, v in enumerate(values)]
+    variables = [
+        TensorType(dtype, tuple(v.shape) if op.static else (None,) * v.ndim)(f"x{i}") for i, v in enumerate(values)
+    ]
     out = op.build(*variables)
     native = symopt.function(variables, out, mode="native")
     reference = symopt.function(variables, out, mode="py")
@@ -229,7 +256,7 @@ def _agree(got: np.ndarray, want: np.ndarray, exact: bool, summing: bool = False
 @given(data=st.data(), op=st.sampled_from(OPS), layouts=st.lists(st.sampled_from(LAYOUTS), min_size=2, max_size=2))
 def test_every_op_dtype_and_layout(data, op: Op, layouts) -> None:  # type: ignore[no-untyped-def]
     dtype = data.draw(st.sampled_from(op.dtypes), label="dtype")
-    rank = data.draw(st.integers(max(op.min_rank, 0), 3), label="rank")
+    rank = op.rank if op.rank is not None else data.draw(st.integers(max(op.min_rank, 0), 3), label="rank")
     shape = tuple(data.draw(st.lists(st.integers(0, 3), min_size=rank, max_size=rank), label="shape"))
     if op.name in ("inc_rows", "set_first") and (not shape or shape[0] == 0):
         shape = (2, *shape[1:]) if shape else (2,)
