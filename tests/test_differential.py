@@ -31,8 +31,11 @@ SENSITIVE = {T.sin, T.cos, T.tan, T.exp, T.expm1, T.sinh, T.cosh, T.pow}
 INEXACT = {
     T.exp, T.log, T.log1p, T.expm1, T.tanh, T.sin, T.cos, T.arctan, T.nnet.sigmoid,
     T.nnet.softplus, T.log2, T.log10, T.sinh, T.cosh, T.arcsin, T.arccos, T.tan, T.pow, T.arctan2,
+    T.maximum, T.minimum,
 }  # fmt: skip
-"""Ops whose last bit may differ between the two executors' math libraries."""
+"""Ops whose last bit may differ between the two executors' math libraries, and
+maximum/minimum, whose answer for 0 and -0 is either zero (NumPy's own loops
+differ by CPU; symopt's are IEEE's, -0 below 0)."""
 CONTINUOUS = {
     T.exp, T.expm1, T.tanh, T.sin, T.cos, T.arctan, T.abs_, T.neg, T.nnet.sigmoid,
     T.nnet.softplus, T.sqr, T.sinh, T.cosh, T.add, T.sub, T.mul, T.maximum, T.minimum,
