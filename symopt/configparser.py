@@ -5,7 +5,8 @@ environment variable ``SYMOPT_FLAGS``, comma-separated ``name=value`` pairs::
 
     SYMOPT_FLAGS=floatX=float32,mode=py python train.py
 
-``THEANO_FLAGS`` is read first, as a fallback: its ``floatX``, ``mode`` and ``device`` apply
+``THEANO_FLAGS`` is read first, as a fallback: its ``floatX``, ``mode``, ``device`` and
+``exception_verbosity`` apply
 (``mode=FAST_RUN`` and the other Theano names included), its other flags are
 skipped. A misspelt flag, in either place or as an attribute, raises and names
 the closest ones.
@@ -21,6 +22,8 @@ _MODES = ("py", "native", "debug", "cuda", "gpu-emulator", "FAST_RUN", "FAST_COM
 
 
 _NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity")
+_THEANO_NAMES = ("floatX", "mode", "device", "exception_verbosity")
+"""The flags that mean the same in ``THEANO_FLAGS``."""
 
 
 class Config:
@@ -112,9 +115,9 @@ class Config:
             name = name.strip()
             if not sep:
                 raise ValueError(f"{source}: expected name=value, got {item!r}")
+            if not strict and name not in _THEANO_NAMES:
+                continue
             if name not in _NAMES:
-                if not strict:
-                    continue
                 close = difflib.get_close_matches(name, _NAMES, n=2, cutoff=0.5)
                 hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
                 raise ValueError(f"{source}: unknown flag {name!r}{hint} (known: {', '.join(_NAMES)})")

@@ -432,11 +432,18 @@ def test_cuda_mode_without_a_device_says_what_is_missing():
 
 
 def test_config_device_selects_cuda(monkeypatch):
-    from symopt.runtime.mode import resolve_mode
+    from symopt.runtime import mode as modes
 
     monkeypatch.setattr(symopt.config, "_device", "cuda")
-    assert resolve_mode(None, None).executor == "cuda"
-    assert resolve_mode("py", None).executor == "py"
+    monkeypatch.setattr(modes, "_CUDA_STATE", {"cuda": True})
+    assert modes.resolve_mode(None, None).executor == "cuda"
+    assert modes.resolve_mode("py", None).executor == "py"
+    # no usable device: a warning, and functions without a mode run natively
+    monkeypatch.setattr(modes, "_CUDA_STATE", {})
+    if not _cuda_device():
+        with pytest.warns(UserWarning, match="config.device is 'cuda', but .*functions run on the CPU"):
+            assert modes.resolve_mode(None, None).executor == "native"
+        assert modes.resolve_mode(None, None).executor == "native"  # one warning
     with pytest.raises(ValueError, match="config.device must be"):
         symopt.config.device = "tpu"
 

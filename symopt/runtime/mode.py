@@ -65,7 +65,7 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
 
     if mode is None:
         default = config.mode
-        if config.device != "cpu" and default in ("native", "FAST_RUN"):
+        if config.device != "cpu" and default in ("native", "FAST_RUN") and _cuda_usable(config.device):
             default = "cuda"
         mode = Mode(executor=default)
     elif isinstance(mode, str):
@@ -80,3 +80,27 @@ def resolve_mode(mode: str | Mode | None, pipeline: str | None) -> Mode:
             raise TypeError(f"pipeline must be a pass list like 'sym-opt,cse', got {pipeline!r}")
         mode = Mode(executor=mode.executor, pipeline=pipeline, device_outputs=mode.device_outputs)
     return mode
+
+
+_CUDA_STATE: dict[str, bool] = {}
+
+
+def _cuda_usable(device: str) -> bool:
+    """Whether ``config.device``'s CUDA device can be used. Where it cannot,
+    functions compiled without a ``mode`` run natively, with one warning saying
+    why (as Theano falls back to the CPU when its device fails to start);
+    ``mode='cuda'`` itself still raises."""
+    usable = _CUDA_STATE.get(device)
+    if usable is None:
+        import warnings
+
+        from symopt.runtime.cuda import CudaUnavailable, require_device
+
+        try:
+            require_device()
+            usable = True
+        except CudaUnavailable as e:
+            warnings.warn(f"config.device is {device!r}, but {e}; functions run on the CPU", stacklevel=4)
+            usable = False
+        _CUDA_STATE[device] = usable
+    return usable
