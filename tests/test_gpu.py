@@ -379,7 +379,7 @@ def test_ptx_of_every_kernel_shape_is_accepted_by_ptxas(case):
         pytest.skip(f"no CUDA toolkit: {e}")
     assert ".target sm_90" in ptx.text
     assert ptx.text.count(".entry") == len(ptx.kernels) >= 1
-    assert "__nv_" not in ptx.text.split(".entry")[0] or "call" not in ptx.text  # libdevice is linked in
+    assert ".extern .func" not in ptx.text  # libdevice is linked in: no unresolved calls
     if find_ptxas() is None:
         pytest.skip("ptxas is not installed")
     check_with_ptxas(ptx.text)
@@ -449,11 +449,18 @@ def test_config_device_selects_cuda(monkeypatch):
 
 
 def test_gpu_stages_print():
+    from symopt.lowering.ptx import CudaToolkitError, find_libdevice
+
     x = T.dmatrix("x")
     f = symopt.function([x], T.exp(x).sum(axis=1), mode=EMU)
     assert "gpu.launch_func" in f.ir("gpu")
     assert "gpu.func" in f.ir("gpu")
-    assert ".entry" in f.ir("ptx") or "no PTX" in f.ir("ptx")
+    try:
+        find_libdevice()
+    except CudaToolkitError:
+        assert f.ir("ptx").startswith("// no PTX: libdevice.10.bc")
+    else:
+        assert ".entry" in f.ir("ptx")
 
 
 # -- a real device --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ length (8 bytes, little-endian) and the text; the answer is one status byte
 
 from __future__ import annotations
 
+import atexit
 import os
 import subprocess
 import sys
@@ -61,6 +62,7 @@ class Worker:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._runs = 0
+        atexit.register(self._stop)  # the worker ends with this process
 
     def _start(self) -> subprocess.Popen[bytes]:
         env = dict(os.environ)
@@ -79,6 +81,8 @@ class Worker:
                 process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 process.kill()
+                process.wait()
+            process.stdout.close()  # type: ignore[union-attr]
 
     def compile(self, text: str) -> bytes:
         with self._lock:

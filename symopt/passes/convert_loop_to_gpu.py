@@ -74,6 +74,8 @@ from symopt.passes.convert_loop_to_scf import (
     _inline,
     _load,
     _space,
+    arg_combine,
+    reduce_element,
 )
 
 INDEX = IndexType()
@@ -220,7 +222,8 @@ class _Kernels:
                 args.append(v)
         has_checks = any(isinstance(o, loop.CheckOp) for o in ops_inside)
         if has_checks:
-            args.append(self.error_buffer())
+            assert self.err is not None, "internal error: a kernel with checks and no error buffer"
+            args.append(self.err)
         for v in args:
             mapping[v] = kernel_block.insert_arg(v.type, len(kernel_block.args))
         for o in ops_inside:
@@ -243,10 +246,6 @@ class _Kernels:
                 SymbolRefAttr(KERNELS, [StringAttr(name)]), grid, threads, kernelOperands=args
             )
         )
-
-    def error_buffer(self) -> SSAValue:
-        assert self.err is not None, "internal error: no error buffer"
-        return self.err
 
 
 def _i32_array(values: Sequence[int]) -> Attribute:
@@ -433,18 +432,11 @@ def _reduce_body(
         block = Block(arg_types=[INDEX, *[v.type for v in init]])
         inner = _K()
         r = block.args[0]
-        red_ivs = inner.delinearize(r, red_sizes)
-        ivs: list[SSAValue] = [zero] * rank
-        for d, iv in zip(kept, out_ivs):
-            ivs[d] = iv
-        for d, iv in zip(axes, red_ivs):
-            ivs[d] = iv
-        values = [_load(inner, m, d, ivs, zero) for m, d in zip(op.inputs, op.input_dims())]
-        (v,) = _inline(inner, op.body.block, values, ivs)
+        v = reduce_element(inner, op, kept, out_ivs, inner.delinearize(r, red_sizes), zero)
         isb = ScalarBuilder()
         if arg:
             pos = isb.add(arith.IndexCastOp(r, i64))
-            new = _arg_combine(isb, kind, [block.args[1], block.args[2]], [v, pos], unsigned)
+            new = arg_combine(isb, kind, [block.args[1], block.args[2]], [v, pos], unsigned)
         else:
             new = [_combine(isb, kind, block.args[1], v, unsigned)]
         inner.scalars(isb)
@@ -459,7 +451,7 @@ def _reduce_body(
 
         def combine(sb: ScalarBuilder, x: list[SSAValue], y: list[SSAValue]) -> list[SSAValue]:
             if arg:
-                return _arg_combine(sb, kind, x, y, unsigned)
+                return arg_combine(sb, kind, x, y, unsigned)
             return [_combine(sb, kind, x[0], y[0], unsigned)]
 
         _tree(b, tid, shared, combine)
@@ -544,35 +536,6 @@ def _final_body(
 
     k.for_(bid, n_out, gdim, per_output)
     return k.ops
-
-
-def _arg_combine(
-    sb: ScalarBuilder, kind: str, x: Sequence[SSAValue], y: Sequence[SSAValue], unsigned: bool
-) -> list[SSAValue]:
-    """The better of two (value, position) pairs: the larger (argmax) or smaller
-    value; between equal values, or NaNs, the first position (NaN beats
-    everything, as NumPy's argmax/argmin)."""
-    (vx, px), (vy, py) = x, y
-    better = sb.cmp("gt" if kind == "argmax" else "lt", vy, vx, unsigned=unsigned)
-    equal = sb.cmp("eq", vy, vx, unsigned=unsigned)
-    earlier = sb.cmp("lt", py, px)
-    better = sb.named("arith.ori", better, sb.named("arith.andi", equal, earlier))
-    if is_float_type(vx.type):
-        x_nan = sb.cmp("ne", vx, vx)
-        y_nan = sb.cmp("ne", vy, vy)
-        true = sb.const(True, x_nan.type)
-        not_x_nan = sb.named("arith.xori", x_nan, true)
-        # y wins: y is NaN and (x is not, or y comes first); or neither is NaN
-        # and y is better
-        both_nan_earlier = sb.named("arith.andi", sb.named("arith.andi", x_nan, y_nan), earlier)
-        y_nan_only = sb.named("arith.andi", y_nan, not_x_nan)
-        neither = sb.named("arith.andi", not_x_nan, sb.named("arith.xori", y_nan, true))
-        better = sb.named(
-            "arith.ori",
-            sb.named("arith.ori", y_nan_only, both_nan_earlier),
-            sb.named("arith.andi", neither, better),
-        )
-    return [sb.select(better, vy, vx), sb.select(better, py, px)]
 
 
 def dot_kernel(op: loop.DotOp, kernels: _Kernels, host: _K) -> None:

@@ -178,6 +178,62 @@ def _combine(sb: ScalarBuilder, kind: str, acc: SSAValue, v: SSAValue, unsigned:
     raise AssertionError(kind)
 
 
+def arg_combine(
+    sb: ScalarBuilder, kind: str, x: Sequence[SSAValue], y: Sequence[SSAValue], unsigned: bool,
+    in_order: bool = False,
+) -> list[SSAValue]:  # fmt: skip
+    """The better of two (value, position) pairs for argmax/argmin: the larger
+    (argmax) or smaller value; between equal values, or between NaNs, the
+    earlier position; a NaN beats every number (NumPy's argmax/argmin). The one
+    definition for the CPU's loop and the GPU's tree. ``in_order``: ``y`` comes
+    after ``x`` (a loop in order), so a tie keeps ``x`` and the rule needs no
+    position comparison: ``y`` wins if better, or if it is the first NaN."""
+    (vx, px), (vy, py) = x, y
+    better = sb.cmp("gt" if kind == "argmax" else "lt", vy, vx, unsigned=unsigned)
+    if in_order:
+        if is_float_type(vx.type):
+            y_nan = sb.cmp("ne", vy, vy)
+            x_nan = sb.cmp("ne", vx, vx)
+            first_nan = sb.named("arith.andi", y_nan, sb.named("arith.xori", x_nan, sb.const(True, x_nan.type)))
+            better = sb.named("arith.ori", better, first_nan)
+        return [sb.select(better, vy, vx), sb.select(better, py, px)]
+    equal = sb.cmp("eq", vy, vx, unsigned=unsigned)
+    earlier = sb.cmp("lt", py, px)
+    better = sb.named("arith.ori", better, sb.named("arith.andi", equal, earlier))
+    if is_float_type(vx.type):
+        x_nan = sb.cmp("ne", vx, vx)
+        y_nan = sb.cmp("ne", vy, vy)
+        true = sb.const(True, x_nan.type)
+        not_x_nan = sb.named("arith.xori", x_nan, true)
+        # y wins: y is NaN and (x is not, or y comes first); or neither is NaN
+        # and y is better
+        both_nan_earlier = sb.named("arith.andi", sb.named("arith.andi", x_nan, y_nan), earlier)
+        y_nan_only = sb.named("arith.andi", y_nan, not_x_nan)
+        neither = sb.named("arith.andi", not_x_nan, sb.named("arith.xori", y_nan, true))
+        better = sb.named(
+            "arith.ori",
+            sb.named("arith.ori", y_nan_only, both_nan_earlier),
+            sb.named("arith.andi", neither, better),
+        )
+    return [sb.select(better, vy, vx), sb.select(better, py, px)]
+
+
+def reduce_element(
+    b: _Builder, op: loop.ReduceOp, kept: Sequence[int], kept_ivs: Sequence[SSAValue],
+    reduced_ivs: Sequence[SSAValue], zero: SSAValue,
+) -> SSAValue:  # fmt: skip
+    """The value a reduction's body gives at the point of its iteration space
+    that the kept and the reduced indices name."""
+    ivs: list[SSAValue] = [zero] * op.space_rank_of_memrefs()
+    for d, iv in zip(kept, kept_ivs):
+        ivs[d] = iv
+    for d, iv in zip(op.axis_tuple(), reduced_ivs):
+        ivs[d] = iv
+    values = [_load(b, m, d, ivs, zero) for m, d in zip(op.inputs, op.input_dims())]
+    (v,) = _inline(b, op.body.block, values, ivs)
+    return v
+
+
 def lower_reduce(op: loop.ReduceOp) -> list[Operation]:
     b = _Builder()
     kind = op.kind.data
@@ -201,26 +257,14 @@ def lower_reduce(op: loop.ReduceOp) -> list[Operation]:
         ob.ops += sb.ops
 
         def inner(ib: _Builder, inner_ivs: list[SSAValue], acc: list[SSAValue]) -> list[SSAValue]:
-            ivs: list[SSAValue] = [zero] * rank
-            for d, iv in zip(kept, outer_ivs):
-                ivs[d] = iv
-            for d, iv in zip(axes, inner_ivs):
-                ivs[d] = iv
-            values = [_load(ib, m, d, ivs, zero) for m, d in zip(op.inputs, op.input_dims())]
-            (v,) = _inline(ib, op.body.block, values, ivs)
+            v = reduce_element(ib, op, kept, outer_ivs, inner_ivs, zero)
             sb = ScalarBuilder()
             if not arg:
                 new = [_combine(sb, kind, acc[0], v, unsigned)]
             else:
                 best, pos, count = acc
-                better = sb.cmp("gt" if kind == "argmax" else "lt", v, best, unsigned=unsigned)
-                if is_float_type(v.type):
-                    v_nan = sb.cmp("ne", v, v)
-                    best_nan = sb.cmp("ne", best, best)
-                    first_nan = sb.named("arith.andi", v_nan, sb.named("arith.xori", best_nan, sb.const(True, best_nan.type)))
-                    better = sb.named("arith.ori", better, first_nan)
-                one = sb.const(1, count.type)
-                new = [sb.select(better, v, best), sb.select(better, count, pos), sb.named("arith.addi", count, one)]
+                new = arg_combine(sb, kind, [best, pos], [v, count], unsigned, in_order=True)
+                new.append(sb.named("arith.addi", count, sb.const(1, count.type)))
             ib.ops += sb.ops
             return new
 

@@ -282,10 +282,10 @@ class CudaRunner(StageInterpreter):
     # -- launches ------------------------------------------------------------------------
 
     def op_gpu_launch_func(self, op: gpu.LaunchFuncOp, args: list[Any], env: Any) -> Sequence[Any]:
-        from symopt.runtime.gpu_emulator import _kernel_name
+        from symopt.runtime.gpu_emulator import kernel_name
 
         drv = _driver()
-        name = _kernel_name(op)
+        name = kernel_name(op)
         grid = tuple(int(env[v]) for v in (op.gridSizeX, op.gridSizeY, op.gridSizeZ))
         block = tuple(int(env[v]) for v in (op.blockSizeX, op.blockSizeY, op.blockSizeZ))
         operands = [env[v] for v in op.kernelOperands]

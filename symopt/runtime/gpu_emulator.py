@@ -17,7 +17,7 @@ PTX run here and are compared with the reference executor.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ from symopt.dialects import loop
 from symopt.passes.convert_loop_to_gpu import ERR_ATTR, SHARED_SPACE
 from symopt.runtime.interpret import InterpretError, StageInterpreter
 
-__all__ = ["EmulatedGpu", "kernels_of", "raise_check"]
+__all__ = ["EmulatedGpu", "kernel_name", "kernels_of", "raise_check"]
 
 
 class _ThreadExit(Exception):
@@ -47,7 +47,7 @@ def kernels_of(module: ModuleOp) -> dict[str, gpu.FuncOp]:
     return found
 
 
-def _kernel_name(op: gpu.LaunchFuncOp) -> str:
+def kernel_name(op: gpu.LaunchFuncOp) -> str:
     ref = op.kernel
     return "::".join([ref.root_reference.data, *[r.data for r in ref.nested_references.data]])
 
@@ -72,7 +72,7 @@ class EmulatedGpu(StageInterpreter):
     # -- launches ------------------------------------------------------------------
 
     def op_gpu_launch_func(self, op: gpu.LaunchFuncOp, args: list[Any], env: Any) -> Sequence[Any]:
-        name = _kernel_name(op)
+        name = kernel_name(op)
         kernel = self.kernels.get(name)
         if kernel is None:
             raise InterpretError(f"gpu.launch_func of an unknown kernel @{name}")
@@ -279,10 +279,3 @@ def _element_dtype(op: memref.AllocaOp) -> np.dtype:
     from symopt.runtime.interpret import np_dtype
 
     return np_dtype(op.memref.type.element_type)  # type: ignore[attr-defined]
-
-
-def run_emulated(module: ModuleOp, args: Sequence[np.ndarray], globals_: Mapping[str, np.ndarray]) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
-    """Run the entry function of a lowered GPU module on the CPU."""
-    from symopt.runtime.reference import entry_function
-
-    return EmulatedGpu(module, entry_function(module))(args, globals_)

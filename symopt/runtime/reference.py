@@ -127,15 +127,15 @@ class ReferenceExecutor:
 
 
 def _located(error: Exception, op: Operation) -> Exception:
-    """The error with the user's line that made the op (once, for the innermost
-    op of a region that raised)."""
-    from xdsl.dialects.builtin import FileLineColLoc
+    """The error with the op and the user's line that made it (once: an op of a
+    region that raised has named itself already)."""
+    from symopt.dialects.location import describe
 
-    where = op.location
+    where = describe(op)
     message = str(error.args[0]) if error.args else str(error)
-    if not isinstance(where, FileLineColLoc) or " at " in message.rsplit("(", 1)[-1]:
+    if where == op.name or message.endswith(")") and " at " in message.rsplit("(in ", 1)[-1]:
         return error
-    return type(error)(f"{message} (in {op.name} at {where.filename.data}:{where.line.data})")
+    return type(error)(f"{message} (in {where})")
 
 
 _HANDLED = (sym.ReadOp, sym.WriteOp, func.ReturnOp, sym.YieldOp)

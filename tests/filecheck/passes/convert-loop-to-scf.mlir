@@ -230,9 +230,9 @@ func.func @mean(%x: memref<?x3xf64>, %o: memref<f64>) {
 // CHECK-NEXT:        %[[NOTB:.*]] = arith.xori %[[BNAN]], %[[TRUE]] : i1
 // CHECK-NEXT:        %[[FIRST:.*]] = arith.andi %[[VNAN]], %[[NOTB]] : i1
 // CHECK-NEXT:        %[[BETTER:.*]] = arith.ori %[[GT]], %[[FIRST]] : i1
-// CHECK-NEXT:        %[[ONE:.*]] = arith.constant 1 : i64
 // CHECK-NEXT:        %[[NB:.*]] = arith.select %[[BETTER]], %[[V]], %[[BEST]] : f64
 // CHECK-NEXT:        %[[NP:.*]] = arith.select %[[BETTER]], %[[CNT]], %[[AT]] : i64
+// CHECK-NEXT:        %[[ONE:.*]] = arith.constant 1 : i64
 // CHECK-NEXT:        %[[NC:.*]] = arith.addi %[[CNT]], %[[ONE]] : i64
 // CHECK-NEXT:        scf.yield %[[NB]], %[[NP]], %[[NC]] : f64, i64, i64
 // CHECK-NEXT:      }
