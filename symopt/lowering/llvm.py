@@ -18,6 +18,7 @@ returns 0.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -43,6 +44,9 @@ from symopt.dialects.types import numpy_from_dense
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 I8P = I8.as_pointer()
+HUGE_PAGE_BYTES = 1 << 22
+"""Allocations from this size up ask for transparent huge pages (NumPy's threshold)."""
+MADV_HUGEPAGE = 14
 
 
 class TranslationError(ValueError):
@@ -104,27 +108,44 @@ class Translation:
     counters: list[str] = field(default_factory=list)
     """With ``profile``: per counter ``symopt.profile.N`` (two words: nanoseconds
     and calls), what its kernel computes."""
+    vector_math: tuple[tuple[str, int], ...] = ()
+    """The SIMD variants of a vector math library (glibc's libmvec) that math
+    calls may use, as (ISA letter of the x86 vector ABI, register bits); see
+    ``symopt.lowering.machine.vector_math_variants``."""
+    huge_pages: bool = False
+    """Whether large allocations ask the kernel for transparent huge pages (Linux's
+    ``madvise(MADV_HUGEPAGE)``)."""
+    variants: list[ir.Function] = field(default_factory=list)
+    """The SIMD functions declared for ``vector_math`` (kept in
+    ``llvm.compiler.used`` so that the vectorizer finds them)."""
 
 
-_LIBM_UNARY = {
+_MATH = {
+    "math.exp": "exp",
+    "math.log": "log",
+    "math.log2": "log2",
+    "math.log10": "log10",
     "math.log1p": "log1p",
     "math.expm1": "expm1",
+    "math.sin": "sin",
+    "math.cos": "cos",
+    "math.tan": "tan",
+    "math.asin": "asin",
+    "math.acos": "acos",
+    "math.atan": "atan",
+    "math.sinh": "sinh",
+    "math.cosh": "cosh",
+    "math.tanh": "tanh",
+    "math.atan2": "atan2",
+    "math.powf": "pow",
 }
+"""Transcendental math, by the C name of its float64 function. With a vector math
+library (``Translation.vector_math``) each is a call to the C function that names
+its SIMD variants, so the loop vectorizer calls those; without one, LLVM's
+intrinsic where there is one (``_NO_INTRINSIC`` lists the others)."""
+_NO_INTRINSIC = frozenset({"log1p", "expm1"})
 _INTRINSIC_UNARY = {
-    "math.exp": "llvm.exp",
-    "math.log": "llvm.log",
-    "math.log2": "llvm.log2",
-    "math.log10": "llvm.log10",
     "math.sqrt": "llvm.sqrt",
-    "math.sin": "llvm.sin",
-    "math.cos": "llvm.cos",
-    "math.tan": "llvm.tan",
-    "math.asin": "llvm.asin",
-    "math.acos": "llvm.acos",
-    "math.atan": "llvm.atan",
-    "math.sinh": "llvm.sinh",
-    "math.cosh": "llvm.cosh",
-    "math.tanh": "llvm.tanh",
     "math.floor": "llvm.floor",
     "math.ceil": "llvm.ceil",
     "math.roundeven": "llvm.roundeven",
@@ -647,24 +668,11 @@ class _FunctionTranslator:
         elif name in _INTRINSIC_UNARY:
             x = self.v(op.operands[0])
             self.values[op.results[0]] = b.call(self.intrinsic(_INTRINSIC_UNARY[name], x.type), [x])
-        elif name in _LIBM_UNARY:
-            x = self.v(op.operands[0])
-            base = _LIBM_UNARY[name] + ("f" if isinstance(x.type, ir.FloatType) else "")
-            if isinstance(x.type, ir.HalfType):
-                wide = b.fpext(x, ir.FloatType())
-                res = b.call(self.declare(_LIBM_UNARY[name] + "f", ir.FloatType(), [ir.FloatType()]), [wide])
-                self.values[op.results[0]] = b.fptrunc(res, x.type)
-            else:
-                self.values[op.results[0]] = b.call(self.declare(base, x.type, [x.type]), [x])
-        elif name == "math.atan2":
-            y, x = self.v(op.operands[0]), self.v(op.operands[1])
-            self.values[op.results[0]] = b.call(self.intrinsic("llvm.atan2", y.type, 2), [y, x])
+        elif name in _MATH:
+            self.values[op.results[0]] = self.math_call(b, _MATH[name], [self.v(v) for v in op.operands])
         elif name == "math.fma":
             a, m, c = (self.v(v) for v in op.operands)
             self.values[op.results[0]] = b.call(self.intrinsic("llvm.fma", a.type, 3), [a, m, c])
-        elif name == "math.powf":
-            x, y = self.v(op.operands[0]), self.v(op.operands[1])
-            self.values[op.results[0]] = b.call(self.intrinsic("llvm.pow", x.type, 2), [x, y])
         elif name == "math.absi":
             x = self.v(op.operands[0])
             fn = self.declare(f"llvm.abs.{_suffix(x.type)}", x.type, [x.type, I1])
@@ -742,6 +750,41 @@ class _FunctionTranslator:
             return ir.Constant(lt, v)
         raise TranslationError(f"unsupported constant {value}")
 
+    def math_call(self, b: ir.IRBuilder, base: str, args: list[ir.Value]) -> ir.Value:
+        """``base`` (a C math function's float64 name) applied to ``args``; half
+        precision is computed in single, as C has no half functions."""
+        t = args[0].type
+        if isinstance(t, ir.HalfType):
+            wide = self.math_call(b, base, [b.fpext(a, ir.FloatType()) for a in args])
+            return b.fptrunc(wide, t)
+        single = isinstance(t, ir.FloatType)
+        if self.tr.vector_math:
+            return b.call(self.vectorizable(base + ("f" if single else ""), t, len(args)), args)
+        if base in _NO_INTRINSIC:
+            return b.call(self.declare(base + ("f" if single else ""), t, [t] * len(args)), args)
+        return b.call(self.intrinsic(f"llvm.{base}", t, len(args)), args)
+
+    def vectorizable(self, name: str, t: ir.Type, n: int) -> ir.Function:
+        """The C math function ``name``, declared pure and naming its SIMD variants
+        (LLVM's ``vector-function-abi-variant``), so that the loop vectorizer calls
+        them: for example ``_ZGVdN4v_exp`` for four doubles with AVX2."""
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        fn = self.declare(name, t, [t] * n)
+        mapped = []
+        for isa, bits in self.tr.vector_math:
+            lanes = bits // (32 if isinstance(t, ir.FloatType) else 64)
+            vector = ir.VectorType(t, lanes)
+            variant = f"_ZGV{isa}N{lanes}{'v' * n}_{name}"
+            self.tr.variants.append(self.declare(variant, vector, [vector] * n))
+            mapped.append(f"_ZGV_LLVM_N{lanes}{'v' * n}_{name}({variant})")
+        # llvmlite knows no string attributes nor memory(...): add them verbatim
+        for attribute in ("nounwind", "willreturn", "memory(none)",
+                          f'"vector-function-abi-variant"="{",".join(mapped)}"'):
+            set.add(fn.attributes, attribute)
+        return fn
+
     def float_to_int(self, x: ir.Value, target: ir.Type, signed: bool) -> ir.Value:
         """fptosi is poison for NaN and out-of-range values; saturate instead (NumPy
         gives an unspecified value there, this keeps LLVM from assuming anything)."""
@@ -800,6 +843,16 @@ class _FunctionTranslator:
             one = self.const_i64(1)
             nbytes = bb.select(bb.icmp_signed("<", nbytes, one), one, nbytes)
             raw = bb.call(self.declare("malloc", I8P, [I64]), [nbytes])
+            if self.tr.huge_pages:
+                # as NumPy does: large buffers ask for transparent huge pages, so
+                # that first writes fault once per 2 MiB instead of per 4 KiB
+                big = bb.icmp_unsigned(">=", nbytes, self.const_i64(HUGE_PAGE_BYTES))
+                with bb.if_then(bb.and_(big, bb.icmp_unsigned("!=", raw, ir.Constant(I8P, None)))):
+                    address = bb.ptrtoint(raw, I64)
+                    skip = bb.sub(self.const_i64(4096), bb.urem(address, self.const_i64(4096)))
+                    start = bb.inttoptr(bb.add(address, skip), I8P)
+                    madvise = self.declare("madvise", I32, [I8P, I64, I32])
+                    bb.call(madvise, [start, bb.sub(nbytes, skip), ir.Constant(I32, MADV_HUGEPAGE)])
             with bb.if_then(bb.icmp_unsigned("!=", slot, ir.Constant(slot_t, None))):
                 bb.store(raw, slot)
             bb.ret(raw)
@@ -1374,17 +1427,34 @@ def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.V
     return strides
 
 
-def translate_module(module: ModuleOp, name: str = "symopt", profile: bool = False) -> Translation:
+def translate_module(
+    module: ModuleOp, name: str = "symopt", profile: bool = False, vector_math: bool = True
+) -> Translation:
     """LLVM IR for every function of a module at the scf/memref level (with
-    ``profile``, every kernel call timed; see ``Translation.counters``)."""
+    ``profile``, every kernel call timed; see ``Translation.counters``). With
+    ``vector_math``, math calls name the host's vector math library where it has
+    one (see ``Translation.vector_math``); without, they are LLVM's intrinsics and
+    the IR is the same on every host."""
     import llvmlite.binding as llvm
+
+    from symopt.lowering.machine import vector_math_variants
 
     ir_module = ir.Module(name=name)
     ir_module.triple = llvm.get_process_triple()
-    tr = Translation(ir_module, [], profile=profile)
+    tr = Translation(
+        ir_module, [], profile=profile,
+        vector_math=vector_math_variants() if vector_math else (),
+        huge_pages=sys.platform.startswith("linux"),
+    )
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:
             _FunctionTranslator(tr, f).translate()
             tr.functions.append(f.sym_name.data)
+    if tr.variants:
+        used = ir.ArrayType(I8P, len(tr.variants))
+        keep = ir.GlobalVariable(ir_module, used, "llvm.compiler.used")
+        keep.linkage = "appending"
+        keep.section = "llvm.metadata"
+        keep.initializer = ir.Constant(used, [fn.bitcast(I8P) for fn in tr.variants])
     return tr
 

@@ -36,7 +36,6 @@ def compile_object(text: str) -> bytes:
         optimize,
         parse_verified,
         target_machine,
-        vector_library,
     )
 
     machine = target_machine()
@@ -46,8 +45,7 @@ def compile_object(text: str) -> bytes:
     parsed = parse_verified(text, context)
     try:
         optimize(parsed, machine)
-        with vector_library():
-            return machine.emit_object(parsed)
+        return machine.emit_object(parsed)
     finally:
         parsed.close()
         context.close()

@@ -8,8 +8,6 @@ runtime's job.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
 
@@ -53,27 +51,16 @@ def parse_verified(text: str, context=None):  # type: ignore[no-untyped-def]
     return parsed
 
 
-_VECTOR_LIBRARY_LLVM = (20,)
-"""LLVM major versions with which loops are checked to call libmvec."""
-
-
 @lru_cache(maxsize=1)
 def vector_math_library() -> str | None:
-    """The path of glibc's vector math library (libmvec) where LLVM can target it
-    (x86-64 Linux with AVX2), else None. With it, vectorized loops call its SIMD
-    ``exp``, ``log``, ``sin``, ``cos``, ``tan`` and ``pow``; the compiled code
-    then needs it loaded (the runtime does)."""
+    """The name of glibc's vector math library (libmvec) where compiled code can
+    call it (x86-64 Linux), else None. Compiled code then needs it loaded (the
+    runtime does)."""
     import ctypes
     import ctypes.util
     import platform
 
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
-        return None
-    if llvm().llvm_version_info[0] not in _VECTOR_LIBRARY_LLVM:
-        # LLVM 22 accepts the option but its vectorizer keeps vector math
-        # intrinsics that code generation scalarizes; only verified versions use it
-        return None
-    if "+avx2" not in host_cpu()[1].split(","):
         return None
     name = ctypes.util.find_library("mvec")
     if name is None:
@@ -85,36 +72,32 @@ def vector_math_library() -> str | None:
     return name
 
 
+@lru_cache(maxsize=1)
+def vector_math_variants() -> tuple[tuple[str, int], ...]:
+    """The SIMD variants of libmvec's functions that the host runs, as (ISA letter
+    of the x86-64 vector function ABI, register bits): SSE's 128-bit ``b``, and
+    AVX2's 256-bit ``d`` (or AVX's ``c``); none without libmvec. The 512-bit
+    ``e`` variants are left out: LLVM passes 512-bit vectors in two registers
+    where it prefers 256-bit ones, which is not that ABI."""
+    if vector_math_library() is None:
+        return ()
+    features = set(host_cpu()[1].split(","))
+    if "+avx2" in features:
+        return (("b", 128), ("d", 256))
+    if "+avx" in features:
+        return (("b", 128), ("c", 256))
+    return (("b", 128),)
+
+
 def optimize(module, machine=None) -> None:  # type: ignore[no-untyped-def]
-    """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module,
-    with libmvec as the vector math library where there is one (see
-    ``vector_library``)."""
+    """Run LLVM's O3 pipeline (with loop and SLP vectorization) on a parsed module."""
     binding = llvm()
     pto = binding.create_pipeline_tuning_options(speed_level=3)
     pto.loop_vectorization = True
     pto.slp_vectorization = True
     pto.loop_unrolling = True
-    with vector_library():  # set before the pass builder makes its library info
-        builder = binding.create_pass_builder(machine or target_machine(), pto)
-        builder.getModulePassManager().run(module, builder)
-
-
-@contextmanager
-def vector_library() -> Iterator[None]:
-    """LLVM's vector math library set to libmvec (where there is one) for what runs
-    inside: the optimization pipeline (the loop vectorizer) and code generation
-    (recent LLVMs turn vector math intrinsics into library calls there). The
-    choice is a process-wide LLVM option, so it is set only for symopt's own runs;
-    other users of llvmlite in the process, such as numba, keep the default."""
-    binding = llvm()
-    vector = vector_math_library() is not None
-    if vector:
-        binding.set_option("symopt", "-vector-library=LIBMVEC-X86")
-    try:
-        yield
-    finally:
-        if vector:
-            binding.set_option("symopt", "-vector-library=none")
+    builder = binding.create_pass_builder(machine or target_machine(), pto)
+    builder.getModulePassManager().run(module, builder)
 
 
 def optimize_ir(text: str) -> str:
@@ -129,5 +112,4 @@ def assemble(text: str) -> str:
     parsed = parse_verified(text)
     machine = target_machine()
     optimize(parsed, machine)
-    with vector_library():
-        return machine.emit_assembly(parsed)
+    return machine.emit_assembly(parsed)

@@ -12,28 +12,32 @@ from xdsl.utils.exceptions import DiagnosticException
 from xdsl.utils.target import Target
 
 
-def _translate(module: ModuleOp) -> str:
+def _translate(module: ModuleOp, vector_math: bool = True) -> str:
     from symopt.lowering.llvm import TranslationError, translate_module
 
     try:
-        return str(translate_module(module).module)
+        text = str(translate_module(module, vector_math=vector_math).module)
     except (TranslationError, KeyError) as e:
         raise DiagnosticException(
             f"cannot translate to LLVM IR: {e} (lower the module first, e.g. -p cpu)"
         ) from None
+    return text if text.endswith("\n") else text + "\n"
 
 
 @dataclass(frozen=True)
 class LLVMIRTarget(Target):
-    """LLVM IR (verified, unoptimized, or optimized at O3 with ``opt=true``)."""
+    """LLVM IR (verified, unoptimized, or optimized at O3 with ``opt=true``). Math
+    calls name the host's vector math library where it has one; with
+    ``vector_math=false`` they are LLVM intrinsics, the same on every host."""
 
     name = "llvm"
     opt: bool = False
+    vector_math: bool = True
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from symopt.lowering.machine import optimize_ir
 
-        text = _translate(module)
+        text = _translate(module, self.vector_math)
         output.write(optimize_ir(text) if self.opt else _verified(text))
 
 

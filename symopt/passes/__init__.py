@@ -1,8 +1,9 @@
 """The pass registry: pass name -> factory that imports the pass class.
 
 Factories import lazily, so listing the passes (``symopt --help``) imports nothing
-heavy. xDSL's generic passes (``canonicalize``, ``cse``, ``dce``) are reused as they
-are; symopt's own passes live one per file in this package.
+heavy. xDSL's generic passes (``canonicalize``, ``dce``) are reused as they are, and
+its ``cse`` with linear bookkeeping (``symopt/passes/cse.py``); symopt's own passes
+live one per file in this package.
 """
 
 from __future__ import annotations
@@ -23,11 +24,9 @@ def _canonicalize() -> type[ModulePass]:
 
 
 def _cse() -> type[ModulePass]:
-    from xdsl.transforms.common_subexpression_elimination import (
-        CommonSubexpressionElimination,
-    )
+    from symopt.passes.cse import CommonSubexpressionEliminationPass
 
-    return CommonSubexpressionElimination
+    return CommonSubexpressionEliminationPass
 
 
 def _dce() -> type[ModulePass]:
@@ -152,7 +151,7 @@ def available_passes() -> dict[str, PassFactory]:
 
 
 _SUMMARIES = {
-    "cse": "Common subexpression elimination (xDSL): merges identical pure ops.",
+    "cse": "Common subexpression elimination (xDSL's rules, linear time): merges identical pure ops.",
     "dce": "Dead code elimination (xDSL): removes unused ops without effects.",
 }
 

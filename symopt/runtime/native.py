@@ -36,7 +36,6 @@ from symopt.lowering.machine import (
     optimize,
     parse_verified,
     target_machine,
-    vector_library,
     vector_math_library,
 )
 from symopt.passes.loop_abi import read_abi
@@ -51,7 +50,7 @@ def _linked():  # type: ignore[no-untyped-def]
     """llvmlite, with the symbols compiled code calls bound: malloc/free, libm, BLAS."""
     binding = llvm()
     libc = ctypes.CDLL(None)
-    for name in ("malloc", "free"):
+    for name in ("malloc", "free", "madvise"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
@@ -317,8 +316,7 @@ class NativeExecutor:
         return str(self._optimized())
 
     def assembly(self) -> str:
-        with vector_library():
-            return target_machine().emit_assembly(self._optimized())
+        return target_machine().emit_assembly(self._optimized())
 
     def _optimized(self):  # type: ignore[no-untyped-def]
         if self._parsed is None:

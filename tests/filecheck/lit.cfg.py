@@ -34,3 +34,12 @@ try:
     config.available_features.add("cuda-toolkit")
 except Exception:  # noqa: BLE001 - no toolkit: those tests are unsupported
     pass
+
+# Vector math tests need glibc's libmvec and a CPU with AVX2 (the host's variants).
+try:
+    from symopt.lowering.machine import vector_math_variants
+
+    if ("d", 256) in vector_math_variants():
+        config.available_features.add("libmvec-avx2")
+except Exception:  # noqa: BLE001 - no such host: those tests are unsupported
+    pass
