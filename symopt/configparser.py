@@ -14,6 +14,7 @@ the closest ones.
 
 from __future__ import annotations
 
+import ctypes
 import difflib
 import os
 
@@ -21,7 +22,20 @@ _FLOATX = ("float64", "float32", "float16")
 _MODES = ("py", "native", "debug", "cuda", "gpu-emulator", "FAST_RUN", "FAST_COMPILE", "DebugMode")
 
 
-_NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity")
+THREADS = ctypes.c_int64(1)
+"""Where ``config.threads`` lives: a C integer that compiled code reads (the
+runtime binds it to the symbol ``symopt_threads``), so a change applies to the
+next call of every function, compiled or cached."""
+
+
+def _available_cpus() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+_NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity", "threads")
 _THEANO_NAMES = ("floatX", "mode", "device", "exception_verbosity")
 """The flags that mean the same in ``THEANO_FLAGS``."""
 
@@ -31,8 +45,10 @@ class Config:
     dtype), ``mode`` (default execution mode of ``function``: ``'native'``, code
     compiled with LLVM, or ``'py'``, the NumPy reference executor), ``device``
     (``'cpu'``, or ``'cuda'``/``'cudaN'``: functions compiled without a ``mode``
-    run on that CUDA device) and ``cache_dir`` (where compiled functions are kept across processes; ``None``:
-    ``$SYMOPT_CACHE_DIR`` or ``~/.cache/symopt``; ``''``: no disk cache)."""
+    run on that CUDA device), ``cache_dir`` (where compiled functions are kept across processes; ``None``:
+    ``$SYMOPT_CACHE_DIR`` or ``~/.cache/symopt``; ``''``: no disk cache) and
+    ``threads`` (the most threads a large loop of native code is split over; the
+    CPUs this process may use by default; ``1``: one thread)."""
 
     def __init__(self) -> None:
         self._floatX = "float64"
@@ -40,6 +56,8 @@ class Config:
         self._device = "cpu"
         self._exception_verbosity = "low"
         self._cache_dir: str | None = None
+        self._threads = THREADS
+        self._threads.value = _available_cpus()
 
     def __setattr__(self, name: str, value: object) -> None:
         if not name.startswith("_") and name not in _NAMES:
@@ -102,6 +120,20 @@ class Config:
         self._exception_verbosity = value
 
     @property
+    def threads(self) -> int:
+        return int(self._threads.value)
+
+    @threads.setter
+    def threads(self, value: int | str) -> None:
+        try:
+            count = int(value)
+        except (TypeError, ValueError):
+            count = 0
+        if isinstance(value, (bool, float)) or not 1 <= count <= 1024:
+            raise ValueError(f"config.threads must be a whole number from 1 to 1024, got {value!r}")
+        self._threads.value = count
+
+    @property
     def device_number(self) -> int:
         """The CUDA device ``device`` names (``cuda`` is device 0)."""
         return int(self._device[4:] or 0) if self._device.startswith("cuda") else 0
@@ -129,7 +161,8 @@ class Config:
     def __repr__(self) -> str:
         return (
             f"Config(floatX={self.floatX!r}, mode={self.mode!r}, device={self.device!r}, "
-            f"cache_dir={self.cache_dir!r}, exception_verbosity={self.exception_verbosity!r})"
+            f"cache_dir={self.cache_dir!r}, exception_verbosity={self.exception_verbosity!r}, "
+            f"threads={self.threads!r})"
         )
 
 

@@ -69,6 +69,11 @@ from symopt.dialects.types import static_shape
 
 REDUCE_KINDS = ("add", "mul", "max", "min", "and", "or", "mean", "argmax", "argmin")
 
+PARALLEL = "symopt.parallel"
+"""A unit attribute on an ``scf.for`` whose iterations are independent: each writes
+elements no other reads or writes. The native code splits such a loop over
+threads, the GPU mapping over GPU threads."""
+
 
 def shaped(t: Attribute) -> bool:
     return isinstance(t, (TensorType, MemRefType))

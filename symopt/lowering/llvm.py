@@ -47,6 +47,16 @@ I8P = I8.as_pointer()
 HUGE_PAGE_BYTES = 1 << 22
 """Allocations from this size up ask for transparent huge pages (NumPy's threshold)."""
 MADV_HUGEPAGE = 14
+TASK_T = ir.FunctionType(ir.VoidType(), [I8P, I64, I64])
+"""A parallel loop's task: ``void (i8* context, i64 lo, i64 hi)``."""
+MIN_WORK_PER_THREAD = 1 << 16
+"""Innermost iterations per thread below which a parallel loop uses fewer threads
+(making and joining a thread costs about as much as 30,000 simple iterations)."""
+MAX_THREADS = 64
+PARALLEL_ALIGN = 256
+"""Chunks of a one-loop parallel nest start at multiples of this many iterations
+(a multiple of any vector width times unroll factor), so that the vector loop and
+its scalar remainder cover the same elements with any number of threads."""
 
 
 class TranslationError(ValueError):
@@ -112,6 +122,10 @@ class Translation:
     """The SIMD variants of a vector math library (glibc's libmvec) that math
     calls may use, as (ISA letter of the x86 vector ABI, register bits); see
     ``symopt.lowering.machine.vector_math_variants``."""
+    threads: bool = False
+    """Whether loops marked ``symopt.parallel`` are split over threads at run time
+    (``@symopt.parallel_for``; the number of threads is the runtime's
+    ``symopt_threads``)."""
     huge_pages: bool = False
     """Whether large allocations ask the kernel for transparent huge pages (Linux's
     ``madvise(MADV_HUGEPAGE)``)."""
@@ -508,17 +522,22 @@ class _FunctionTranslator:
         # one function, found by structure before anything is translated: LLVM
         # optimizes and compiles each distinct kernel once
         key = (_structure(op, free), tuple(pattern))
+        parallel = self.tr.threads and loop.PARALLEL in op.attributes
         same = self.tr.kernels.get(key)
         if same is not None:
-            self.timed(_describe_nest(op), lambda: self.b.call(same, passed))
+            self.timed(_describe_nest(op), lambda: self.call_kernel(same, passed, op, parallel, seen))
             return
         self.outlined += 1
         name = f"{self.fn.name}.loop{self.outlined}"
-        kernel = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed]), name=name)
+        # a parallel nest's kernel runs the outer iterations [lo, hi) it is given
+        bounds_t = [I64, I64] if parallel else []
+        kernel = ir.Function(
+            self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed] + bounds_t), name=name
+        )
         kernel.linkage = "internal"
         kernel.attributes.add("noinline")
         self.kernels.append(kernel)
-        params = list(kernel.args)
+        params = list(kernel.args)[: len(passed)]
         as_param = {id(x): p for x, p in zip(passed, params)}
         inner_values = [x if isinstance(x, ir.Constant) else as_param[id(x)] for x in outer_values]
         saved_values = {v: self.values[v] for v in free if v in self.values}
@@ -539,14 +558,165 @@ class _FunctionTranslator:
         start = kernel.append_basic_block("start")
         self.entry_builder = ir.IRBuilder(entry)
         self.b = ir.IRBuilder(start)
-        self.for_op(op)
+        self.for_op(op, bounds=(kernel.args[-2], kernel.args[-1]) if parallel else None)
         self.b.ret_void()
         self.entry_builder.branch(start)
         self.b, self.entry_builder = caller, caller_entry
         self.values.update(saved_values)
         self.descs.update(saved_descs)
         self.tr.kernels[key] = kernel
-        self.timed(_describe_nest(op), lambda: self.b.call(kernel, passed))
+        self.timed(_describe_nest(op), lambda: self.call_kernel(kernel, passed, op, parallel, seen))
+
+    def call_kernel(
+        self, kernel: ir.Function, passed: list[ir.Value], op: scf.ForOp, parallel: bool, free: set[SSAValue]
+    ) -> None:
+        """Call an outlined nest; a parallel one through ``@symopt.parallel_for``
+        with its task (the kernel behind a function of a context pointer and the
+        bounds), its values packed in a context on the stack, and the number of
+        innermost iterations (counting the inner loops whose bounds come from
+        ``free``, the values from outside), which decides how many threads run it."""
+        b = self.b
+        if not parallel:
+            b.call(kernel, passed)
+            return
+        task = self.task(kernel, [x.type for x in passed])
+        context_t = ir.LiteralStructType([x.type for x in passed])
+        context = self.entry_builder.alloca(context_t)
+        for k, x in enumerate(passed):
+            b.store(x, b.gep(context, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True))
+        lb, ub = self.v(op.lb), self.v(op.ub)
+        work = b.sub(ub, lb)
+        inner = _perfect_nest(op)[1:]
+        for level in inner:
+            if level.lb in free and level.ub in free:
+                work = b.mul(work, b.sub(self.v(level.ub), self.v(level.lb)))
+        # a nest of one loop is the vectorized loop: its chunks keep the vector
+        # body's alignment, so that every element is computed by the same code
+        # (vector or scalar remainder) whatever the number of threads
+        align = self.const_i64(1 if inner else PARALLEL_ALIGN)
+        b.call(self.parallel_for(), [task, b.bitcast(context, I8P), lb, ub, work, align])
+
+    def task(self, kernel: ir.Function, types: list[ir.Type]) -> ir.Function:
+        """``void @K.task(i8* context, i64 lo, i64 hi)``: kernel ``K`` on the values
+        packed in ``context`` and the bounds (made once per kernel)."""
+        name = f"{kernel.name}.task"
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        fn = ir.Function(self.tr.module, TASK_T, name=name)
+        fn.linkage = "internal"
+        tb = ir.IRBuilder(fn.append_basic_block("entry"))
+        context = tb.bitcast(fn.args[0], ir.LiteralStructType(types).as_pointer())
+        values = [
+            tb.load(tb.gep(context, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True))
+            for k in range(len(types))
+        ]
+        tb.call(kernel, [*values, fn.args[1], fn.args[2]])
+        tb.ret_void()
+        return fn
+
+    def parallel_for(self) -> ir.Function:
+        """``void @symopt.parallel_for(task, i8* context, i64 lb, i64 ub, i64 work,
+        i64 align)``, made once per module: runs ``task(context, lo, hi)`` over
+        [lb, ub) split in chunks of a multiple of ``align`` iterations, one per
+        thread, on at most ``symopt_threads`` threads (a global the runtime sets)
+        and at most one per ``MIN_WORK_PER_THREAD`` innermost iterations of
+        ``work``. The first chunk runs on the calling thread; the others on threads
+        made for the call (``pthread_create``) and joined before it returns. A
+        thread that cannot be made runs its chunk on the calling thread instead."""
+        name = "symopt.parallel_for"
+        existing = self.tr.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        module = self.tr.module
+        task_p = TASK_T.as_pointer()
+        fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [task_p, I8P, I64, I64, I64, I64]), name=name)
+        fn.linkage = "internal"
+        task, context, lb, ub, work, align = fn.args
+        # a chunk handed to a thread: task, context, lo, hi, thread id, made
+        record_t = ir.LiteralStructType([task_p, I8P, I64, I64, I64, I32])
+        main = self.thread_main(record_t)
+        threads_global = module.globals.get("symopt_threads")
+        if threads_global is None:
+            threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
+        create = self.declare("pthread_create", I32, [I64.as_pointer(), I8P, main.type, I8P])
+        join = self.declare("pthread_join", I32, [I64, I8P.as_pointer()])
+
+        fb = ir.IRBuilder(fn.append_basic_block("entry"))
+        one = self.const_i64(1)
+        n = fb.sub(ub, lb)
+        by_work = fb.udiv(work, self.const_i64(MIN_WORK_PER_THREAD))
+        by_size = fb.udiv(fb.add(n, fb.sub(align, one)), align)
+        count = fb.load(threads_global)
+        for limit in (by_work, by_size, self.const_i64(MAX_THREADS)):
+            count = fb.select(fb.icmp_signed("<", limit, count), limit, count)
+        single = fb.icmp_signed("<=", count, one)
+        with fb.if_then(single):
+            fb.call(task, [context, lb, ub])
+            fb.ret_void()
+        per = fb.sdiv(fb.add(n, fb.sub(count, one)), count)
+        per = fb.mul(fb.sdiv(fb.add(per, fb.sub(align, one)), align), align)
+        records = fb.alloca(record_t, count)
+
+        def field(record: ir.Value, k: int) -> ir.Value:
+            return fb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)
+
+        def counted(start: ir.Value, stop: ir.Value, body: Callable[[ir.Value], None], label: str) -> None:
+            pre = fb.block
+            header = fn.append_basic_block(f"{label}.header")
+            loop_body = fn.append_basic_block(f"{label}.body")
+            done = fn.append_basic_block(f"{label}.done")
+            fb.branch(header)
+            fb.position_at_end(header)
+            t = fb.phi(I64)
+            t.add_incoming(start, pre)
+            fb.cbranch(fb.icmp_signed("<", t, stop), loop_body, done)
+            fb.position_at_end(loop_body)
+            body(t)
+            t.add_incoming(fb.add(t, one), fb.block)
+            fb.branch(header)
+            fb.position_at_end(done)
+
+        def start_thread(t: ir.Value) -> None:
+            record = fb.gep(records, [t], inbounds=True)
+            lo = fb.add(lb, fb.mul(t, per))
+            lo = fb.select(fb.icmp_signed("<", lo, ub), lo, ub)
+            hi = fb.add(lo, per)
+            hi = fb.select(fb.icmp_signed("<", hi, ub), hi, ub)
+            for k, value in enumerate((task, context, lo, hi)):
+                fb.store(value, field(record, k))
+            status = fb.call(create, [field(record, 4), ir.Constant(I8P, None), main, fb.bitcast(record, I8P)])
+            made = fb.icmp_signed("==", status, ir.Constant(I32, 0))
+            fb.store(fb.zext(made, I32), field(record, 5))
+            with fb.if_then(fb.not_(made)):
+                fb.call(task, [context, lo, hi])
+
+        def join_thread(t: ir.Value) -> None:
+            record = fb.gep(records, [t], inbounds=True)
+            made = fb.icmp_signed("!=", fb.load(field(record, 5)), ir.Constant(I32, 0))
+            with fb.if_then(made):
+                fb.call(join, [fb.load(field(record, 4)), ir.Constant(I8P.as_pointer(), None)])
+
+        counted(one, count, start_thread, "start")
+        first_hi = fb.add(lb, per)
+        fb.call(task, [context, lb, fb.select(fb.icmp_signed("<", first_hi, ub), first_hi, ub)])
+        counted(one, count, join_thread, "join")
+        fb.ret_void()
+        return fn
+
+    def thread_main(self, record_t: ir.Type) -> ir.Function:
+        """``i8* @symopt.thread_main(i8* record)``: what a thread made by
+        ``@symopt.parallel_for`` runs, its chunk."""
+        fn = ir.Function(self.tr.module, ir.FunctionType(I8P, [I8P]), name="symopt.thread_main")
+        fn.linkage = "internal"
+        tb = ir.IRBuilder(fn.append_basic_block("entry"))
+        record = tb.bitcast(fn.args[0], record_t.as_pointer())
+        task, context, lo, hi = (
+            tb.load(tb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)) for k in range(4)
+        )
+        tb.call(task, [context, lo, hi])
+        tb.ret(ir.Constant(I8P, None))
+        return fn
 
     def timed(self, description: str, emit: Callable[[], object]) -> None:
         """Emit a kernel call; with ``profile``, between two readings of the
@@ -932,9 +1102,13 @@ class _FunctionTranslator:
             pos += 1 + len(desc.sizes)
         b.ret(ir.Constant(ir.IntType(32), 0))
 
-    def for_op(self, op: scf.ForOp) -> None:
+    def for_op(self, op: scf.ForOp, bounds: tuple[ir.Value, ir.Value] | None = None) -> None:
+        """An ``scf.for``; with ``bounds``, over those instead of its own (a chunk
+        of a parallel loop)."""
         b = self.b
         lb, ub, step = self.v(op.lb), self.v(op.ub), self.v(op.step)
+        if bounds is not None:
+            lb, ub = bounds
         init = [self.v(a) for a in op.iter_args]
         pre = b.block
         header = b.append_basic_block("for.header")
@@ -1359,6 +1533,17 @@ def _last_uses(block: Block) -> dict[SSAValue, int]:
     return last
 
 
+def _perfect_nest(op: scf.ForOp) -> list[scf.ForOp]:
+    """``op`` and the loops perfectly nested in it (each the only loop of its
+    parent's body)."""
+    nest = [op]
+    while True:
+        inner = [o for o in nest[-1].body.block.ops if isinstance(o, scf.ForOp)]
+        if len(inner) != 1:
+            return nest
+        nest.append(inner[0])
+
+
 def _outlinable(op: scf.ForOp) -> bool:
     """A loop nest that only computes: no results, checks, allocations or calls that
     need the function's own state."""
@@ -1428,13 +1613,15 @@ def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.V
 
 
 def translate_module(
-    module: ModuleOp, name: str = "symopt", profile: bool = False, vector_math: bool = True
+    module: ModuleOp, name: str = "symopt", profile: bool = False, vector_math: bool = True,
+    threads: bool = True,
 ) -> Translation:
     """LLVM IR for every function of a module at the scf/memref level (with
     ``profile``, every kernel call timed; see ``Translation.counters``). With
     ``vector_math``, math calls name the host's vector math library where it has
     one (see ``Translation.vector_math``); without, they are LLVM's intrinsics and
-    the IR is the same on every host."""
+    the IR is the same on every host. With ``threads``, parallel loops are split
+    over threads at run time (see ``Translation.threads``)."""
     import llvmlite.binding as llvm
 
     from symopt.lowering.machine import vector_math_variants
@@ -1444,7 +1631,7 @@ def translate_module(
     tr = Translation(
         ir_module, [], profile=profile,
         vector_math=vector_math_variants() if vector_math else (),
-        huge_pages=sys.platform.startswith("linux"),
+        huge_pages=sys.platform.startswith("linux"), threads=threads,
     )
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:

@@ -12,11 +12,11 @@ from xdsl.utils.exceptions import DiagnosticException
 from xdsl.utils.target import Target
 
 
-def _translate(module: ModuleOp, vector_math: bool = True) -> str:
+def _translate(module: ModuleOp, vector_math: bool = True, threads: bool = True) -> str:
     from symopt.lowering.llvm import TranslationError, translate_module
 
     try:
-        text = str(translate_module(module, vector_math=vector_math).module)
+        text = str(translate_module(module, vector_math=vector_math, threads=threads).module)
     except (TranslationError, KeyError) as e:
         raise DiagnosticException(
             f"cannot translate to LLVM IR: {e} (lower the module first, e.g. -p cpu)"
@@ -28,16 +28,19 @@ def _translate(module: ModuleOp, vector_math: bool = True) -> str:
 class LLVMIRTarget(Target):
     """LLVM IR (verified, unoptimized, or optimized at O3 with ``opt=true``). Math
     calls name the host's vector math library where it has one; with
-    ``vector_math=false`` they are LLVM intrinsics, the same on every host."""
+    ``vector_math=false`` they are LLVM intrinsics, the same on every host. Loops
+    marked ``symopt.parallel`` run through ``@symopt.parallel_for``, which splits
+    them over threads; with ``threads=false`` their kernels are called directly."""
 
     name = "llvm"
     opt: bool = False
     vector_math: bool = True
+    threads: bool = True
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from symopt.lowering.machine import optimize_ir
 
-        text = _translate(module, self.vector_math)
+        text = _translate(module, self.vector_math, self.threads)
         output.write(optimize_ir(text) if self.opt else _verified(text))
 
 

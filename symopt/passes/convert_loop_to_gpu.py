@@ -87,8 +87,7 @@ MAX_BLOCKS = 4096
 """The most blocks a grid-stride kernel is launched with."""
 SHARED_SPACE = 3
 """The memory space of shared (workgroup) memory."""
-PARALLEL_ATTR = "symopt.parallel"
-"""On an ``scf.for`` of the host function: its iterations are independent."""
+PARALLEL_ATTR = loop.PARALLEL
 ERR_ATTR = "symopt.err"
 """On a ``gpu.func``: it takes the error buffer as its last argument."""
 KERNELS = "kernels"

@@ -22,6 +22,7 @@ from xdsl.dialects.builtin import (
     IntegerType,
     MemRefType,
     ModuleOp,
+    UnitAttr,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
@@ -60,9 +61,14 @@ def _loop_nest(
     sizes: Sequence[SSAValue],
     inner: callable,  # type: ignore[valid-type]
     iter_args: Sequence[SSAValue] = (),
+    parallel: bool = False,
 ) -> list[SSAValue]:
     """``scf.for`` loops over ``sizes`` (outermost first); ``inner(b, ivs, args)``
-    builds the innermost body and returns the values to carry."""
+    builds the innermost body and returns the values to carry. With ``parallel``,
+    the outermost loop is marked ``symopt.parallel``: its iterations write
+    disjoint elements and read nothing another writes, so they may run in any
+    order or at once (the native code splits it over threads, the GPU mapping
+    over GPU threads)."""
     zero, one = b.idx(0), b.idx(1)
 
     def level(builder: _Builder, depth: int, ivs: list[SSAValue], args: Sequence[SSAValue]) -> list[SSAValue]:
@@ -74,6 +80,8 @@ def _loop_nest(
         block.add_ops(body.ops)
         block.add_op(scf.YieldOp(*carried))
         op = scf.ForOp(zero, sizes[depth], one, list(args), block)
+        if parallel and depth == 0:
+            op.attributes[loop.PARALLEL] = UnitAttr()
         builder.ops.append(op)
         return list(op.results)
 
@@ -135,7 +143,7 @@ def lower_map(op: loop.MapOp) -> list[Operation]:
             ib.add(memref.StoreOp.get(r, o, list(ivs)))
         return []
 
-    _loop_nest(b, sizes, inner)
+    _loop_nest(b, sizes, inner, parallel=True)
     return b.ops
 
 
@@ -282,7 +290,7 @@ def lower_reduce(op: loop.ReduceOp) -> list[Operation]:
         ob.add(memref.StoreOp.get(result, out, out_ivs))
         return []
 
-    _loop_nest(b, [sizes[d] for d in kept], outer)
+    _loop_nest(b, [sizes[d] for d in kept], outer, parallel=True)
     return b.ops
 
 
@@ -317,7 +325,7 @@ def lower_int_dot(op: loop.DotOp) -> list[Operation]:
         ob.add(memref.StoreOp.get(total, out, ivs))
         return []
 
-    _loop_nest(b, out_sizes, outer)
+    _loop_nest(b, out_sizes, outer, parallel=True)
     return b.ops
 
 

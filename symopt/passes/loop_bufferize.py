@@ -883,7 +883,7 @@ class _Lowering:
         body.add(scf.YieldOp())
         outer.add_ops(body.ops)
         streams_loop = scf.ForOp(e.idx(0), streams, e.idx(1), [], outer)
-        streams_loop.attributes["symopt.parallel"] = UnitAttr()  # the streams are independent
+        streams_loop.attributes[loop.PARALLEL] = UnitAttr()  # the streams are independent
         e.add(streams_loop)
         self.m[op.new_state] = new_state
         self.m[op.sample] = sample
@@ -1022,7 +1022,7 @@ class _Lowering:
         block.add_op(scf.YieldOp())
         loop_op = scf.ForOp(e.idx(0), sizes[len(ivs)], e.idx(1), [], block)
         if parallel and not ivs:
-            loop_op.attributes["symopt.parallel"] = UnitAttr()
+            loop_op.attributes[loop.PARALLEL] = UnitAttr()
         e.add(loop_op)
 
     def _index_space(self, e: _Emitter, op: loop.GatherOp | loop.ScatterOp, x: SSAValue, indices: list[SSAValue]) -> tuple[list[SSAValue], list[int], bool]:

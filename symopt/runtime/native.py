@@ -29,6 +29,7 @@ import numpy as np
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
+from symopt.configparser import THREADS
 from symopt.lowering.llvm import translate_module
 from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
@@ -50,8 +51,9 @@ def _linked():  # type: ignore[no-untyped-def]
     """llvmlite, with the symbols compiled code calls bound: malloc/free, libm, BLAS."""
     binding = llvm()
     libc = ctypes.CDLL(None)
-    for name in ("malloc", "free", "madvise"):
+    for name in ("malloc", "free", "madvise", "pthread_create", "pthread_join"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
+    binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
     for name in ("log1p", "expm1", "log1pf", "expm1f"):

@@ -1,10 +1,11 @@
-// RUN: symopt %s -p cpu -t 'llvm{vector_math=false}' --split-input-file | filecheck %s
-// RUN: symopt %s -p cpu -t 'llvm{vector_math=false}' --split-input-file | filecheck %s --check-prefix=MALLOC
-// RUN: symopt %s -p cpu -t 'llvm{vector_math=false}' --split-input-file | filecheck %s --check-prefix=LOOPS
-// RUN: symopt %s -p cpu -t 'llvm{vector_math=false}' --split-input-file | filecheck %s --check-prefix=EXP
+// RUN: symopt %s -p cpu -t 'llvm{vector_math=false threads=false}' --split-input-file | filecheck %s
+// RUN: symopt %s -p cpu -t 'llvm{vector_math=false threads=false}' --split-input-file | filecheck %s --check-prefix=MALLOC
+// RUN: symopt %s -p cpu -t 'llvm{vector_math=false threads=false}' --split-input-file | filecheck %s --check-prefix=LOOPS
+// RUN: symopt %s -p cpu -t 'llvm{vector_math=false threads=false}' --split-input-file | filecheck %s --check-prefix=EXP
 
 // The cpu pipeline down to LLVM IR (-t llvm; vector_math=false keeps LLVM's math
-// intrinsics, so the IR is the same on every host): a function @f becomes
+// intrinsics, so the IR is the same on every host, and threads=false calls the
+// kernels directly, see threads.mlir): a function @f becomes
 // i32 @f(i64* io, i64* err); io holds each argument's data pointer and sizes,
 // then the results'. Each loop nest is a function of its own, @f.loopN, called
 // with the pointers and sizes it needs (identical nests share one function).

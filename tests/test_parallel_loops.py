@@ -1,0 +1,122 @@
+"""Loops of native code split over threads (``symopt.config.threads``).
+
+The outer loop of a map, and of a reduction that keeps dimensions, runs in
+chunks on up to ``config.threads`` threads once it has at least 65,536 innermost
+iterations per thread. The results must be the same bits with any number of
+threads: each element is computed by the same code whatever the split (a
+one-loop nest is split at multiples of 256, the vector body's alignment), and
+reductions are never split along the reduced axis.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import symopt
+import symopt.tensor as T
+
+
+@pytest.fixture
+def threads():  # type: ignore[no-untyped-def]
+    """Set config.threads for a test; restored after."""
+    before = symopt.config.threads
+
+    def set_threads(n: int) -> None:
+        symopt.config.threads = n
+
+    yield set_threads
+    symopt.config.threads = before
+
+
+def _bits(values) -> list[bytes]:  # type: ignore[no-untyped-def]
+    return [np.ascontiguousarray(v).tobytes() for v in values]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_maps_and_reductions_give_the_same_bits_with_any_thread_count(threads, dtype: str) -> None:  # type: ignore[no-untyped-def]
+    """Sizes that are not multiples of the chunk alignment, vector math (where
+    the vector and scalar routines may differ in the last bit), row and column
+    reductions, argmax and a full sum, against 1 thread and the reference."""
+    v, m = T.vector("v", dtype=dtype), T.matrix("m", dtype=dtype)
+    outputs = [
+        T.nnet.sigmoid(v) * T.tanh(v) + T.log1p(abs(v)),
+        T.exp(m / 4).sum(axis=1),
+        T.cos(m).max(axis=0),
+        T.argmax(m, axis=1),
+        m.sum(),
+        (m * 2 - 1) ** 2,
+    ]
+    f = symopt.function([v, m], outputs)
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-8, 8, 300_007).astype(dtype)
+    b = rng.uniform(-3, 3, (611, 523)).astype(dtype)
+    threads(1)
+    one = _bits(f(a, b))
+    for n in (2, 3, 7):
+        threads(n)
+        assert _bits(f(a, b)) == one, n
+    ref = symopt.function([v, m], outputs, mode="py")(a, b)
+    threads(1)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for k, (got, want) in enumerate(zip(f(a, b), ref)):
+        # the full sum adds in order, NumPy pairwise: held to a looser tolerance
+        rtol = tol * 100 if k == 4 else tol
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=tol)
+
+
+def test_small_loops_and_empty_inputs(threads) -> None:  # type: ignore[no-untyped-def]
+    threads(4)
+    x = T.dmatrix("x")
+    f = symopt.function([x], [T.exp(x), x.sum(axis=1)])
+    for shape in [(0, 5), (5, 0), (1, 1), (3, 200_000), (200_000, 3), (0, 0)]:
+        a = np.random.default_rng(1).standard_normal(shape)
+        e, s = f(a)
+        np.testing.assert_allclose(e, np.exp(a))
+        np.testing.assert_allclose(s, a.sum(axis=1), rtol=1e-12, atol=1e-12)
+
+
+def test_in_place_updates_with_threads(threads) -> None:  # type: ignore[no-untyped-def]
+    """A shared variable updated in place, its map split over threads, gives
+    what one thread gives over several calls."""
+    results = []
+    for n in (1, 3):
+        threads(n)
+        w = symopt.shared(np.linspace(-1, 1, 400_000), name="w")
+        step = symopt.function([], [], updates=[(w, T.tanh(w) * 0.9 + 0.05)])
+        for _ in range(3):
+            step()
+        results.append(w.get_value().tobytes())
+    assert results[0] == results[1]
+
+
+def test_thread_count_is_read_at_each_call(threads) -> None:  # type: ignore[no-untyped-def]
+    """One compiled function follows config.threads from call to call (the
+    count is a global of the runtime, not part of the code or the cache key)."""
+    x = T.dvector("x")
+    f = symopt.function([x], T.sqrt(abs(x)) + 1)
+    a = np.arange(1_000_003.0)
+    outs = []
+    for n in (1, 2, 1, 5):
+        threads(n)
+        outs.append(f(a).tobytes())
+    assert len(set(outs)) == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1025, 1.5, "many", None, True])
+def test_bad_thread_counts_are_refused(bad: object) -> None:
+    before = symopt.config.threads
+    with pytest.raises(ValueError, match="config.threads must be a whole number"):
+        symopt.config.threads = bad  # type: ignore[assignment]
+    assert symopt.config.threads == before
+
+
+def test_threads_flag() -> None:
+    from symopt.configparser import Config
+
+    c = Config()
+    assert c.threads >= 1
+    c.apply_flags("threads=3")
+    assert c.threads == 3
+    with pytest.raises(ValueError, match="SYMOPT_FLAGS: config.threads"):
+        c.apply_flags("threads=zero")
