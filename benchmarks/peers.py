@@ -14,7 +14,9 @@ the rounds and each system's ratio to symopt (above 1: symopt is faster).
 Systems: ``numpy``; ``symopt`` (native; its calls take arrays of the exact type
 unconverted already, so it has no separate ``trust_input`` variant);
 ``pytensor`` (its default mode) and ``pytensor-cvm`` (``mode="CVM"``, the C
-backend; ``pytensor-trust`` with ``trust_input``); ``jax`` (``jax.jit``). The
+backend; ``pytensor-trust`` with ``trust_input``); ``jax`` (``jax.jit``); ``copy`` (the elementwise workloads only: a copy into a
+fresh array moving the same bytes, the machine's limit; its ratio is the
+fraction of copy bandwidth symopt reaches). The
 ``compile_*`` workloads time building the tutorial's logistic ``train`` in a new
 process (its imports done first), cold (empty caches) and warm (a second process
 with the cache the first one filled).
@@ -34,7 +36,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-SYSTEMS = ["numpy", "symopt", "pytensor", "pytensor-cvm", "pytensor-trust", "jax"]
+SYSTEMS = ["numpy", "symopt", "pytensor", "pytensor-cvm", "pytensor-trust", "jax", "copy"]
 
 
 def _timeit(fn: Callable[[], object], budget: float = 1.0) -> float:
@@ -144,6 +146,12 @@ def _elementwise(kind: str, n: int):  # type: ignore[no-untyped-def]
     def make(system: str):  # type: ignore[no-untyped-def]
         rng = np.random.RandomState(1)
         a, b = rng.randn(n), rng.randn(n)
+        if system == "copy":
+            # the machine's limit: a copy into a fresh array moving the same bytes
+            # (sigmoid reads and writes 8 bytes per element; the three outputs
+            # read 16 and write 24, as a copy of 2.5 elements per element does)
+            src = rng.randn(n if kind == "sigmoid" else n * 5 // 2)
+            return src.copy
         if system == "numpy":
             if kind == "sigmoid":
                 return lambda: 1 / (1 + np.exp(-a))

@@ -8,6 +8,9 @@ build a context.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Dialect
@@ -36,23 +39,35 @@ def parse_module(text: str) -> ModuleOp:
     return Parser(sym_context(), text).parse_module()
 
 
+def _dialect(module: str, name: str) -> Callable[[], Dialect]:
+    def load() -> Dialect:
+        return getattr(importlib.import_module(module), name)
+
+    return load
+
+
+_DIALECTS = {
+    "builtin": ("xdsl.dialects.builtin", "Builtin"),
+    "func": ("xdsl.dialects.func", "Func"),
+    "arith": ("xdsl.dialects.arith", "Arith"),
+    "math": ("xdsl.dialects.math", "Math"),
+    "scf": ("xdsl.dialects.scf", "Scf"),
+    "memref": ("xdsl.dialects.memref", "MemRef"),
+    "gpu": ("xdsl.dialects.gpu", "GPU"),
+    "sym": ("symopt.dialects.sym", "Sym"),
+    "loop": ("symopt.dialects.loop", "Loop"),
+}
+"""The dialects of ``sym_context``: name -> (module, attribute)."""
+
+
 def sym_context() -> Context:
     """A context with xDSL's builtin, func, arith, math, scf and memref dialects,
-    ``gpu``, ``sym``, ``loop`` and the registered dialects."""
-    from xdsl.dialects.arith import Arith
-    from xdsl.dialects.builtin import Builtin
-    from xdsl.dialects.func import Func
-    from xdsl.dialects.gpu import GPU
-    from xdsl.dialects.math import Math
-    from xdsl.dialects.memref import MemRef
-    from xdsl.dialects.scf import Scf
-
-    from symopt.dialects.loop import Loop
-    from symopt.dialects.sym import Sym
-
+    ``gpu``, ``sym``, ``loop`` and the registered dialects. Each is registered
+    lazily: its module is imported when the parser first meets one of its ops or
+    attributes (a function loaded from the disk cache imports none of them)."""
     ctx = Context()
-    for dialect in (Builtin, Func, Arith, Math, Scf, MemRef, GPU, Sym, Loop):
-        ctx.load_dialect(dialect)
+    for name, (module, attribute) in _DIALECTS.items():
+        ctx.register_dialect(name, _dialect(module, attribute))
     for dialect in registered_dialects().values():
         if dialect.name not in ctx.registered_dialect_names:
             ctx.load_dialect(dialect)

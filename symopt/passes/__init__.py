@@ -202,8 +202,11 @@ def check_pipeline(spec: str) -> str:
     from xdsl.utils.arg_spec import parse_pipeline
 
     expanded = expand_pipeline(spec)
-    known = available_passes()
-    for pass_spec in parse_pipeline(expanded) if expanded else []:
+    specs = list(parse_pipeline(expanded)) if expanded else []
+    known: dict[str, PassFactory] = {**_BUILTIN, **_REGISTERED}
+    if any(p.name not in known for p in specs):
+        known = available_passes()  # the installed plugins may add the others
+    for pass_spec in specs:
         if pass_spec.name not in known:
             names = [*known, *NAMED_PIPELINES]
             close = difflib.get_close_matches(pass_spec.name, names, n=3, cutoff=0.5)
@@ -221,4 +224,4 @@ def run_pipeline(module, spec: str) -> None:  # type: ignore[no-untyped-def]
     spec = check_pipeline(spec)
     if not spec:
         return
-    PassPipeline.parse_spec(available_passes(), spec).apply(sym_context(), module)
+    PassPipeline.parse_spec({**_BUILTIN, **_REGISTERED}, spec).apply(sym_context(), module)

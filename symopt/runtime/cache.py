@@ -70,13 +70,18 @@ def _environment() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
-        digest.update(str(path.relative_to(package)).encode())
-        digest.update(path.read_bytes())
+        # each source file by its size and modification time (a stat, not a read:
+        # this runs in every process that compiles); an edit changes the key, and
+        # a file touched without a change only costs a recompilation
+        info = path.stat()
+        digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     cpu, features = host_cpu()
     parts = [
         FORMAT.decode().strip(),
         digest.hexdigest(),
-        str(getattr(xdsl, "__version__", "?")),
+        # xDSL's version is looked up in the package metadata (slow); where its
+        # package is installed, and when, says as much
+        _installed(xdsl),
         str(llvmlite.__version__),
         str(numpy.__version__),
         str(llvm().get_default_triple()),
@@ -86,6 +91,13 @@ def _environment() -> str:
         sys.version.split()[0],
     ]
     return "\n".join(parts)
+
+
+def _installed(module: object) -> str:
+    """A module's file with its size and modification time."""
+    path = Path(getattr(module, "__file__", "") or ".")
+    info = path.stat()
+    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def key(source: str, pipeline: str) -> str | None:

@@ -30,7 +30,6 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.configparser import THREADS
-from symopt.lowering.llvm import translate_module
 from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
     llvm,
@@ -39,8 +38,6 @@ from symopt.lowering.machine import (
     target_machine,
     vector_math_library,
 )
-from symopt.passes.loop_abi import read_abi
-from symopt.passes.sym_split_host import HOST_ATTR
 from symopt.runtime import cache
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
@@ -194,6 +191,8 @@ class NativeExecutor:
         self._link(entry)
 
     def _compile(self, module: ModuleOp) -> cache.Entry:
+        from symopt.passes.sym_split_host import HOST_ATTR
+
         lowered = module.clone()
         self.timings = run_stages(lowered, self.pipeline, None)
         host = None
@@ -204,6 +203,8 @@ class NativeExecutor:
         if len(funcs) != 1:
             raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
         abi = abi_json(funcs[0])
+        from symopt.lowering.llvm import translate_module  # not needed on a cache hit
+
         start = time.perf_counter()
         translation = translate_module(lowered, profile=self.profile)
         self._llvm_ir = str(translation.module)
@@ -227,6 +228,7 @@ class NativeExecutor:
         self.host = None
         if entry.host is not None:
             from symopt.dialects.context import parse_module
+            from symopt.passes.sym_split_host import HOST_ATTR
             from symopt.runtime.reference import ReferenceExecutor
 
             host = parse_module(entry.host)
@@ -288,10 +290,13 @@ class NativeExecutor:
         if self._stages is None:
             stages: dict[str, str] = {}
             from symopt.dialects.context import parse_module
+            from symopt.passes.sym_split_host import HOST_ATTR
 
             module = parse_module(self._source)
             run_stages(module, self.pipeline, stages)
             if self._llvm_ir is None:
+                from symopt.lowering.llvm import translate_module
+
                 self._llvm_ir = str(translate_module(module).module)
             stages["llvm"] = self._llvm_ir
             for op in module.ops:
@@ -453,6 +458,8 @@ def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.n
 def abi_json(f: func.FuncOp) -> dict[str, object]:
     """The calling-convention record of a lowered entry function, as plain JSON
     values (what the disk cache keeps)."""
+    from symopt.passes.loop_abi import read_abi
+
     record = read_abi(f)
 
     def slot(e: DictionaryAttr) -> dict[str, object]:
