@@ -120,3 +120,71 @@ def test_threads_flag() -> None:
     assert c.threads == 3
     with pytest.raises(ValueError, match="SYMOPT_FLAGS: config.threads"):
         c.apply_flags("threads=zero")
+
+
+def test_large_results_reuse_dropped_buffers() -> None:
+    """A dropped result of 1 MiB or more goes back to its function's pool, and
+    the next call's result reuses it (no fresh pages to map and zero); a result
+    still alive is never handed out again."""
+    x = T.dvector("x")
+    f = symopt.function([x], [T.exp(x), x * 2])
+    a = np.linspace(-1, 1, 400_000)  # 3.2 MB per result
+    first, second = f(a)
+    address = first.__array_interface__["data"][0]
+    kept = second
+    del first, second
+    again, again2 = f(a)
+    assert address in (again.__array_interface__["data"][0], again2.__array_interface__["data"][0])
+    live = {kept.__array_interface__["data"][0]}
+    assert not live & {again.__array_interface__["data"][0], again2.__array_interface__["data"][0]}
+    np.testing.assert_allclose(again, np.exp(a))
+    np.testing.assert_array_equal(kept, a * 2)
+    np.testing.assert_array_equal(again2, a * 2)
+
+
+def test_pool_from_many_threads() -> None:
+    """Calls on several threads, each dropping its results, give correct values
+    (the pool's table is locked; results are never shared)."""
+    import threading
+
+    x = T.dvector("x")
+    f = symopt.function([x], [x + 1, T.sqrt(abs(x))])
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            rng = np.random.default_rng(seed)
+            for _ in range(30):
+                a = rng.standard_normal(int(rng.integers(131_072, 300_000)))
+                p, q = f(a)
+                np.testing.assert_array_equal(p, a + 1)
+                np.testing.assert_array_equal(q, np.sqrt(abs(a)))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads_ = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads_:
+        t.start()
+    for t in threads_:
+        t.join()
+    assert not errors, errors[0]
+
+
+def test_pool_is_freed_with_the_function_and_its_results() -> None:
+    import gc
+    import weakref
+
+    x = T.dvector("x")
+    f = symopt.function([x], T.exp(x))
+    out = f(np.zeros(300_000))
+    from symopt.runtime import native
+
+    pool = weakref.ref(f._compiled.executor._pool)
+    del f
+    native._CACHE.clear()  # as when the in-memory cache evicts the function
+    gc.collect()
+    assert pool() is not None  # the result still needs its pool and code
+    np.testing.assert_array_equal(out, 1.0)
+    del out
+    gc.collect()
+    assert pool() is None

@@ -53,6 +53,11 @@ MIN_WORK_PER_THREAD = 1 << 16
 """Innermost iterations per thread below which a parallel loop uses fewer threads
 (making and joining a thread costs about as much as 30,000 simple iterations)."""
 MAX_THREADS = 64
+POOL_MIN_BYTES = 1 << 20
+"""Buffers from this size up are kept in a module's pool when freed."""
+POOL_MAX_BYTES = 1 << 28
+"""The most bytes a module's pool keeps (256 MiB)."""
+POOL_SLOTS = 8
 PARALLEL_ALIGN = 256
 """Chunks of a one-loop parallel nest start at multiples of this many iterations
 (a multiple of any vector width times unroll factor), so that the vector loop and
@@ -126,6 +131,10 @@ class Translation:
     """Whether loops marked ``symopt.parallel`` are split over threads at run time
     (``@symopt.parallel_for``; the number of threads is the runtime's
     ``symopt_threads``)."""
+    pool: bool = False
+    """Whether large buffers are kept for reuse in a pool of the module (see
+    ``_FunctionTranslator.pool``), with ``@symopt.pool_give`` and
+    ``@symopt.pool_drain`` exported for the runtime."""
     huge_pages: bool = False
     """Whether large allocations ask the kernel for transparent huge pages (Linux's
     ``madvise(MADV_HUGEPAGE)``)."""
@@ -860,11 +869,14 @@ class _FunctionTranslator:
             self.alloc(op)
         elif isinstance(op, memref.DeallocOp):
             index = self.slots.get(op.memref)
+            desc = self.descs[op.memref]
+            nbytes = self.const_i64(element_bytes(desc.element))
+            for size in desc.sizes:
+                nbytes = _mul(b, nbytes, size)
             if index is not None:
-                b.call(self.helper("release"), [self.slot(index)])
+                b.call(self.helper("release"), [self.slot(index), nbytes])
             else:
-                desc = self.descs[op.memref]
-                b.call(self.declare("free", ir.VoidType(), [I8P]), [b.bitcast(desc.ptr, I8P)])
+                self.give(b, b.bitcast(desc.ptr, I8P), nbytes)
         elif isinstance(op, memref.LoadOp):
             desc = self.descs[op.memref]
             addr = self.address(desc, [self.v(i) for i in op.indices])
@@ -981,7 +993,7 @@ class _FunctionTranslator:
         for s in sizes:
             count = _mul(b, count, s)
         elem = storage_type(t.element_type)
-        nbytes = _mul(b, count, self.const_i64(max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)))
+        nbytes = _mul(b, count, self.const_i64(element_bytes(t.element_type)))
         if self.table is not None:
             self.slots[op.memref] = len(self.slots)
             slot = self.slot(self.slots[op.memref])
@@ -993,9 +1005,11 @@ class _FunctionTranslator:
 
     def helper(self, name: str) -> ir.Function:
         """The module's allocation helpers, made once:
-        ``i8* @symopt.alloc(i64 bytes, i8** slot)`` mallocs at least one byte and
-        records the pointer in ``slot`` (when not null); ``void
-        @symopt.release(i8** slot)`` frees the pointer of a slot and clears it."""
+        ``i8* @symopt.alloc(i64 bytes, i8** slot)`` takes a buffer of at least one
+        byte (from the module's pool when it is large, see ``pool``, else from
+        malloc) and records the pointer in ``slot`` (when not null); ``void
+        @symopt.release(i8** slot, i64 bytes)`` gives the pointer of a slot back
+        (to the pool or to free) and clears the slot."""
         full = f"symopt.{name}"
         existing = self.tr.module.globals.get(full)
         if existing is not None:
@@ -1004,7 +1018,7 @@ class _FunctionTranslator:
         if name == "alloc":
             fn = ir.Function(self.tr.module, ir.FunctionType(I8P, [I64, slot_t]), name=full)
         else:
-            fn = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [slot_t]), name=full)
+            fn = ir.Function(self.tr.module, ir.FunctionType(ir.VoidType(), [slot_t, I64]), name=full)
         fn.linkage = "internal"
         fn.attributes.add("noinline")
         bb = ir.IRBuilder(fn.append_basic_block("entry"))
@@ -1012,6 +1026,12 @@ class _FunctionTranslator:
             nbytes, slot = fn.args
             one = self.const_i64(1)
             nbytes = bb.select(bb.icmp_signed("<", nbytes, one), one, nbytes)
+            if self.tr.pool:
+                pooled = bb.call(self.pool("take"), [nbytes])
+                with bb.if_then(bb.icmp_unsigned("!=", pooled, ir.Constant(I8P, None))):
+                    with bb.if_then(bb.icmp_unsigned("!=", slot, ir.Constant(slot_t, None))):
+                        bb.store(pooled, slot)
+                    bb.ret(pooled)
             raw = bb.call(self.declare("malloc", I8P, [I64]), [nbytes])
             if self.tr.huge_pages:
                 # as NumPy does: large buffers ask for transparent huge pages, so
@@ -1027,10 +1047,122 @@ class _FunctionTranslator:
                 bb.store(raw, slot)
             bb.ret(raw)
         else:
-            (slot,) = fn.args
-            bb.call(self.declare("free", ir.VoidType(), [I8P]), [bb.load(slot)])
+            slot, nbytes = fn.args
+            self.give(bb, bb.load(slot), nbytes)
             bb.store(ir.Constant(I8P, None), slot)
             bb.ret_void()
+        return fn
+
+    def give(self, b: ir.IRBuilder, ptr: ir.Value, nbytes: ir.Value) -> None:
+        """Give back a buffer of ``nbytes`` made by ``@symopt.alloc``: to the
+        module's pool, or to free."""
+        if self.tr.pool:
+            b.call(self.pool("give"), [ptr, nbytes])
+        else:
+            b.call(self.declare("free", ir.VoidType(), [I8P]), [ptr])
+
+    def pool(self, name: str) -> ir.Function:
+        """The module's pool of large buffers, made once: freed buffers of
+        ``POOL_MIN_BYTES`` and more are kept (at most ``POOL_SLOTS`` of them, and
+        ``POOL_MAX_BYTES`` in all) for the next allocation of about their size, so
+        that a function called again and again reuses the memory of the results
+        its caller dropped and of its own temporaries, instead of having the
+        kernel map and zero fresh pages on every call.
+
+        ``i8* @symopt.pool.take(i64 n)``: a kept buffer of n to n + n/4 bytes,
+        or null. ``void @symopt.pool_give(i8* p, i64 n)`` (exported: the runtime
+        gives back the results it wrapped): keep p or free it.
+        ``void @symopt.pool_drain()`` (exported: called when the code is
+        released): free every kept buffer. A spin lock guards the table: calls
+        run on several threads, and the runtime gives buffers back while others
+        run."""
+        names = {"take": "symopt.pool.take", "give": "symopt.pool_give", "drain": "symopt.pool_drain"}
+        module = self.tr.module
+        existing = module.globals.get(names[name])
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        entry_t = ir.LiteralStructType([I8P, I64])
+        table = module.globals.get("symopt.pool")
+        if table is None:
+            table = ir.GlobalVariable(module, ir.ArrayType(entry_t, POOL_SLOTS), "symopt.pool")
+            table.linkage = "internal"
+            table.initializer = ir.Constant(ir.ArrayType(entry_t, POOL_SLOTS), None)
+            for global_name, t in (("symopt.pool.lock", I32), ("symopt.pool.bytes", I64)):
+                g = ir.GlobalVariable(module, t, global_name)
+                g.linkage = "internal"
+                g.initializer = ir.Constant(t, 0)
+        lock_cell, kept_bytes = module.globals["symopt.pool.lock"], module.globals["symopt.pool.bytes"]
+        free = self.declare("free", ir.VoidType(), [I8P])
+        null = ir.Constant(I8P, None)
+
+        def lock(b: ir.IRBuilder) -> None:
+            fn = b.function
+            spin, locked = fn.append_basic_block("lock"), fn.append_basic_block("locked")
+            b.branch(spin)
+            b.position_at_end(spin)
+            old = b.atomic_rmw("xchg", lock_cell, ir.Constant(I32, 1), "acquire")
+            b.cbranch(b.icmp_signed("==", old, ir.Constant(I32, 0)), locked, spin)
+            b.position_at_end(locked)
+
+        def unlock(b: ir.IRBuilder) -> None:
+            b.store_atomic(ir.Constant(I32, 0), lock_cell, "release", 4)
+
+        def cell(b: ir.IRBuilder, k: int, field: int) -> ir.Value:
+            return b.gep(table, [ir.Constant(I32, 0), ir.Constant(I32, k), ir.Constant(I32, field)], inbounds=True)
+
+        if name == "take":
+            fn = ir.Function(module, ir.FunctionType(I8P, [I64]), name=names[name])
+            fn.linkage = "internal"
+            b = ir.IRBuilder(fn.append_basic_block("entry"))
+            (n,) = fn.args
+            with b.if_then(b.icmp_unsigned("<", n, self.const_i64(POOL_MIN_BYTES))):
+                b.ret(null)
+            most = b.add(n, b.udiv(n, self.const_i64(4)))
+            lock(b)
+            for k in range(POOL_SLOTS):
+                ptr, size = b.load(cell(b, k, 0)), b.load(cell(b, k, 1))
+                fits = b.and_(b.icmp_unsigned("!=", ptr, null),
+                              b.and_(b.icmp_unsigned(">=", size, n), b.icmp_unsigned("<=", size, most)))
+                with b.if_then(fits):
+                    b.store(null, cell(b, k, 0))
+                    b.store(b.sub(b.load(kept_bytes), size), kept_bytes)
+                    unlock(b)
+                    b.ret(ptr)
+            unlock(b)
+            b.ret(null)
+        elif name == "give":
+            fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [I8P, I64]), name=names[name])
+            b = ir.IRBuilder(fn.append_basic_block("entry"))
+            ptr, n = fn.args
+            with b.if_then(b.icmp_unsigned("==", ptr, null)):
+                b.ret_void()
+            small = b.icmp_unsigned("<", n, self.const_i64(POOL_MIN_BYTES))
+            with b.if_then(b.or_(small, b.icmp_unsigned(">", n, self.const_i64(POOL_MAX_BYTES)))):
+                b.call(free, [ptr])
+                b.ret_void()
+            lock(b)
+            total = b.add(b.load(kept_bytes), n)
+            with b.if_then(b.icmp_unsigned("<=", total, self.const_i64(POOL_MAX_BYTES))):
+                for k in range(POOL_SLOTS):
+                    with b.if_then(b.icmp_unsigned("==", b.load(cell(b, k, 0)), null)):
+                        b.store(ptr, cell(b, k, 0))
+                        b.store(n, cell(b, k, 1))
+                        b.store(total, kept_bytes)
+                        unlock(b)
+                        b.ret_void()
+            unlock(b)
+            b.call(free, [ptr])
+            b.ret_void()
+        else:
+            fn = ir.Function(module, ir.FunctionType(ir.VoidType(), []), name=names[name])
+            b = ir.IRBuilder(fn.append_basic_block("entry"))
+            lock(b)
+            for k in range(POOL_SLOTS):
+                b.call(free, [b.load(cell(b, k, 0))])  # free(NULL) does nothing
+                b.store(null, cell(b, k, 0))
+            b.store(self.const_i64(0), kept_bytes)
+            unlock(b)
+            b.ret_void()
         return fn
 
     def get_global(self, op: memref.GetGlobalOp) -> None:
@@ -1571,6 +1703,12 @@ def _record_shape(entry: Attribute) -> list[int]:
     return [int(v) for v in entry.data["shape"].get_values()]  # type: ignore[attr-defined]
 
 
+def element_bytes(t: Attribute) -> int:
+    """Bytes per stored element of a buffer of ``t`` (booleans as bytes)."""
+    elem = storage_type(t)
+    return max(1, elem.width // 8) if isinstance(elem, ir.IntType) else _fbytes(elem)
+
+
 def _fbytes(t: ir.Type) -> int:
     if isinstance(t, ir.DoubleType):
         return 8
@@ -1631,12 +1769,17 @@ def translate_module(
     tr = Translation(
         ir_module, [], profile=profile,
         vector_math=vector_math_variants() if vector_math else (),
-        huge_pages=sys.platform.startswith("linux"), threads=threads,
+        huge_pages=sys.platform.startswith("linux"), threads=threads, pool=True,
     )
+    translator = None
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:
-            _FunctionTranslator(tr, f).translate()
+            translator = _FunctionTranslator(tr, f)
+            translator.translate()
             tr.functions.append(f.sym_name.data)
+    if translator is not None and "symopt.pool" in ir_module.globals:
+        for exported in ("give", "drain"):  # what the runtime calls
+            translator.pool(exported)
     if tr.variants:
         used = ir.ArrayType(I8P, len(tr.variants))
         keep = ir.GlobalVariable(ir_module, used, "llvm.compiler.used")

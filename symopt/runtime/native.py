@@ -114,12 +114,42 @@ _FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(
 )
 
 
-def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
-    """A NumPy array over a malloc'ed buffer, freed with the array."""
+class _Pool:
+    """The pool of large buffers of one compiled module (``@symopt.pool_give`` and
+    ``@symopt.pool_drain``; see the translation's ``pool``), and the JIT engine
+    that holds its code. The executor and every result array wrapped over one of
+    the module's buffers refer to it; when the last of them is gone, the kept
+    buffers are freed, then the code."""
+
+    def __init__(self, engine, give: int, drain: int):  # type: ignore[no-untyped-def]
+        self.give = _GIVE(give)
+        # the finalizer holds the engine: it is alive when the pool is drained,
+        # even when the garbage collector frees the executor and the pool together
+        weakref.finalize(self, _drain, _DRAIN(drain), engine)
+
+
+_GIVE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)
+_DRAIN = ctypes.CFUNCTYPE(None)
+
+
+def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype, pool: _Pool | None) -> np.ndarray:
+    """A NumPy array over a buffer of compiled code, given back with the array:
+    to the module's pool (which may keep it for the next call) or to free."""
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     buffer = (ctypes.c_char * max(nbytes, 1)).from_address(address)
-    weakref.finalize(buffer, _FREE, address)
+    if pool is not None:
+        weakref.finalize(buffer, _give_back, pool, address, nbytes)
+    else:
+        weakref.finalize(buffer, _FREE, address)
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
+
+
+def _drain(drain, engine) -> None:  # type: ignore[no-untyped-def]
+    drain()
+
+
+def _give_back(pool: _Pool, address: int, nbytes: int) -> None:
+    pool.give(address, nbytes)
 
 
 @dataclass(frozen=True)
@@ -239,6 +269,8 @@ class NativeExecutor:
         engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
         engine.finalize_object()
         self._engine = engine
+        give = engine.get_function_address("symopt.pool_give")
+        self._pool = _Pool(engine, give, engine.get_function_address("symopt.pool_drain")) if give else None
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
         # with profile: per kernel, what it computes and its two counter words
         self._counters = [
@@ -396,7 +428,7 @@ class NativeExecutor:
             if rank == 0:  # returned by value
                 value = _scalar(words[pos], dtype)
             else:
-                value = _result_array(words[pos], tuple(words[pos + 1 : pos + 1 + rank]), dtype)
+                value = _result_array(words[pos], tuple(words[pos + 1 : pos + 1 + rank]), dtype, self._pool)
             if role == "shared":
                 writes[name] = value
             else:
@@ -439,7 +471,7 @@ once: copying them costs less than wrapping the buffer (a ctypes array and a
 finalizer per result)."""
 
 
-def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype, pool: _Pool | None) -> np.ndarray:
     """A result buffer malloc'ed by compiled code, as a NumPy array the caller
     owns: a copy (the buffer freed) when small, else the buffer itself."""
     count = 1
@@ -447,7 +479,7 @@ def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.n
         count *= n
     nbytes = count * dtype.itemsize
     if nbytes > _SMALL:
-        return _owned_array(address, shape, dtype)
+        return _owned_array(address, shape, dtype, pool)
     out = np.empty(shape, dtype)
     if nbytes:
         ctypes.memmove(out.__array_interface__["data"][0], address, nbytes)

@@ -155,8 +155,9 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK-NEXT:    store i64 %[[KV]], i64* %[[E2]]
 // CHECK-NEXT:    br label %"fail"
 // CHECK:         call void @"checked.loop1"(
+// CHECK-NEXT:    %[[NBYTES:"\.[0-9]+"]] = mul i64 8, %{{.*}}
 // CHECK-NEXT:    %[[FREESLOT:"\.[0-9]+"]] = getelementptr inbounds i8*, i8** %"table", i64 0
-// CHECK-NEXT:    call void @"symopt.release"(i8** %[[FREESLOT]])
+// CHECK-NEXT:    call void @"symopt.release"(i8** %[[FREESLOT]], i64 %[[NBYTES]])
 // CHECK:         ret i32 0
 // CHECK:       check2.fail:
 // CHECK-NEXT:    store i64 2, i64* %"err"
