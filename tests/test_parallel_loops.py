@@ -6,6 +6,9 @@ iterations per thread. The results must be the same bits with any number of
 threads: each element is computed by the same code whatever the split (a
 one-loop nest is split at multiples of 256, the vector body's alignment), and
 reductions are never split along the reduced axis.
+
+Large buffers (results the caller dropped, and temporaries) go back to the
+runtime's pool and are reused by the next call.
 """
 
 from __future__ import annotations
@@ -170,21 +173,47 @@ def test_pool_from_many_threads() -> None:
     assert not errors, errors[0]
 
 
-def test_pool_is_freed_with_the_function_and_its_results() -> None:
-    import gc
-    import weakref
+def test_pool_keeps_large_buffers_of_about_the_size_asked() -> None:
+    """The runtime's pool: a given-back buffer of 1 MiB or more is kept and
+    handed out for a request of 80 % to 100 % of its size; small ones are freed
+    at once; drain_pool frees what is kept."""
+    import ctypes
 
-    x = T.dvector("x")
-    f = symopt.function([x], T.exp(x))
-    out = f(np.zeros(300_000))
     from symopt.runtime import native
 
-    pool = weakref.ref(f._compiled.executor._pool)
-    del f
-    native._CACHE.clear()  # as when the in-memory cache evicts the function
-    gc.collect()
-    assert pool() is not None  # the result still needs its pool and code
-    np.testing.assert_array_equal(out, 1.0)
-    del out
-    gc.collect()
-    assert pool() is None
+    rt = native._runtime()
+    take = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(rt.addresses["symopt_pool_take"])
+    malloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_size_t)(
+        ctypes.cast(ctypes.CDLL(None).malloc, ctypes.c_void_p).value
+    )
+    native.drain_pool()
+    mib = 1 << 20
+    block = malloc(4 * mib)
+    rt.give(block, 4 * mib)  # type: ignore[attr-defined]
+    assert take(2 * mib) is None  # too big a block for the request
+    assert take(3 * mib + mib // 2) == block
+    assert take(3 * mib + mib // 2) is None  # handed out once
+    rt.give(block, 4 * mib)  # type: ignore[attr-defined]
+    native.drain_pool()
+    assert take(4 * mib) is None
+    small = malloc(1000)
+    rt.give(small, 1000)  # type: ignore[attr-defined]
+    assert take(1000) is None
+
+
+def test_runtime_module_is_valid_and_exports_its_functions() -> None:
+    """The runtime module verifies, exports what compiled code calls, guards the
+    pool with an acquire/release spin lock and reads the thread count from the
+    runtime's symopt_threads."""
+    from symopt.lowering.machine import parse_verified
+    from symopt.lowering.runtime import EXPORTED, runtime_ir
+
+    text = runtime_ir()
+    parse_verified(text)
+    for name in EXPORTED:
+        assert f'define void @"{name}"' in text or f'define i8* @"{name}"' in text, name
+    assert 'atomicrmw xchg i32* @"symopt.pool.lock", i32 1 acquire' in text
+    assert 'store atomic i32 0, i32* @"symopt.pool.lock" release' in text
+    assert 'load i64, i64* @"symopt_threads"' in text
+    assert '@"symopt_threads" = external global i64' in text
+    assert 'call i32 @"pthread_create"' in text and 'call i32 @"pthread_join"' in text

@@ -41,23 +41,13 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from symopt.dialects import loop
 from symopt.dialects.types import numpy_from_dense
+from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 I8P = I8.as_pointer()
 HUGE_PAGE_BYTES = 1 << 22
 """Allocations from this size up ask for transparent huge pages (NumPy's threshold)."""
 MADV_HUGEPAGE = 14
-TASK_T = ir.FunctionType(ir.VoidType(), [I8P, I64, I64])
-"""A parallel loop's task: ``void (i8* context, i64 lo, i64 hi)``."""
-MIN_WORK_PER_THREAD = 1 << 16
-"""Innermost iterations per thread below which a parallel loop uses fewer threads
-(making and joining a thread costs about as much as 30,000 simple iterations)."""
-MAX_THREADS = 64
-POOL_MIN_BYTES = 1 << 20
-"""Buffers from this size up are kept in a module's pool when freed."""
-POOL_MAX_BYTES = 1 << 28
-"""The most bytes a module's pool keeps (256 MiB)."""
-POOL_SLOTS = 8
 PARALLEL_ALIGN = 256
 """Chunks of a one-loop parallel nest start at multiples of this many iterations
 (a multiple of any vector width times unroll factor), so that the vector loop and
@@ -129,12 +119,11 @@ class Translation:
     ``symopt.lowering.machine.vector_math_variants``."""
     threads: bool = False
     """Whether loops marked ``symopt.parallel`` are split over threads at run time
-    (``@symopt.parallel_for``; the number of threads is the runtime's
-    ``symopt_threads``)."""
+    (through the runtime's ``symopt_parallel_for``, see
+    ``symopt.lowering.runtime``)."""
     pool: bool = False
-    """Whether large buffers are kept for reuse in a pool of the module (see
-    ``_FunctionTranslator.pool``), with ``@symopt.pool_give`` and
-    ``@symopt.pool_drain`` exported for the runtime."""
+    """Whether large buffers come from and go back to the runtime's pool
+    (``symopt_pool_take``/``symopt_pool_give``, see ``symopt.lowering.runtime``)."""
     huge_pages: bool = False
     """Whether large allocations ask the kernel for transparent huge pages (Linux's
     ``madvise(MADV_HUGEPAGE)``)."""
@@ -579,8 +568,8 @@ class _FunctionTranslator:
     def call_kernel(
         self, kernel: ir.Function, passed: list[ir.Value], op: scf.ForOp, parallel: bool, free: set[SSAValue]
     ) -> None:
-        """Call an outlined nest; a parallel one through ``@symopt.parallel_for``
-        with its task (the kernel behind a function of a context pointer and the
+        """Call an outlined nest; a parallel one through the runtime's
+        ``symopt_parallel_for`` with its task (the kernel behind a function of a context pointer and the
         bounds), its values packed in a context on the stack, and the number of
         innermost iterations (counting the inner loops whose bounds come from
         ``free``, the values from outside), which decides how many threads run it."""
@@ -603,7 +592,8 @@ class _FunctionTranslator:
         # body's alignment, so that every element is computed by the same code
         # (vector or scalar remainder) whatever the number of threads
         align = self.const_i64(1 if inner else PARALLEL_ALIGN)
-        b.call(self.parallel_for(), [task, b.bitcast(context, I8P), lb, ub, work, align])
+        parallel_for = self.declare("symopt_parallel_for", ir.VoidType(), PARALLEL_FOR_ARGS)
+        b.call(parallel_for, [task, b.bitcast(context, I8P), lb, ub, work, align])
 
     def task(self, kernel: ir.Function, types: list[ir.Type]) -> ir.Function:
         """``void @K.task(i8* context, i64 lo, i64 hi)``: kernel ``K`` on the values
@@ -622,109 +612,6 @@ class _FunctionTranslator:
         ]
         tb.call(kernel, [*values, fn.args[1], fn.args[2]])
         tb.ret_void()
-        return fn
-
-    def parallel_for(self) -> ir.Function:
-        """``void @symopt.parallel_for(task, i8* context, i64 lb, i64 ub, i64 work,
-        i64 align)``, made once per module: runs ``task(context, lo, hi)`` over
-        [lb, ub) split in chunks of a multiple of ``align`` iterations, one per
-        thread, on at most ``symopt_threads`` threads (a global the runtime sets)
-        and at most one per ``MIN_WORK_PER_THREAD`` innermost iterations of
-        ``work``. The first chunk runs on the calling thread; the others on threads
-        made for the call (``pthread_create``) and joined before it returns. A
-        thread that cannot be made runs its chunk on the calling thread instead."""
-        name = "symopt.parallel_for"
-        existing = self.tr.module.globals.get(name)
-        if existing is not None:
-            return existing  # type: ignore[return-value]
-        module = self.tr.module
-        task_p = TASK_T.as_pointer()
-        fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [task_p, I8P, I64, I64, I64, I64]), name=name)
-        fn.linkage = "internal"
-        task, context, lb, ub, work, align = fn.args
-        # a chunk handed to a thread: task, context, lo, hi, thread id, made
-        record_t = ir.LiteralStructType([task_p, I8P, I64, I64, I64, I32])
-        main = self.thread_main(record_t)
-        threads_global = module.globals.get("symopt_threads")
-        if threads_global is None:
-            threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
-        create = self.declare("pthread_create", I32, [I64.as_pointer(), I8P, main.type, I8P])
-        join = self.declare("pthread_join", I32, [I64, I8P.as_pointer()])
-
-        fb = ir.IRBuilder(fn.append_basic_block("entry"))
-        one = self.const_i64(1)
-        n = fb.sub(ub, lb)
-        by_work = fb.udiv(work, self.const_i64(MIN_WORK_PER_THREAD))
-        by_size = fb.udiv(fb.add(n, fb.sub(align, one)), align)
-        count = fb.load(threads_global)
-        for limit in (by_work, by_size, self.const_i64(MAX_THREADS)):
-            count = fb.select(fb.icmp_signed("<", limit, count), limit, count)
-        single = fb.icmp_signed("<=", count, one)
-        with fb.if_then(single):
-            fb.call(task, [context, lb, ub])
-            fb.ret_void()
-        per = fb.sdiv(fb.add(n, fb.sub(count, one)), count)
-        per = fb.mul(fb.sdiv(fb.add(per, fb.sub(align, one)), align), align)
-        records = fb.alloca(record_t, count)
-
-        def field(record: ir.Value, k: int) -> ir.Value:
-            return fb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)
-
-        def counted(start: ir.Value, stop: ir.Value, body: Callable[[ir.Value], None], label: str) -> None:
-            pre = fb.block
-            header = fn.append_basic_block(f"{label}.header")
-            loop_body = fn.append_basic_block(f"{label}.body")
-            done = fn.append_basic_block(f"{label}.done")
-            fb.branch(header)
-            fb.position_at_end(header)
-            t = fb.phi(I64)
-            t.add_incoming(start, pre)
-            fb.cbranch(fb.icmp_signed("<", t, stop), loop_body, done)
-            fb.position_at_end(loop_body)
-            body(t)
-            t.add_incoming(fb.add(t, one), fb.block)
-            fb.branch(header)
-            fb.position_at_end(done)
-
-        def start_thread(t: ir.Value) -> None:
-            record = fb.gep(records, [t], inbounds=True)
-            lo = fb.add(lb, fb.mul(t, per))
-            lo = fb.select(fb.icmp_signed("<", lo, ub), lo, ub)
-            hi = fb.add(lo, per)
-            hi = fb.select(fb.icmp_signed("<", hi, ub), hi, ub)
-            for k, value in enumerate((task, context, lo, hi)):
-                fb.store(value, field(record, k))
-            status = fb.call(create, [field(record, 4), ir.Constant(I8P, None), main, fb.bitcast(record, I8P)])
-            made = fb.icmp_signed("==", status, ir.Constant(I32, 0))
-            fb.store(fb.zext(made, I32), field(record, 5))
-            with fb.if_then(fb.not_(made)):
-                fb.call(task, [context, lo, hi])
-
-        def join_thread(t: ir.Value) -> None:
-            record = fb.gep(records, [t], inbounds=True)
-            made = fb.icmp_signed("!=", fb.load(field(record, 5)), ir.Constant(I32, 0))
-            with fb.if_then(made):
-                fb.call(join, [fb.load(field(record, 4)), ir.Constant(I8P.as_pointer(), None)])
-
-        counted(one, count, start_thread, "start")
-        first_hi = fb.add(lb, per)
-        fb.call(task, [context, lb, fb.select(fb.icmp_signed("<", first_hi, ub), first_hi, ub)])
-        counted(one, count, join_thread, "join")
-        fb.ret_void()
-        return fn
-
-    def thread_main(self, record_t: ir.Type) -> ir.Function:
-        """``i8* @symopt.thread_main(i8* record)``: what a thread made by
-        ``@symopt.parallel_for`` runs, its chunk."""
-        fn = ir.Function(self.tr.module, ir.FunctionType(I8P, [I8P]), name="symopt.thread_main")
-        fn.linkage = "internal"
-        tb = ir.IRBuilder(fn.append_basic_block("entry"))
-        record = tb.bitcast(fn.args[0], record_t.as_pointer())
-        task, context, lo, hi = (
-            tb.load(tb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)) for k in range(4)
-        )
-        tb.call(task, [context, lo, hi])
-        tb.ret(ir.Constant(I8P, None))
         return fn
 
     def timed(self, description: str, emit: Callable[[], object]) -> None:
@@ -1006,8 +893,8 @@ class _FunctionTranslator:
     def helper(self, name: str) -> ir.Function:
         """The module's allocation helpers, made once:
         ``i8* @symopt.alloc(i64 bytes, i8** slot)`` takes a buffer of at least one
-        byte (from the module's pool when it is large, see ``pool``, else from
-        malloc) and records the pointer in ``slot`` (when not null); ``void
+        byte (from the runtime's pool when it is large, see
+        ``symopt.lowering.runtime``, else from malloc) and records the pointer in ``slot`` (when not null); ``void
         @symopt.release(i8** slot, i64 bytes)`` gives the pointer of a slot back
         (to the pool or to free) and clears the slot."""
         full = f"symopt.{name}"
@@ -1027,7 +914,7 @@ class _FunctionTranslator:
             one = self.const_i64(1)
             nbytes = bb.select(bb.icmp_signed("<", nbytes, one), one, nbytes)
             if self.tr.pool:
-                pooled = bb.call(self.pool("take"), [nbytes])
+                pooled = bb.call(self.declare("symopt_pool_take", I8P, [I64]), [nbytes])
                 with bb.if_then(bb.icmp_unsigned("!=", pooled, ir.Constant(I8P, None))):
                     with bb.if_then(bb.icmp_unsigned("!=", slot, ir.Constant(slot_t, None))):
                         bb.store(pooled, slot)
@@ -1055,115 +942,11 @@ class _FunctionTranslator:
 
     def give(self, b: ir.IRBuilder, ptr: ir.Value, nbytes: ir.Value) -> None:
         """Give back a buffer of ``nbytes`` made by ``@symopt.alloc``: to the
-        module's pool, or to free."""
+        runtime's pool, or to free."""
         if self.tr.pool:
-            b.call(self.pool("give"), [ptr, nbytes])
+            b.call(self.declare("symopt_pool_give", ir.VoidType(), [I8P, I64]), [ptr, nbytes])
         else:
             b.call(self.declare("free", ir.VoidType(), [I8P]), [ptr])
-
-    def pool(self, name: str) -> ir.Function:
-        """The module's pool of large buffers, made once: freed buffers of
-        ``POOL_MIN_BYTES`` and more are kept (at most ``POOL_SLOTS`` of them, and
-        ``POOL_MAX_BYTES`` in all) for the next allocation of about their size, so
-        that a function called again and again reuses the memory of the results
-        its caller dropped and of its own temporaries, instead of having the
-        kernel map and zero fresh pages on every call.
-
-        ``i8* @symopt.pool.take(i64 n)``: a kept buffer of n to n + n/4 bytes,
-        or null. ``void @symopt.pool_give(i8* p, i64 n)`` (exported: the runtime
-        gives back the results it wrapped): keep p or free it.
-        ``void @symopt.pool_drain()`` (exported: called when the code is
-        released): free every kept buffer. A spin lock guards the table: calls
-        run on several threads, and the runtime gives buffers back while others
-        run."""
-        names = {"take": "symopt.pool.take", "give": "symopt.pool_give", "drain": "symopt.pool_drain"}
-        module = self.tr.module
-        existing = module.globals.get(names[name])
-        if existing is not None:
-            return existing  # type: ignore[return-value]
-        entry_t = ir.LiteralStructType([I8P, I64])
-        table = module.globals.get("symopt.pool")
-        if table is None:
-            table = ir.GlobalVariable(module, ir.ArrayType(entry_t, POOL_SLOTS), "symopt.pool")
-            table.linkage = "internal"
-            table.initializer = ir.Constant(ir.ArrayType(entry_t, POOL_SLOTS), None)
-            for global_name, t in (("symopt.pool.lock", I32), ("symopt.pool.bytes", I64)):
-                g = ir.GlobalVariable(module, t, global_name)
-                g.linkage = "internal"
-                g.initializer = ir.Constant(t, 0)
-        lock_cell, kept_bytes = module.globals["symopt.pool.lock"], module.globals["symopt.pool.bytes"]
-        free = self.declare("free", ir.VoidType(), [I8P])
-        null = ir.Constant(I8P, None)
-
-        def lock(b: ir.IRBuilder) -> None:
-            fn = b.function
-            spin, locked = fn.append_basic_block("lock"), fn.append_basic_block("locked")
-            b.branch(spin)
-            b.position_at_end(spin)
-            old = b.atomic_rmw("xchg", lock_cell, ir.Constant(I32, 1), "acquire")
-            b.cbranch(b.icmp_signed("==", old, ir.Constant(I32, 0)), locked, spin)
-            b.position_at_end(locked)
-
-        def unlock(b: ir.IRBuilder) -> None:
-            b.store_atomic(ir.Constant(I32, 0), lock_cell, "release", 4)
-
-        def cell(b: ir.IRBuilder, k: int, field: int) -> ir.Value:
-            return b.gep(table, [ir.Constant(I32, 0), ir.Constant(I32, k), ir.Constant(I32, field)], inbounds=True)
-
-        if name == "take":
-            fn = ir.Function(module, ir.FunctionType(I8P, [I64]), name=names[name])
-            fn.linkage = "internal"
-            b = ir.IRBuilder(fn.append_basic_block("entry"))
-            (n,) = fn.args
-            with b.if_then(b.icmp_unsigned("<", n, self.const_i64(POOL_MIN_BYTES))):
-                b.ret(null)
-            most = b.add(n, b.udiv(n, self.const_i64(4)))
-            lock(b)
-            for k in range(POOL_SLOTS):
-                ptr, size = b.load(cell(b, k, 0)), b.load(cell(b, k, 1))
-                fits = b.and_(b.icmp_unsigned("!=", ptr, null),
-                              b.and_(b.icmp_unsigned(">=", size, n), b.icmp_unsigned("<=", size, most)))
-                with b.if_then(fits):
-                    b.store(null, cell(b, k, 0))
-                    b.store(b.sub(b.load(kept_bytes), size), kept_bytes)
-                    unlock(b)
-                    b.ret(ptr)
-            unlock(b)
-            b.ret(null)
-        elif name == "give":
-            fn = ir.Function(module, ir.FunctionType(ir.VoidType(), [I8P, I64]), name=names[name])
-            b = ir.IRBuilder(fn.append_basic_block("entry"))
-            ptr, n = fn.args
-            with b.if_then(b.icmp_unsigned("==", ptr, null)):
-                b.ret_void()
-            small = b.icmp_unsigned("<", n, self.const_i64(POOL_MIN_BYTES))
-            with b.if_then(b.or_(small, b.icmp_unsigned(">", n, self.const_i64(POOL_MAX_BYTES)))):
-                b.call(free, [ptr])
-                b.ret_void()
-            lock(b)
-            total = b.add(b.load(kept_bytes), n)
-            with b.if_then(b.icmp_unsigned("<=", total, self.const_i64(POOL_MAX_BYTES))):
-                for k in range(POOL_SLOTS):
-                    with b.if_then(b.icmp_unsigned("==", b.load(cell(b, k, 0)), null)):
-                        b.store(ptr, cell(b, k, 0))
-                        b.store(n, cell(b, k, 1))
-                        b.store(total, kept_bytes)
-                        unlock(b)
-                        b.ret_void()
-            unlock(b)
-            b.call(free, [ptr])
-            b.ret_void()
-        else:
-            fn = ir.Function(module, ir.FunctionType(ir.VoidType(), []), name=names[name])
-            b = ir.IRBuilder(fn.append_basic_block("entry"))
-            lock(b)
-            for k in range(POOL_SLOTS):
-                b.call(free, [b.load(cell(b, k, 0))])  # free(NULL) does nothing
-                b.store(null, cell(b, k, 0))
-            b.store(self.const_i64(0), kept_bytes)
-            unlock(b)
-            b.ret_void()
-        return fn
 
     def get_global(self, op: memref.GetGlobalOp) -> None:
         module = self.f.parent_op()
@@ -1771,15 +1554,10 @@ def translate_module(
         vector_math=vector_math_variants() if vector_math else (),
         huge_pages=sys.platform.startswith("linux"), threads=threads, pool=True,
     )
-    translator = None
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:
-            translator = _FunctionTranslator(tr, f)
-            translator.translate()
+            _FunctionTranslator(tr, f).translate()
             tr.functions.append(f.sym_name.data)
-    if translator is not None and "symopt.pool" in ir_module.globals:
-        for exported in ("give", "drain"):  # what the runtime calls
-            translator.pool(exported)
     if tr.variants:
         used = ir.ArrayType(I8P, len(tr.variants))
         keep = ir.GlobalVariable(ir_module, used, "llvm.compiler.used")

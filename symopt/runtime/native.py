@@ -43,6 +43,57 @@ from symopt.runtime import cache
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 
 
+@dataclass
+class _Runtime:
+    """The runtime module (``symopt.lowering.runtime``) loaded: its engine, the
+    addresses of what it exports, and the pool functions the runtime calls."""
+
+    engine: object
+    addresses: dict[str, int]
+    give: object
+    drain: object
+
+
+_RUNTIME: list[_Runtime] = []
+
+
+def _runtime() -> _Runtime:
+    """The runtime module, loaded once per process with the symbols compiled code
+    calls (see ``_linked``)."""
+    _linked()
+    return _RUNTIME[0]
+
+
+def _load_runtime(binding) -> _Runtime:  # type: ignore[no-untyped-def]
+    """Compile the runtime module (or load it from the disk cache) and link it;
+    ``binding`` is llvmlite's, with the C symbols it calls bound."""
+    from symopt.lowering.runtime import EXPORTED, runtime_ir
+
+    # keyed by the environment alone (symopt's source included): the module is
+    # built only when it is compiled
+    key = cache.key("symopt.runtime", "runtime")
+    key = None if key is None else f"runtime-{key}"
+    entry = cache.load(key) if key is not None else None
+    if entry is None:
+        entry = cache.Entry({"name": "symopt.runtime"}, None, compile_anywhere(runtime_ir()))
+        if key is not None:
+            cache.store(key, entry)
+    engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
+    engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
+    engine.finalize_object()
+    addresses = {name: engine.get_function_address(name) for name in EXPORTED}
+    give = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)(addresses["symopt_pool_give"])
+    drain = ctypes.CFUNCTYPE(None)(addresses["symopt_pool_drain"])
+    return _Runtime(engine, addresses, give, drain)
+
+
+def drain_pool() -> None:
+    """Free the large buffers the runtime keeps for reuse (see
+    ``symopt.lowering.runtime.pool``); they are otherwise kept, up to 256 MiB,
+    until the process ends."""
+    _runtime().drain()
+
+
 @lru_cache(maxsize=1)
 def _linked():  # type: ignore[no-untyped-def]
     """llvmlite, with the symbols compiled code calls bound: malloc/free, libm, BLAS."""
@@ -51,6 +102,10 @@ def _linked():  # type: ignore[no-untyped-def]
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_join"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
+    runtime = _load_runtime(binding)
+    _RUNTIME.append(runtime)
+    for name, address in runtime.addresses.items():
+        binding.add_symbol(name, address)
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
     for name in ("log1p", "expm1", "log1pf", "expm1f"):
@@ -114,42 +169,15 @@ _FREE = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(
 )
 
 
-class _Pool:
-    """The pool of large buffers of one compiled module (``@symopt.pool_give`` and
-    ``@symopt.pool_drain``; see the translation's ``pool``), and the JIT engine
-    that holds its code. The executor and every result array wrapped over one of
-    the module's buffers refer to it; when the last of them is gone, the kept
-    buffers are freed, then the code."""
-
-    def __init__(self, engine, give: int, drain: int):  # type: ignore[no-untyped-def]
-        self.give = _GIVE(give)
-        # the finalizer holds the engine: it is alive when the pool is drained,
-        # even when the garbage collector frees the executor and the pool together
-        weakref.finalize(self, _drain, _DRAIN(drain), engine)
-
-
-_GIVE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)
-_DRAIN = ctypes.CFUNCTYPE(None)
-
-
-def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype, pool: _Pool | None) -> np.ndarray:
-    """A NumPy array over a buffer of compiled code, given back with the array:
-    to the module's pool (which may keep it for the next call) or to free."""
+def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A NumPy array over a buffer of compiled code, given back with the array to
+    the runtime's pool (which keeps large ones for the next call, and frees the
+    others)."""
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     buffer = (ctypes.c_char * max(nbytes, 1)).from_address(address)
-    if pool is not None:
-        weakref.finalize(buffer, _give_back, pool, address, nbytes)
-    else:
-        weakref.finalize(buffer, _FREE, address)
+    weakref.finalize(buffer, _runtime().give, address, nbytes)
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
 
-
-def _drain(drain, engine) -> None:  # type: ignore[no-untyped-def]
-    drain()
-
-
-def _give_back(pool: _Pool, address: int, nbytes: int) -> None:
-    pool.give(address, nbytes)
 
 
 @dataclass(frozen=True)
@@ -269,8 +297,6 @@ class NativeExecutor:
         engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
         engine.finalize_object()
         self._engine = engine
-        give = engine.get_function_address("symopt.pool_give")
-        self._pool = _Pool(engine, give, engine.get_function_address("symopt.pool_drain")) if give else None
         self._entry = _ENTRY(engine.get_function_address(self.func_name))
         # with profile: per kernel, what it computes and its two counter words
         self._counters = [
@@ -428,7 +454,7 @@ class NativeExecutor:
             if rank == 0:  # returned by value
                 value = _scalar(words[pos], dtype)
             else:
-                value = _result_array(words[pos], tuple(words[pos + 1 : pos + 1 + rank]), dtype, self._pool)
+                value = _result_array(words[pos], tuple(words[pos + 1 : pos + 1 + rank]), dtype)
             if role == "shared":
                 writes[name] = value
             else:
@@ -471,7 +497,7 @@ once: copying them costs less than wrapping the buffer (a ctypes array and a
 finalizer per result)."""
 
 
-def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype, pool: _Pool | None) -> np.ndarray:
+def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
     """A result buffer malloc'ed by compiled code, as a NumPy array the caller
     owns: a copy (the buffer freed) when small, else the buffer itself."""
     count = 1
@@ -479,7 +505,7 @@ def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype, pool: _
         count *= n
     nbytes = count * dtype.itemsize
     if nbytes > _SMALL:
-        return _owned_array(address, shape, dtype, pool)
+        return _owned_array(address, shape, dtype)
     out = np.empty(shape, dtype)
     if nbytes:
         ctypes.memmove(out.__array_interface__["data"][0], address, nbytes)

@@ -1,36 +1,26 @@
 // RUN: symopt %s -p cpu -t 'llvm{vector_math=false threads=false}' | filecheck %s
 
-// Buffers and the module's pool. The allocation helper first asks the pool for
-// a kept buffer (1 MiB and more), then calls malloc; large ones ask for
+// Buffers and the runtime's pool (symopt/lowering/runtime.py, compiled once per
+// process). The allocation helper first asks the pool for a kept buffer
+// (symopt_pool_take: 1 MiB and more), then calls malloc; large ones ask for
 // transparent huge pages. The temporaries that loop-dealloc frees go back to
-// the pool with their size in bytes (through @symopt.release in functions with
-// checks, which also clears the table entry the error exit frees). The pool's
-// table is guarded by a spin lock; @symopt.pool_give and @symopt.pool_drain are
-// exported for the runtime.
+// the pool with their size in bytes (symopt_pool_give; through @symopt.release
+// in functions with checks, which also clears the table entry the error exit
+// frees).
 
 // CHECK-LABEL: define i32 @"f"
 // CHECK:         %[[T:".[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         call void @"f.loop1"
-// CHECK:         call void @"symopt.pool_give"(i8* %{{.*}}, i64 %{{.*}})
+// CHECK:         call void @"symopt_pool_give"(i8* %{{.*}}, i64 %{{.*}})
 
 // CHECK-LABEL: define internal i8* @"symopt.alloc"
-// CHECK:         %[[P:".[0-9]+"]] = call i8* @"symopt.pool.take"(i64 %{{.*}})
+// CHECK:         %[[P:".[0-9]+"]] = call i8* @"symopt_pool_take"(i64 %{{.*}})
 // CHECK:         icmp ne i8* %[[P]], null
 // CHECK:         call i8* @"malloc"
 // CHECK:         icmp uge i64 %{{.*}}, 4194304
 // CHECK:         call i32 @"madvise"(i8* %{{.*}}, i64 %{{.*}}, i32 14)
-
-// CHECK:       @"symopt.pool" = internal global [8 x {i8*, i64}] zeroinitializer
-// CHECK-LABEL: define internal i8* @"symopt.pool.take"(i64 %{{.*}})
-// CHECK:         icmp ult i64 %{{.*}}, 1048576
-// CHECK:       lock:
-// CHECK-NEXT:    atomicrmw xchg i32* @"symopt.pool.lock", i32 1 acquire
-// CHECK:         store atomic i32 0, i32* @"symopt.pool.lock" release
-
-// CHECK-LABEL: define void @"symopt.pool_give"(i8* %{{.*}}, i64 %{{.*}})
-// CHECK:         icmp ugt i64 %{{.*}}, 268435456
-// CHECK:         call void @"free"
-// CHECK-LABEL: define void @"symopt.pool_drain"()
+// CHECK:       declare i8* @"symopt_pool_take"(i64 %".1")
+// CHECK:       declare void @"symopt_pool_give"(i8* %".1", i64 %".2")
 
 // exp(x) + 1 is fused; sorting makes a temporary copy that is freed.
 func.func @f(%x: tensor<?xf64>) -> tensor<?xf64> {

@@ -5,9 +5,10 @@
 // Threads. convert-loop-to-scf marks the outer loop of a map, and of a
 // reduction that keeps dimensions, symopt.parallel: its iterations write
 // disjoint elements. The LLVM translation calls such a nest's kernel through
-// @symopt.parallel_for, which splits [lb, ub) over up to symopt_threads threads
-// (the runtime's config.threads), one per 65,536 innermost iterations; the
-// kernel runs the outer iterations [lo, hi) it is given. A full reduction
+// the runtime's symopt_parallel_for (symopt/lowering/runtime.py, compiled once
+// per process), which splits [lb, ub) over up to config.threads threads, one
+// per 65,536 innermost iterations; the kernel runs the outer iterations
+// [lo, hi) it is given. A full reduction
 // carries its sum from one iteration to the next: it is not marked and stays
 // on one thread.
 
@@ -32,30 +33,19 @@
 // CHECK-NEXT:    %[[N:".[0-9]+"]] = load i64, i64* %{{.*}}
 // CHECK:         store i64 %[[N]], i64* %{{.*}}
 // CHECK:         %[[P:".[0-9]+"]] = bitcast {i64, double*, double*}* %[[CTX]] to i8*
-// CHECK-NEXT:    call void @"symopt.parallel_for"(void (i8*, i64, i64)* @"vec.loop1.task", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
+// CHECK-NEXT:    call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"vec.loop1.task", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
 // CHECK:       define internal void @"vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}}, i64 %[[LO:".[0-9]+"]], i64 %[[HI:".[0-9]+"]])
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:".[0-9]+"]] = phi  i64 [%[[LO]], %"start"]
 // CHECK-NEXT:    icmp slt i64 %[[I]], %[[HI]]
 // CHECK:       define internal void @"vec.loop1.task"(i8* %[[C:".[0-9]+"]], i64 %[[TLO:".[0-9]+"]], i64 %[[THI:".[0-9]+"]])
 // CHECK:         call void @"vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}}, i64 %[[TLO]], i64 %[[THI]])
-
-// The helper: as many threads as symopt_threads, the work and the size allow
-// (at most 64); one thread runs the task itself. Otherwise the first chunk
-// runs here, the others on threads made with pthread_create and joined.
-// CHECK-LABEL: define internal void @"symopt.parallel_for"
-// CHECK:         udiv i64 %{{.*}}, 65536
-// CHECK:         load i64, i64* @"symopt_threads"
-// CHECK:         icmp sle i64 %{{.*}}, 1
-// CHECK:         call i32 @"pthread_create"(i64* %{{.*}}, i8* null, i8* (i8*)* @"symopt.thread_main", i8* %{{.*}})
-// CHECK:         call i32 @"pthread_join"
-// CHECK:       define internal i8* @"symopt.thread_main"
-// CHECK:       @"symopt_threads" = external global i64
+// CHECK:       declare void @"symopt_parallel_for"(void (i8*, i64, i64)* %".1", i8* %".2", i64 %".3", i64 %".4", i64 %".5", i64 %".6")
 
 // A row sum: the rows are split (chunks of any size: the inner loop is the
 // vectorized one); the total is a loop of its own on this thread.
 // CHECK-LABEL: define i32 @"rows"
-// CHECK:         call void @"symopt.parallel_for"(void (i8*, i64, i64)* @"rows.loop1.task", i8* %{{.*}}, i64 0, i64 %{{.*}}, i64 %{{.*}}, i64 1)
+// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1.task", i8* %{{.*}}, i64 0, i64 %{{.*}}, i64 %{{.*}}, i64 1)
 // CHECK:       for.header:
 
 // SERIAL-LABEL: define i32 @"vec"

@@ -1,0 +1,253 @@
+"""The native runtime's own code: one small LLVM module, compiled once per process,
+whose functions every compiled function calls by name.
+
+* ``void @symopt_parallel_for(task, i8* context, i64 lb, i64 ub, i64 work, i64
+  align)`` runs a parallel loop's task over [lb, ub) on several threads (see
+  ``parallel_for``).
+* ``i8* @symopt_pool_take(i64 n)``, ``void @symopt_pool_give(i8* p, i64 n)`` and
+  ``void @symopt_pool_drain()``: the pool of large buffers (see ``pool``).
+
+Keeping them out of the functions' own modules means LLVM optimizes and compiles
+them once, not with every function; the object code is kept in the disk cache
+like a function's. ``symopt_threads`` (an ``i64``) is defined by the Python side:
+it is ``symopt.config.threads``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from llvmlite import ir
+
+I8, I32, I64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
+I8P = I8.as_pointer()
+
+TASK_T = ir.FunctionType(ir.VoidType(), [I8P, I64, I64])
+"""A parallel loop's task: ``void (i8* context, i64 lo, i64 hi)``."""
+PARALLEL_FOR_ARGS = [TASK_T.as_pointer(), I8P, I64, I64, I64, I64]
+MIN_WORK_PER_THREAD = 1 << 16
+"""Innermost iterations per thread below which a parallel loop uses fewer threads
+(making and joining a thread costs about as much as 30,000 simple iterations)."""
+MAX_THREADS = 64
+POOL_MIN_BYTES = 1 << 20
+"""Buffers from this size up are kept in the pool when given back."""
+POOL_MAX_BYTES = 1 << 28
+"""The most bytes the pool keeps (256 MiB)."""
+POOL_SLOTS = 8
+EXPORTED = ("symopt_parallel_for", "symopt_pool_take", "symopt_pool_give", "symopt_pool_drain")
+"""The functions the runtime binds for compiled code (and calls itself)."""
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.module = ir.Module(name="symopt.runtime")
+
+    def declare(self, name: str, ret: ir.Type, args: list[ir.Type]) -> ir.Function:
+        existing = self.module.globals.get(name)
+        if existing is not None:
+            return existing  # type: ignore[return-value]
+        return ir.Function(self.module, ir.FunctionType(ret, args), name=name)
+
+
+def _i64(value: int) -> ir.Constant:
+    return ir.Constant(I64, value)
+
+
+def runtime_ir() -> str:
+    """The runtime module's LLVM IR."""
+    import llvmlite.binding as llvm
+
+    rt = _Builder()
+    rt.module.triple = llvm.get_process_triple()
+    parallel_for(rt)
+    pool(rt)
+    return str(rt.module)
+
+
+def parallel_for(rt: _Builder) -> None:
+    """``symopt_parallel_for``: runs ``task(context, lo, hi)`` over [lb, ub) split
+    in chunks of a multiple of ``align`` iterations, one per thread, on at most
+    ``symopt_threads`` threads and at most one per ``MIN_WORK_PER_THREAD``
+    innermost iterations of ``work``. The first chunk runs on the calling thread;
+    the others on threads made for the call (``pthread_create``) and joined
+    before it returns. A thread that cannot be made runs its chunk on the calling
+    thread instead."""
+    module = rt.module
+    task_p = TASK_T.as_pointer()
+    fn = ir.Function(module, ir.FunctionType(ir.VoidType(), PARALLEL_FOR_ARGS), name="symopt_parallel_for")
+    task, context, lb, ub, work, align = fn.args
+    # a chunk handed to a thread: task, context, lo, hi, thread id, made
+    record_t = ir.LiteralStructType([task_p, I8P, I64, I64, I64, I32])
+    main = _thread_main(rt, record_t)
+    threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
+    create = rt.declare("pthread_create", I32, [I64.as_pointer(), I8P, main.type, I8P])
+    join = rt.declare("pthread_join", I32, [I64, I8P.as_pointer()])
+
+    fb = ir.IRBuilder(fn.append_basic_block("entry"))
+    one = _i64(1)
+    n = fb.sub(ub, lb)
+    by_work = fb.udiv(work, _i64(MIN_WORK_PER_THREAD))
+    by_size = fb.udiv(fb.add(n, fb.sub(align, one)), align)
+    count = fb.load(threads_global)
+    for limit in (by_work, by_size, _i64(MAX_THREADS)):
+        count = fb.select(fb.icmp_signed("<", limit, count), limit, count)
+    with fb.if_then(fb.icmp_signed("<=", count, one)):
+        fb.call(task, [context, lb, ub])
+        fb.ret_void()
+    per = fb.sdiv(fb.add(n, fb.sub(count, one)), count)
+    per = fb.mul(fb.sdiv(fb.add(per, fb.sub(align, one)), align), align)
+    records = fb.alloca(record_t, count)
+
+    def field(record: ir.Value, k: int) -> ir.Value:
+        return fb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)
+
+    def counted(start: ir.Value, stop: ir.Value, body: Callable[[ir.Value], None], label: str) -> None:
+        pre = fb.block
+        header = fn.append_basic_block(f"{label}.header")
+        loop_body = fn.append_basic_block(f"{label}.body")
+        done = fn.append_basic_block(f"{label}.done")
+        fb.branch(header)
+        fb.position_at_end(header)
+        t = fb.phi(I64)
+        t.add_incoming(start, pre)
+        fb.cbranch(fb.icmp_signed("<", t, stop), loop_body, done)
+        fb.position_at_end(loop_body)
+        body(t)
+        t.add_incoming(fb.add(t, one), fb.block)
+        fb.branch(header)
+        fb.position_at_end(done)
+
+    def start_thread(t: ir.Value) -> None:
+        record = fb.gep(records, [t], inbounds=True)
+        lo = fb.add(lb, fb.mul(t, per))
+        lo = fb.select(fb.icmp_signed("<", lo, ub), lo, ub)
+        hi = fb.add(lo, per)
+        hi = fb.select(fb.icmp_signed("<", hi, ub), hi, ub)
+        for k, value in enumerate((task, context, lo, hi)):
+            fb.store(value, field(record, k))
+        status = fb.call(create, [field(record, 4), ir.Constant(I8P, None), main, fb.bitcast(record, I8P)])
+        made = fb.icmp_signed("==", status, ir.Constant(I32, 0))
+        fb.store(fb.zext(made, I32), field(record, 5))
+        with fb.if_then(fb.not_(made)):
+            fb.call(task, [context, lo, hi])
+
+    def join_thread(t: ir.Value) -> None:
+        record = fb.gep(records, [t], inbounds=True)
+        made = fb.icmp_signed("!=", fb.load(field(record, 5)), ir.Constant(I32, 0))
+        with fb.if_then(made):
+            fb.call(join, [fb.load(field(record, 4)), ir.Constant(I8P.as_pointer(), None)])
+
+    counted(one, count, start_thread, "start")
+    first_hi = fb.add(lb, per)
+    fb.call(task, [context, lb, fb.select(fb.icmp_signed("<", first_hi, ub), first_hi, ub)])
+    counted(one, count, join_thread, "join")
+    fb.ret_void()
+
+
+def _thread_main(rt: _Builder, record_t: ir.Type) -> ir.Function:
+    """``i8* @symopt.thread_main(i8* record)``: what a thread made by
+    ``symopt_parallel_for`` runs, its chunk."""
+    fn = ir.Function(rt.module, ir.FunctionType(I8P, [I8P]), name="symopt.thread_main")
+    fn.linkage = "internal"
+    tb = ir.IRBuilder(fn.append_basic_block("entry"))
+    record = tb.bitcast(fn.args[0], record_t.as_pointer())
+    task, context, lo, hi = (
+        tb.load(tb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)) for k in range(4)
+    )
+    tb.call(task, [context, lo, hi])
+    tb.ret(ir.Constant(I8P, None))
+    return fn
+
+
+def pool(rt: _Builder) -> None:
+    """The pool of large buffers: given-back buffers of ``POOL_MIN_BYTES`` and
+    more are kept (at most ``POOL_SLOTS`` of them, ``POOL_MAX_BYTES`` in all) for
+    the next allocation of about their size, so that a function called again and
+    again reuses the memory of the results its caller dropped and of its own
+    temporaries, instead of having the kernel map and zero fresh pages on every
+    call (glibc gives large blocks back to the system when they are freed).
+
+    ``symopt_pool_take(n)``: a kept buffer of n to n + n/4 bytes, or null.
+    ``symopt_pool_give(p, n)``: keep p or free it. ``symopt_pool_drain()``: free
+    every kept buffer. A spin lock guards the table: compiled code runs on
+    several threads, and the runtime gives results back while other calls run."""
+    module = rt.module
+    entry_t = ir.LiteralStructType([I8P, I64])
+    table = ir.GlobalVariable(module, ir.ArrayType(entry_t, POOL_SLOTS), "symopt.pool")
+    table.linkage = "internal"
+    table.initializer = ir.Constant(ir.ArrayType(entry_t, POOL_SLOTS), None)
+    cells = []
+    for global_name, t in (("symopt.pool.lock", I32), ("symopt.pool.bytes", I64)):
+        g = ir.GlobalVariable(module, t, global_name)
+        g.linkage = "internal"
+        g.initializer = ir.Constant(t, 0)
+        cells.append(g)
+    lock_cell, kept_bytes = cells
+    free = rt.declare("free", ir.VoidType(), [I8P])
+    null = ir.Constant(I8P, None)
+
+    def lock(b: ir.IRBuilder) -> None:
+        spin, locked = b.function.append_basic_block("lock"), b.function.append_basic_block("locked")
+        b.branch(spin)
+        b.position_at_end(spin)
+        old = b.atomic_rmw("xchg", lock_cell, ir.Constant(I32, 1), "acquire")
+        b.cbranch(b.icmp_signed("==", old, ir.Constant(I32, 0)), locked, spin)
+        b.position_at_end(locked)
+
+    def unlock(b: ir.IRBuilder) -> None:
+        b.store_atomic(ir.Constant(I32, 0), lock_cell, "release", 4)
+
+    def cell(b: ir.IRBuilder, k: int, field: int) -> ir.Value:
+        return b.gep(table, [ir.Constant(I32, 0), ir.Constant(I32, k), ir.Constant(I32, field)], inbounds=True)
+
+    take = ir.Function(module, ir.FunctionType(I8P, [I64]), name="symopt_pool_take")
+    b = ir.IRBuilder(take.append_basic_block("entry"))
+    (n,) = take.args
+    with b.if_then(b.icmp_unsigned("<", n, _i64(POOL_MIN_BYTES))):
+        b.ret(null)
+    most = b.add(n, b.udiv(n, _i64(4)))
+    lock(b)
+    for k in range(POOL_SLOTS):
+        ptr, size = b.load(cell(b, k, 0)), b.load(cell(b, k, 1))
+        fits = b.and_(b.icmp_unsigned("!=", ptr, null),
+                      b.and_(b.icmp_unsigned(">=", size, n), b.icmp_unsigned("<=", size, most)))  # fmt: skip
+        with b.if_then(fits):
+            b.store(null, cell(b, k, 0))
+            b.store(b.sub(b.load(kept_bytes), size), kept_bytes)
+            unlock(b)
+            b.ret(ptr)
+    unlock(b)
+    b.ret(null)
+
+    give = ir.Function(module, ir.FunctionType(ir.VoidType(), [I8P, I64]), name="symopt_pool_give")
+    b = ir.IRBuilder(give.append_basic_block("entry"))
+    ptr, n = give.args
+    with b.if_then(b.icmp_unsigned("==", ptr, null)):
+        b.ret_void()
+    small = b.icmp_unsigned("<", n, _i64(POOL_MIN_BYTES))
+    with b.if_then(b.or_(small, b.icmp_unsigned(">", n, _i64(POOL_MAX_BYTES)))):
+        b.call(free, [ptr])
+        b.ret_void()
+    lock(b)
+    total = b.add(b.load(kept_bytes), n)
+    with b.if_then(b.icmp_unsigned("<=", total, _i64(POOL_MAX_BYTES))):
+        for k in range(POOL_SLOTS):
+            with b.if_then(b.icmp_unsigned("==", b.load(cell(b, k, 0)), null)):
+                b.store(ptr, cell(b, k, 0))
+                b.store(n, cell(b, k, 1))
+                b.store(total, kept_bytes)
+                unlock(b)
+                b.ret_void()
+    unlock(b)
+    b.call(free, [ptr])
+    b.ret_void()
+
+    drain = ir.Function(module, ir.FunctionType(ir.VoidType(), []), name="symopt_pool_drain")
+    b = ir.IRBuilder(drain.append_basic_block("entry"))
+    lock(b)
+    for k in range(POOL_SLOTS):
+        b.call(free, [b.load(cell(b, k, 0))])  # free(NULL) does nothing
+        b.store(null, cell(b, k, 0))
+    b.store(_i64(0), kept_bytes)
+    unlock(b)
+    b.ret_void()
