@@ -214,6 +214,6 @@ def test_runtime_module_is_valid_and_exports_its_functions() -> None:
         assert f'define void @"{name}"' in text or f'define i8* @"{name}"' in text, name
     assert 'atomicrmw xchg i32* @"symopt.pool.lock", i32 1 acquire' in text
     assert 'store atomic i32 0, i32* @"symopt.pool.lock" release' in text
-    assert 'load i64, i64* @"symopt_threads"' in text
+    assert 'load i64, i64* @"symopt_threads"' in text and 'load i64, i64* @"symopt_min_work"' in text
     assert '@"symopt_threads" = external global i64' in text
     assert 'call i32 @"pthread_create"' in text and 'call i32 @"pthread_join"' in text

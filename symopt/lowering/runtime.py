@@ -9,8 +9,9 @@ whose functions every compiled function calls by name.
 
 Keeping them out of the functions' own modules means LLVM optimizes and compiles
 them once, not with every function; the object code is kept in the disk cache
-like a function's. ``symopt_threads`` (an ``i64``) is defined by the Python side:
-it is ``symopt.config.threads``.
+like a function's. ``symopt_threads`` and ``symopt_min_work`` (``i64``s) are
+defined by the Python side: ``symopt.config.threads``, and the work below which
+a thread is not worth making (``symopt.runtime.native.parallel_min_work``).
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ def runtime_ir() -> str:
 def parallel_for(rt: _Builder) -> None:
     """``symopt_parallel_for``: runs ``task(context, lo, hi)`` over [lb, ub) split
     in chunks of a multiple of ``align`` iterations, one per thread, on at most
-    ``symopt_threads`` threads and at most one per ``MIN_WORK_PER_THREAD``
-    innermost iterations of ``work``. The first chunk runs on the calling thread;
+    ``symopt_threads`` threads and at most one per ``symopt_min_work``
+    innermost iterations of ``work`` (``MIN_WORK_PER_THREAD`` unless a test
+    lowers it). The first chunk runs on the calling thread;
     the others on threads made for the call (``pthread_create``) and joined
     before it returns. A thread that cannot be made runs its chunk on the calling
     thread instead."""
@@ -80,13 +82,14 @@ def parallel_for(rt: _Builder) -> None:
     record_t = ir.LiteralStructType([task_p, I8P, I64, I64, I64, I32])
     main = _thread_main(rt, record_t)
     threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
+    min_work = ir.GlobalVariable(module, I64, "symopt_min_work")  # likewise
     create = rt.declare("pthread_create", I32, [I64.as_pointer(), I8P, main.type, I8P])
     join = rt.declare("pthread_join", I32, [I64, I8P.as_pointer()])
 
     fb = ir.IRBuilder(fn.append_basic_block("entry"))
     one = _i64(1)
     n = fb.sub(ub, lb)
-    by_work = fb.udiv(work, _i64(MIN_WORK_PER_THREAD))
+    by_work = fb.udiv(work, fb.load(min_work))
     by_size = fb.udiv(fb.add(n, fb.sub(align, one)), align)
     count = fb.load(threads_global)
     for limit in (by_work, by_size, _i64(MAX_THREADS)):

@@ -30,6 +30,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.configparser import THREADS
+from symopt.lowering.runtime import MIN_WORK_PER_THREAD
 from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
     llvm,
@@ -87,6 +88,20 @@ def _load_runtime(binding) -> _Runtime:  # type: ignore[no-untyped-def]
     return _Runtime(engine, addresses, give, drain)
 
 
+_MIN_WORK = ctypes.c_int64(MIN_WORK_PER_THREAD)
+
+
+def parallel_min_work(iterations: int | None = None) -> int:
+    """The innermost iterations a parallel loop needs per thread (65,536 by
+    default); with ``iterations``, set it first (at least 1). Tests lower it, so
+    that small loops are split over threads too."""
+    if iterations is not None:
+        if int(iterations) < 1:
+            raise ValueError(f"parallel_min_work: expected at least 1 iteration, got {iterations!r}")
+        _MIN_WORK.value = int(iterations)
+    return int(_MIN_WORK.value)
+
+
 def drain_pool() -> None:
     """Free the large buffers the runtime keeps for reuse (see
     ``symopt.lowering.runtime.pool``); they are otherwise kept, up to 256 MiB,
@@ -102,6 +117,7 @@ def _linked():  # type: ignore[no-untyped-def]
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_join"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
+    binding.add_symbol("symopt_min_work", ctypes.addressof(_MIN_WORK))
     runtime = _load_runtime(binding)
     _RUNTIME.append(runtime)
     for name, address in runtime.addresses.items():
