@@ -12,12 +12,11 @@ or from the unsplit bits. ``SYMOPT_FUZZ_EXAMPLES`` raises the number of cases.
 from __future__ import annotations
 
 import pytest
+import test_differential
+import test_differential_ops
 
 import symopt
 from symopt.runtime import native
-
-import test_differential
-import test_differential_ops
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from llvmlite import ir
-from xdsl.dialects import arith, func, math, memref, scf
+from xdsl.dialects import arith, func, memref, scf
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     DenseIntOrFPElementsAttr,
@@ -40,6 +40,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 from symopt.dialects import loop
+from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
@@ -569,10 +570,11 @@ class _FunctionTranslator:
         self, kernel: ir.Function, passed: list[ir.Value], op: scf.ForOp, parallel: bool, free: set[SSAValue]
     ) -> None:
         """Call an outlined nest; a parallel one through the runtime's
-        ``symopt_parallel_for`` with its task (the kernel behind a function of a context pointer and the
-        bounds), its values packed in a context on the stack, and the number of
-        innermost iterations (counting the inner loops whose bounds come from
-        ``free``, the values from outside), which decides how many threads run it."""
+        ``symopt_parallel_for`` with its task (the kernel behind a function of a
+        context pointer and the bounds), its values packed in a context on the
+        stack, and the number of innermost iterations (counting the inner loops
+        whose bounds come from ``free``, the values from outside), which decides
+        how many threads run it."""
         b = self.b
         if not parallel:
             b.call(kernel, passed)
@@ -894,9 +896,10 @@ class _FunctionTranslator:
         """The module's allocation helpers, made once:
         ``i8* @symopt.alloc(i64 bytes, i8** slot)`` takes a buffer of at least one
         byte (from the runtime's pool when it is large, see
-        ``symopt.lowering.runtime``, else from malloc) and records the pointer in ``slot`` (when not null); ``void
-        @symopt.release(i8** slot, i64 bytes)`` gives the pointer of a slot back
-        (to the pool or to free) and clears the slot."""
+        ``symopt.lowering.runtime``, else from malloc) and records the pointer in
+        ``slot`` (when not null); ``void @symopt.release(i8** slot, i64 bytes)``
+        gives the pointer of a slot back (to the pool or to free) and clears the
+        slot."""
         full = f"symopt.{name}"
         existing = self.tr.module.globals.get(full)
         if existing is not None:
@@ -1358,41 +1361,12 @@ class _FunctionTranslator:
 
 
 def _structure(op: Operation, free: Sequence[SSAValue]) -> tuple[object, ...]:
-    """What a loop nest computes, as a hashable value: each nested op's name,
-    properties, attributes, result types and operands (numbered in order of
-    definition; values from outside by their position in ``free``), and the types
-    of the values from outside. Two nests with the same structure translate to
-    the same function."""
-    number: dict[SSAValue, int] = {}
+    """What a loop nest computes, as a hashable value: its structure (see
+    ``symopt.dialects.structure``) with values from outside named by their
+    position in ``free``, and their types. Two nests with the same structure
+    translate to the same function."""
     outside = {v: i for i, v in enumerate(free)}
-    items: list[object] = []
-
-    def ref(v: SSAValue) -> object:
-        local = number.get(v)
-        return local if local is not None else ("free", outside[v])
-
-    def visit(o: Operation) -> None:
-        items.append((
-            o.name,
-            tuple(o.properties.items()),
-            tuple(o.attributes.items()),
-            tuple(ref(v) for v in o.operands),
-            tuple(r.type for r in o.results),
-            len(o.regions),
-        ))
-        for region in o.regions:
-            for block in region.blocks:
-                items.append(tuple(a.type for a in block.args))
-                for a in block.args:
-                    number[a] = len(number)
-                for inner in block.ops:
-                    visit(inner)
-        for r in o.results:
-            number[r] = len(number)
-
-    visit(op)
-    items.append(tuple(v.type for v in free))
-    return tuple(items)
+    return (*structure(op, outside.__getitem__), tuple(v.type for v in free))
 
 
 def _where(op: Operation) -> str:

@@ -6,9 +6,9 @@ IR, where a function with n outputs has n ``loop.map`` ops over the same inputs:
 
 * Its key hashes an op's name, attributes, operands and result types but not its
   regions, so all those maps share one hash and every lookup compares regions
-  with each earlier map. Here the key also hashes the regions' structure (op
-  names, attributes, result types, and operands as positions inside the region
-  or identities outside), computed once per op.
+  with each earlier map. Here the key also hashes the op's structure, regions
+  included (``symopt.dialects.structure``: values from outside by identity),
+  computed once per op.
 * Entering a region copies the whole table of known ops. Here the table is a
   stack of scopes: entering a region pushes an empty one, lookups go through
   the stack (as deep as the nesting), and leaving pops it.
@@ -23,45 +23,12 @@ from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.ir import Operation, Region, SSAValue
+from xdsl.ir import Operation, Region
 from xdsl.passes import ModulePass
 from xdsl.traits import IsolatedFromAbove
 from xdsl.transforms.common_subexpression_elimination import CSEDriver, OperationInfo
 
-
-def region_hash(regions: tuple[Region, ...] | list[Region]) -> int:
-    """A hash of regions' structure: equal for structurally equivalent regions
-    (``Region.is_structurally_equivalent``), linear in their size."""
-    local: dict[SSAValue, int] = {}
-    parts: list[object] = []
-
-    def value(v: SSAValue) -> object:
-        k = local.get(v)
-        return ("local", k) if k is not None else ("outer", id(v))
-
-    def walk(region: Region) -> None:
-        parts.append(len(region.blocks))
-        for block in region.blocks:
-            parts.append(tuple(str(a.type) for a in block.args))
-            for a in block.args:
-                local[a] = len(local)
-            for op in block.ops:
-                parts.append((
-                    op.name,
-                    tuple(sorted((k, hash(v)) for k, v in op.attributes.items())),
-                    tuple(sorted((k, hash(v)) for k, v in op.properties.items())),
-                    op.result_types,
-                    tuple(value(v) for v in op.operands),
-                    len(op.regions),
-                ))
-                for r in op.regions:
-                    walk(r)
-                for res in op.results:
-                    local[res] = len(local)
-
-    for region in regions:
-        walk(region)
-    return hash(tuple(parts))
+from symopt.dialects.structure import structure
 
 
 class _Key(OperationInfo):
@@ -76,7 +43,7 @@ class _Key(OperationInfo):
         if h is None:  # cached: an op is looked up several times
             h = super().__hash__()
             if self.op.regions:
-                h = hash((h, region_hash(self.op.regions)))
+                h = hash((h, structure(self.op, id)))
             self.hashes[self.op] = h
         return h
 

@@ -30,7 +30,6 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.configparser import THREADS
-from symopt.lowering.runtime import MIN_WORK_PER_THREAD
 from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
     llvm,
@@ -39,6 +38,7 @@ from symopt.lowering.machine import (
     target_machine,
     vector_math_library,
 )
+from symopt.lowering.runtime import MIN_WORK_PER_THREAD
 from symopt.runtime import cache
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
@@ -193,7 +193,6 @@ def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     buffer = (ctypes.c_char * max(nbytes, 1)).from_address(address)
     weakref.finalize(buffer, _runtime().give, address, nbytes)
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
-
 
 
 @dataclass(frozen=True)
