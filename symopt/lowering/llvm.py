@@ -528,15 +528,26 @@ class _FunctionTranslator:
             return
         self.outlined += 1
         name = f"{self.fn.name}.loop{self.outlined}"
-        # a parallel nest's kernel runs the outer iterations [lo, hi) it is given
-        bounds_t = [I64, I64] if parallel else []
-        kernel = ir.Function(
-            self.tr.module, ir.FunctionType(ir.VoidType(), [x.type for x in passed] + bounds_t), name=name
-        )
+        caller, caller_entry = self.b, self.entry_builder
+        # a parallel nest's kernel is the runtime's task: it finds its values in
+        # a context and runs the outer iterations [lo, hi) it is given
+        kernel_t = TASK_T if parallel else ir.FunctionType(ir.VoidType(), [x.type for x in passed])
+        kernel = ir.Function(self.tr.module, kernel_t, name=name)
         kernel.linkage = "internal"
         kernel.attributes.add("noinline")
         self.kernels.append(kernel)
-        params = list(kernel.args)[: len(passed)]
+        entry = kernel.append_basic_block("entry")
+        start = kernel.append_basic_block("start")
+        self.entry_builder = ir.IRBuilder(entry)
+        if parallel:
+            eb = self.entry_builder
+            context = eb.bitcast(kernel.args[0], ir.LiteralStructType([x.type for x in passed]).as_pointer())
+            params = [
+                eb.load(eb.gep(context, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True))
+                for k in range(len(passed))
+            ]
+        else:
+            params = list(kernel.args)
         as_param = {id(x): p for x, p in zip(passed, params)}
         inner_values = [x if isinstance(x, ir.Constant) else as_param[id(x)] for x in outer_values]
         saved_values = {v: self.values[v] for v in free if v in self.values}
@@ -552,12 +563,8 @@ class _FunctionTranslator:
                 self.descs[v] = Desc(ptr, offset, sizes, strides, d.element)
             else:
                 self.values[v] = next(values)
-        caller, caller_entry = self.b, self.entry_builder
-        entry = kernel.append_basic_block("entry")
-        start = kernel.append_basic_block("start")
-        self.entry_builder = ir.IRBuilder(entry)
         self.b = ir.IRBuilder(start)
-        self.for_op(op, bounds=(kernel.args[-2], kernel.args[-1]) if parallel else None)
+        self.for_op(op, bounds=(kernel.args[1], kernel.args[2]) if parallel else None)
         self.b.ret_void()
         self.entry_builder.branch(start)
         self.b, self.entry_builder = caller, caller_entry
@@ -570,16 +577,14 @@ class _FunctionTranslator:
         self, kernel: ir.Function, passed: list[ir.Value], op: scf.ForOp, parallel: bool, free: set[SSAValue]
     ) -> None:
         """Call an outlined nest; a parallel one through the runtime's
-        ``symopt_parallel_for`` with its task (the kernel behind a function of a
-        context pointer and the bounds), its values packed in a context on the
-        stack, and the number of innermost iterations (counting the inner loops
-        whose bounds come from ``free``, the values from outside), which decides
-        how many threads run it."""
+        ``symopt_parallel_for``, with its values packed in a context on the stack
+        and the number of innermost iterations (counting the inner loops whose
+        bounds come from ``free``, the values from outside), which decides how
+        many threads run it."""
         b = self.b
         if not parallel:
             b.call(kernel, passed)
             return
-        task = self.task(kernel, [x.type for x in passed])
         context_t = ir.LiteralStructType([x.type for x in passed])
         context = self.entry_builder.alloca(context_t)
         for k, x in enumerate(passed):
@@ -595,26 +600,7 @@ class _FunctionTranslator:
         # (vector or scalar remainder) whatever the number of threads
         align = self.const_i64(1 if inner else PARALLEL_ALIGN)
         parallel_for = self.declare("symopt_parallel_for", ir.VoidType(), PARALLEL_FOR_ARGS)
-        b.call(parallel_for, [task, b.bitcast(context, I8P), lb, ub, work, align])
-
-    def task(self, kernel: ir.Function, types: list[ir.Type]) -> ir.Function:
-        """``void @K.task(i8* context, i64 lo, i64 hi)``: kernel ``K`` on the values
-        packed in ``context`` and the bounds (made once per kernel)."""
-        name = f"{kernel.name}.task"
-        existing = self.tr.module.globals.get(name)
-        if existing is not None:
-            return existing  # type: ignore[return-value]
-        fn = ir.Function(self.tr.module, TASK_T, name=name)
-        fn.linkage = "internal"
-        tb = ir.IRBuilder(fn.append_basic_block("entry"))
-        context = tb.bitcast(fn.args[0], ir.LiteralStructType(types).as_pointer())
-        values = [
-            tb.load(tb.gep(context, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True))
-            for k in range(len(types))
-        ]
-        tb.call(kernel, [*values, fn.args[1], fn.args[2]])
-        tb.ret_void()
-        return fn
+        b.call(parallel_for, [kernel, b.bitcast(context, I8P), lb, ub, work, align])
 
     def timed(self, description: str, emit: Callable[[], object]) -> None:
         """Emit a kernel call; with ``profile``, between two readings of the

@@ -25,27 +25,27 @@
 
 // A one-loop nest is the vectorized loop: its chunks are multiples of 256
 // iterations (the last argument), so each element is computed by the same code
-// (vector body or scalar remainder) with any number of threads.
-// The kernel's values travel in a context on the stack.
+// (vector body or scalar remainder) with any number of threads. The kernel's
+// values travel in a context on the stack; the kernel is the runtime's task,
+// void (i8* context, i64 lo, i64 hi).
 // CHECK-LABEL: define i32 @"vec"
 // CHECK:         %[[CTX:".[0-9]+"]] = alloca {i64, double*, double*}
 // CHECK:         getelementptr i64, i64* %"io", i64 1
 // CHECK-NEXT:    %[[N:".[0-9]+"]] = load i64, i64* %{{.*}}
 // CHECK:         store i64 %[[N]], i64* %{{.*}}
 // CHECK:         %[[P:".[0-9]+"]] = bitcast {i64, double*, double*}* %[[CTX]] to i8*
-// CHECK-NEXT:    call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"vec.loop1.task", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
-// CHECK:       define internal void @"vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}}, i64 %[[LO:".[0-9]+"]], i64 %[[HI:".[0-9]+"]])
+// CHECK-NEXT:    call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"vec.loop1", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
+// CHECK:       define internal void @"vec.loop1"(i8* %[[C:".[0-9]+"]], i64 %[[LO:".[0-9]+"]], i64 %[[HI:".[0-9]+"]])
+// CHECK:         bitcast i8* %[[C]] to {i64, double*, double*}*
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:".[0-9]+"]] = phi  i64 [%[[LO]], %"start"]
 // CHECK-NEXT:    icmp slt i64 %[[I]], %[[HI]]
-// CHECK:       define internal void @"vec.loop1.task"(i8* %[[C:".[0-9]+"]], i64 %[[TLO:".[0-9]+"]], i64 %[[THI:".[0-9]+"]])
-// CHECK:         call void @"vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}}, i64 %[[TLO]], i64 %[[THI]])
 // CHECK:       declare void @"symopt_parallel_for"(void (i8*, i64, i64)* %".1", i8* %".2", i64 %".3", i64 %".4", i64 %".5", i64 %".6")
 
 // A row sum: the rows are split (chunks of any size: the inner loop is the
 // vectorized one); the total is a loop of its own on this thread.
 // CHECK-LABEL: define i32 @"rows"
-// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1.task", i8* %{{.*}}, i64 0, i64 %{{.*}}, i64 %{{.*}}, i64 1)
+// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1", i8* %{{.*}}, i64 0, i64 %{{.*}}, i64 %{{.*}}, i64 1)
 // CHECK:       for.header:
 
 // SERIAL-LABEL: define i32 @"vec"
