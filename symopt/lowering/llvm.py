@@ -592,9 +592,20 @@ class _FunctionTranslator:
         lb, ub = self.v(op.lb), self.v(op.ub)
         work = b.sub(ub, lb)
         inner = _perfect_nest(op)[1:]
+
+        def bound(v: SSAValue) -> ir.Value | None:
+            """A bound known before the nest runs: a value from outside, or a
+            constant (inner loops make their own zero)."""
+            if v in free:
+                return self.v(v)
+            if isinstance(v.owner, arith.ConstantOp) and isinstance(v.owner.value, IntegerAttr):
+                return self.const_i64(v.owner.value.value.data)
+            return None
+
         for level in inner:
-            if level.lb in free and level.ub in free:
-                work = b.mul(work, b.sub(self.v(level.ub), self.v(level.lb)))
+            low, high = bound(level.lb), bound(level.ub)
+            if low is not None and high is not None:
+                work = b.mul(work, b.sub(high, low))
         # a nest of one loop is the vectorized loop: its chunks keep the vector
         # body's alignment, so that every element is computed by the same code
         # (vector or scalar remainder) whatever the number of threads

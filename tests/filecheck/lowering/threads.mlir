@@ -45,7 +45,12 @@
 // A row sum: the rows are split (chunks of any size: the inner loop is the
 // vectorized one); the total is a loop of its own on this thread.
 // CHECK-LABEL: define i32 @"rows"
-// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1", i8* %{{.*}}, i64 0, i64 %{{.*}}, i64 %{{.*}}, i64 1)
+// The work is rows times columns: the inner loop's bounds (its own zero and a
+// size from outside) are known before the nest runs.
+// CHECK:         %[[ROWS:".[0-9]+"]] = sub i64 %[[M:".[0-9]+"]], 0
+// CHECK-NEXT:    %[[COLS:".[0-9]+"]] = sub i64 %{{.*}}, 0
+// CHECK-NEXT:    %[[WORK:".[0-9]+"]] = mul i64 %[[ROWS]], %[[COLS]]
+// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1", i8* %{{.*}}, i64 0, i64 %[[M]], i64 %[[WORK]], i64 1)
 // CHECK:       for.header:
 
 // SERIAL-LABEL: define i32 @"vec"
