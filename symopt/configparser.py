@@ -22,12 +22,6 @@ _FLOATX = ("float64", "float32", "float16")
 _MODES = ("py", "native", "debug", "cuda", "gpu-emulator", "FAST_RUN", "FAST_COMPILE", "DebugMode")
 
 
-THREADS = ctypes.c_int64(1)
-"""Where ``config.threads`` lives: a C integer that compiled code reads (the
-runtime binds it to the symbol ``symopt_threads``), so a change applies to the
-next call of every function, compiled or cached."""
-
-
 def _available_cpus() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -56,8 +50,8 @@ class Config:
         self._device = "cpu"
         self._exception_verbosity = "low"
         self._cache_dir: str | None = None
-        self._threads = THREADS
-        self._threads.value = _available_cpus()
+        # a C integer: compiled code reads the global config's (see THREADS)
+        self._threads = ctypes.c_int64(_available_cpus())
 
     def __setattr__(self, name: str, value: object) -> None:
         if not name.startswith("_") and name not in _NAMES:
@@ -167,6 +161,10 @@ class Config:
 
 
 config = Config()
+THREADS = config._threads
+"""Where ``config.threads`` lives: a C integer that compiled code reads (the
+runtime binds it to the symbol ``symopt_threads``), so a change applies to the
+next call of every function, compiled or cached."""
 # Theano's flags first, for the names that mean the same here; then symopt's own
 config.apply_flags(os.environ.get("THEANO_FLAGS", ""), "THEANO_FLAGS", strict=False)
 config.apply_flags(os.environ.get("SYMOPT_FLAGS", ""))

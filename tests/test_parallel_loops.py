@@ -145,32 +145,21 @@ def test_large_results_reuse_dropped_buffers() -> None:
     np.testing.assert_array_equal(again2, a * 2)
 
 
-def test_pool_from_many_threads() -> None:
+def test_pool_from_many_threads(in_threads) -> None:  # type: ignore[no-untyped-def]
     """Calls on several threads, each dropping its results, give correct values
     (the pool's table is locked; results are never shared)."""
-    import threading
-
     x = T.dvector("x")
     f = symopt.function([x], [x + 1, T.sqrt(abs(x))])
-    errors: list[BaseException] = []
 
     def work(seed: int) -> None:
-        try:
-            rng = np.random.default_rng(seed)
-            for _ in range(30):
-                a = rng.standard_normal(int(rng.integers(131_072, 300_000)))
-                p, q = f(a)
-                np.testing.assert_array_equal(p, a + 1)
-                np.testing.assert_array_equal(q, np.sqrt(abs(a)))
-        except BaseException as e:  # noqa: BLE001 - reported below
-            errors.append(e)
+        rng = np.random.default_rng(seed)
+        for _ in range(30):
+            a = rng.standard_normal(int(rng.integers(131_072, 300_000)))
+            p, q = f(a)
+            np.testing.assert_array_equal(p, a + 1)
+            np.testing.assert_array_equal(q, np.sqrt(abs(a)))
 
-    threads_ = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-    for t in threads_:
-        t.start()
-    for t in threads_:
-        t.join()
-    assert not errors, errors[0]
+    in_threads(work, range(6))
 
 
 def test_pool_keeps_large_buffers_of_about_the_size_asked() -> None:

@@ -87,7 +87,6 @@ MAX_BLOCKS = 4096
 """The most blocks a grid-stride kernel is launched with."""
 SHARED_SPACE = 3
 """The memory space of shared (workgroup) memory."""
-PARALLEL_ATTR = loop.PARALLEL
 ERR_ATTR = "symopt.err"
 """On a ``gpu.func``: it takes the error buffer as its last argument."""
 KERNELS = "kernels"
@@ -668,7 +667,7 @@ class _Converter:
                     # and writing device buffers element by element (correct,
                     # slow; no lowering makes such loops today at a size that matters)
                     pass
-                elif isinstance(op, scf.ForOp) and PARALLEL_ATTR in op.attributes:
+                elif isinstance(op, scf.ForOp) and loop.PARALLEL in op.attributes:
                     self.replace(op, lambda h, op=op: self.parallel(op, h))
                 else:
                     self.replace(op, lambda h, op=op: self.serial(op, h))

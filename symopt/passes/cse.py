@@ -47,12 +47,10 @@ class _Key(OperationInfo):
             self.hashes[self.op] = h
         return h
 
-    def __eq__(self, other: object) -> bool:
-        return super().__eq__(other)
-
 
 class _ScopedKnownOps:
-    """The known ops as a stack of scopes, quacking like xDSL's ``KnownOps``."""
+    """The known ops as a stack of scopes, with what xDSL's driver uses of its
+    ``KnownOps``: ``get``, ``in`` and setting an entry."""
 
     def __init__(self, hashes: dict[Operation, int]):
         self.hashes = hashes
@@ -69,24 +67,11 @@ class _ScopedKnownOps:
                 return found
         return default
 
-    def __getitem__(self, op: Operation) -> Operation:
-        found = self.get(op)
-        if found is None:
-            raise KeyError(op)
-        return found
-
     def __contains__(self, op: Operation) -> bool:
         return self.get(op) is not None
 
     def __setitem__(self, op: Operation, existing: Operation) -> None:
         self.scopes[-1][self.key(op)] = existing
-
-    def pop(self, op: Operation) -> Operation:
-        k = self.key(op)
-        for scope in reversed(self.scopes):
-            if k in scope:
-                return scope.pop(k)
-        raise KeyError(op)
 
 
 class _LinearCSEDriver(CSEDriver):

@@ -55,14 +55,11 @@ class _Runtime:
     drain: object
 
 
-_RUNTIME: list[_Runtime] = []
-
-
+@lru_cache(maxsize=1)
 def _runtime() -> _Runtime:
-    """The runtime module, loaded once per process with the symbols compiled code
-    calls (see ``_linked``)."""
-    _linked()
-    return _RUNTIME[0]
+    """The runtime module, compiled (or loaded from the disk cache) and linked
+    once per process."""
+    return _load_runtime(_c_symbols())
 
 
 def _load_runtime(binding) -> _Runtime:  # type: ignore[no-untyped-def]
@@ -110,17 +107,25 @@ def drain_pool() -> None:
 
 
 @lru_cache(maxsize=1)
-def _linked():  # type: ignore[no-untyped-def]
-    """llvmlite, with the symbols compiled code calls bound: malloc/free, libm, BLAS."""
+def _c_symbols():  # type: ignore[no-untyped-def]
+    """llvmlite, with the C symbols the runtime module calls bound: libc's
+    allocation and threads, and the thread settings."""
     binding = llvm()
     libc = ctypes.CDLL(None)
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_join"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
     binding.add_symbol("symopt_min_work", ctypes.addressof(_MIN_WORK))
-    runtime = _load_runtime(binding)
-    _RUNTIME.append(runtime)
-    for name, address in runtime.addresses.items():
+    return binding
+
+
+@lru_cache(maxsize=1)
+def _linked():  # type: ignore[no-untyped-def]
+    """llvmlite, with every symbol compiled code calls bound: those of
+    ``_c_symbols``, the runtime module's, libm, libmvec and BLAS."""
+    binding = _c_symbols()
+    libc = ctypes.CDLL(None)
+    for name, address in _runtime().addresses.items():
         binding.add_symbol(name, address)
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
