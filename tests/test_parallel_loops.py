@@ -192,8 +192,8 @@ def test_pool_keeps_large_buffers_of_about_the_size_asked() -> None:
 
 def test_runtime_module_is_valid_and_exports_its_functions() -> None:
     """The runtime module verifies, exports what compiled code calls, guards the
-    pool with an acquire/release spin lock and reads the thread count from the
-    runtime's symopt_threads."""
+    pool with an acquire/release spin lock, reads the thread count from the
+    runtime's symopt_threads and keeps its worker threads."""
     from symopt.lowering.machine import parse_verified
     from symopt.lowering.runtime import EXPORTED, runtime_ir
 
@@ -205,4 +205,9 @@ def test_runtime_module_is_valid_and_exports_its_functions() -> None:
     assert 'store atomic i32 0, i32* @"symopt.pool.lock" release' in text
     assert 'load i64, i64* @"symopt_threads"' in text and 'load i64, i64* @"symopt_min_work"' in text
     assert '@"symopt_threads" = external global i64' in text
-    assert 'call i32 @"pthread_create"' in text and 'call i32 @"pthread_join"' in text
+    # the workers: made once (and detached), woken through the generation word,
+    # claiming chunks by compare-and-swap on the ticket
+    assert 'call i32 @"pthread_create"' in text and 'call i32 @"pthread_detach"' in text
+    assert 'cmpxchg i64* @"symopt.workers.ticket"' in text
+    assert 'store atomic i32 %' in text and '@"symopt.workers.generation" seq_cst' in text
+    assert 'call i64 (i64, ...) @"syscall"(i64 202' in text  # futex

@@ -74,6 +74,11 @@ PARALLEL = "symopt.parallel"
 elements no other reads or writes. The native code splits such a loop over
 threads, the GPU mapping over GPU threads."""
 
+WORK = "symopt.work"
+"""An integer attribute on a parallel ``scf.for``: about how many innermost
+iterations one of its iterations does, where that is not known from bounds
+computed before the loop (the native code's thread count follows the work)."""
+
 
 def shaped(t: Attribute) -> bool:
     return isinstance(t, (TensorType, MemRefType))

@@ -606,10 +606,15 @@ class _FunctionTranslator:
             low, high = bound(level.lb), bound(level.ub)
             if low is not None and high is not None:
                 work = b.mul(work, b.sub(high, low))
-        # a nest of one loop is the vectorized loop: its chunks keep the vector
-        # body's alignment, so that every element is computed by the same code
-        # (vector or scalar remainder) whatever the number of threads
-        align = self.const_i64(1 if inner else PARALLEL_ALIGN)
+        weight = op.attributes.get(loop.WORK)
+        if isinstance(weight, IntegerAttr):  # what an iteration does, as its maker knew
+            work = b.mul(work, self.const_i64(weight.value.data))
+        # a loop with no loop (nor product) inside is the vectorized loop: its
+        # chunks keep the vector body's alignment, so that every element is
+        # computed by the same code (vector or scalar remainder) whatever the
+        # number of threads
+        vectorized = not any(isinstance(x, (scf.ForOp, loop.DotOp)) for x in op.body.walk())
+        align = self.const_i64(PARALLEL_ALIGN if vectorized else 1)
         parallel_for = self.declare("symopt_parallel_for", ir.VoidType(), PARALLEL_FOR_ARGS)
         b.call(parallel_for, [kernel, b.bitcast(context, I8P), lb, ub, work, align])
 
@@ -1431,12 +1436,12 @@ def _perfect_nest(op: scf.ForOp) -> list[scf.ForOp]:
 
 
 def _outlinable(op: scf.ForOp) -> bool:
-    """A loop nest that only computes: no results, checks, allocations or calls that
-    need the function's own state."""
+    """A loop nest that only computes (BLAS products included): no results,
+    checks, allocations or calls that need the function's own state."""
     if op.results:
         return False
     return not any(
-        isinstance(inner, (loop.CheckOp, memref.AllocOp, memref.DeallocOp, loop.DotOp, func.ReturnOp))
+        isinstance(inner, (loop.CheckOp, memref.AllocOp, memref.DeallocOp, func.ReturnOp))
         for inner in op.walk()
     )
 
@@ -1506,14 +1511,17 @@ def _contiguous_strides(b: ir.IRBuilder, sizes: Sequence[ir.Value]) -> list[ir.V
 
 def translate_module(
     module: ModuleOp, name: str = "symopt", profile: bool = False, vector_math: bool = True,
-    threads: bool = True,
+    threads: bool = True, vector_bits: int | None = None,
 ) -> Translation:
     """LLVM IR for every function of a module at the scf/memref level (with
     ``profile``, every kernel call timed; see ``Translation.counters``). With
     ``vector_math``, math calls name the host's vector math library where it has
     one (see ``Translation.vector_math``); without, they are LLVM's intrinsics and
-    the IR is the same on every host. With ``threads``, parallel loops are split
-    over threads at run time (see ``Translation.threads``)."""
+    the IR is the same on every host; ``vector_bits`` caps the variants' width
+    (the host's widest by default). With 512-bit variants every function prefers
+    512-bit vectors (the attribute ``prefer-vector-width``), which is also how
+    they are passed. With ``threads``, parallel loops are split over threads at
+    run time (see ``Translation.threads``)."""
     import llvmlite.binding as llvm
 
     from symopt.lowering.machine import vector_math_variants
@@ -1522,13 +1530,19 @@ def translate_module(
     ir_module.triple = llvm.get_process_triple()
     tr = Translation(
         ir_module, [], profile=profile,
-        vector_math=vector_math_variants() if vector_math else (),
+        vector_math=tuple(
+            v for v in (vector_math_variants() if vector_math else ()) if vector_bits is None or v[1] <= vector_bits
+        ),
         huge_pages=sys.platform.startswith("linux"), threads=threads, pool=True,
     )
     for f in module.ops:
         if isinstance(f, func.FuncOp) and f.body.blocks:
             _FunctionTranslator(tr, f).translate()
             tr.functions.append(f.sym_name.data)
+    if any(bits > 256 for _, bits in tr.vector_math):
+        for fn in ir_module.functions:
+            if not fn.is_declaration:
+                set.add(fn.attributes, '"prefer-vector-width"="512"')
     if tr.variants:
         used = ir.ArrayType(I8P, len(tr.variants))
         keep = ir.GlobalVariable(ir_module, used, "llvm.compiler.used")

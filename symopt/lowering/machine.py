@@ -75,15 +75,23 @@ def vector_math_library() -> str | None:
 @lru_cache(maxsize=1)
 def vector_math_variants() -> tuple[tuple[str, int], ...]:
     """The SIMD variants of libmvec's functions that the host runs, as (ISA letter
-    of the x86-64 vector function ABI, register bits): SSE's 128-bit ``b``, and
-    AVX2's 256-bit ``d`` (or AVX's ``c``); none without libmvec. The 512-bit
-    ``e`` variants are left out: LLVM passes 512-bit vectors in two registers
-    where it prefers 256-bit ones, which is not that ABI."""
-    if vector_math_library() is None:
+    of the x86-64 vector function ABI, register bits): SSE's 128-bit ``b``,
+    AVX2's 256-bit ``d`` (or AVX's ``c``) and, with AVX-512, the 512-bit ``e``;
+    none without libmvec. Code that may call an ``e`` variant prefers 512-bit
+    vectors (see ``symopt.lowering.llvm.translate_module``): LLVM passes them in
+    one zmm register then, as that ABI does, and in two ymm registers where it
+    prefers 256-bit ones."""
+    import ctypes
+
+    library = vector_math_library()
+    if library is None:
         return ()
     features = set(host_cpu()[1].split(","))
     if "+avx2" in features:
-        return (("b", 128), ("d", 256))
+        variants: tuple[tuple[str, int], ...] = (("b", 128), ("d", 256))
+        if "+avx512f" in features and hasattr(ctypes.CDLL(library), "_ZGVeN8v_exp"):
+            variants += (("e", 512),)
+        return variants
     if "+avx" in features:
         return (("b", 128), ("c", 256))
     return (("b", 128),)

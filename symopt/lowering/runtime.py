@@ -2,8 +2,8 @@
 whose functions every compiled function calls by name.
 
 * ``void @symopt_parallel_for(task, i8* context, i64 lb, i64 ub, i64 work, i64
-  align)`` runs a parallel loop's task over [lb, ub) on several threads (see
-  ``parallel_for``).
+  align)`` runs a parallel loop's task over [lb, ub) on several threads, the
+  runtime's workers (see ``parallel_for`` and ``symopt.lowering.workers``).
 * ``i8* @symopt_pool_take(i64 n)``, ``void @symopt_pool_give(i8* p, i64 n)`` and
   ``void @symopt_pool_drain()``: the pool of large buffers (see ``pool``).
 
@@ -16,9 +16,9 @@ a thread is not worth making (``symopt.runtime.native.parallel_min_work``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from llvmlite import ir
+
+from symopt.lowering.workers import Workers
 
 I8, I32, I64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
 I8P = I8.as_pointer()
@@ -28,7 +28,8 @@ TASK_T = ir.FunctionType(ir.VoidType(), [I8P, I64, I64])
 PARALLEL_FOR_ARGS = [TASK_T.as_pointer(), I8P, I64, I64, I64, I64]
 MIN_WORK_PER_THREAD = 1 << 16
 """Innermost iterations per thread below which a parallel loop uses fewer threads
-(making and joining a thread costs about as much as 30,000 simple iterations)."""
+(handing a chunk to a worker and waiting for it costs about as much as a few
+thousand simple iterations; waking a sleeping one, tens of thousands)."""
 MAX_THREADS = 64
 POOL_MIN_BYTES = 1 << 20
 """Buffers from this size up are kept in the pool when given back."""
@@ -70,21 +71,14 @@ def parallel_for(rt: _Builder) -> None:
     in chunks of a multiple of ``align`` iterations, one per thread, on at most
     ``symopt_threads`` threads and at most one per ``symopt_min_work``
     innermost iterations of ``work`` (``MIN_WORK_PER_THREAD`` unless a test
-    lowers it). The first chunk runs on the calling thread;
-    the others on threads made for the call (``pthread_create``) and joined
-    before it returns. A thread that cannot be made runs its chunk on the calling
-    thread instead."""
+    lowers it). The threads are the runtime's workers, made once and kept
+    (``symopt.lowering.workers``); the calling thread runs chunks too."""
     module = rt.module
-    task_p = TASK_T.as_pointer()
     fn = ir.Function(module, ir.FunctionType(ir.VoidType(), PARALLEL_FOR_ARGS), name="symopt_parallel_for")
     task, context, lb, ub, work, align = fn.args
-    # a chunk handed to a thread: task, context, lo, hi, thread id, made
-    record_t = ir.LiteralStructType([task_p, I8P, I64, I64, I64, I32])
-    main = _thread_main(rt, record_t)
     threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
     min_work = ir.GlobalVariable(module, I64, "symopt_min_work")  # likewise
-    create = rt.declare("pthread_create", I32, [I64.as_pointer(), I8P, main.type, I8P])
-    join = rt.declare("pthread_join", I32, [I64, I8P.as_pointer()])
+    workers = Workers(module, TASK_T, rt.declare)
 
     fb = ir.IRBuilder(fn.append_basic_block("entry"))
     one = _i64(1)
@@ -99,67 +93,9 @@ def parallel_for(rt: _Builder) -> None:
         fb.ret_void()
     per = fb.sdiv(fb.add(n, fb.sub(count, one)), count)
     per = fb.mul(fb.sdiv(fb.add(per, fb.sub(align, one)), align), align)
-    records = fb.alloca(record_t, count)
-
-    def field(record: ir.Value, k: int) -> ir.Value:
-        return fb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)
-
-    def counted(start: ir.Value, stop: ir.Value, body: Callable[[ir.Value], None], label: str) -> None:
-        pre = fb.block
-        header = fn.append_basic_block(f"{label}.header")
-        loop_body = fn.append_basic_block(f"{label}.body")
-        done = fn.append_basic_block(f"{label}.done")
-        fb.branch(header)
-        fb.position_at_end(header)
-        t = fb.phi(I64)
-        t.add_incoming(start, pre)
-        fb.cbranch(fb.icmp_signed("<", t, stop), loop_body, done)
-        fb.position_at_end(loop_body)
-        body(t)
-        t.add_incoming(fb.add(t, one), fb.block)
-        fb.branch(header)
-        fb.position_at_end(done)
-
-    def start_thread(t: ir.Value) -> None:
-        record = fb.gep(records, [t], inbounds=True)
-        lo = fb.add(lb, fb.mul(t, per))
-        lo = fb.select(fb.icmp_signed("<", lo, ub), lo, ub)
-        hi = fb.add(lo, per)
-        hi = fb.select(fb.icmp_signed("<", hi, ub), hi, ub)
-        for k, value in enumerate((task, context, lo, hi)):
-            fb.store(value, field(record, k))
-        status = fb.call(create, [field(record, 4), ir.Constant(I8P, None), main, fb.bitcast(record, I8P)])
-        made = fb.icmp_signed("==", status, ir.Constant(I32, 0))
-        fb.store(fb.zext(made, I32), field(record, 5))
-        with fb.if_then(fb.not_(made)):
-            fb.call(task, [context, lo, hi])
-
-    def join_thread(t: ir.Value) -> None:
-        record = fb.gep(records, [t], inbounds=True)
-        made = fb.icmp_signed("!=", fb.load(field(record, 5)), ir.Constant(I32, 0))
-        with fb.if_then(made):
-            fb.call(join, [fb.load(field(record, 4)), ir.Constant(I8P.as_pointer(), None)])
-
-    counted(one, count, start_thread, "start")
-    first_hi = fb.add(lb, per)
-    fb.call(task, [context, lb, fb.select(fb.icmp_signed("<", first_hi, ub), first_hi, ub)])
-    counted(one, count, join_thread, "join")
+    chunks = fb.sdiv(fb.add(n, fb.sub(per, one)), per)
+    workers.run(fb, task, context, lb, ub, per, chunks)
     fb.ret_void()
-
-
-def _thread_main(rt: _Builder, record_t: ir.Type) -> ir.Function:
-    """``i8* @symopt.thread_main(i8* record)``: what a thread made by
-    ``symopt_parallel_for`` runs, its chunk."""
-    fn = ir.Function(rt.module, ir.FunctionType(I8P, [I8P]), name="symopt.thread_main")
-    fn.linkage = "internal"
-    tb = ir.IRBuilder(fn.append_basic_block("entry"))
-    record = tb.bitcast(fn.args[0], record_t.as_pointer())
-    task, context, lo, hi = (
-        tb.load(tb.gep(record, [ir.Constant(I32, 0), ir.Constant(I32, k)], inbounds=True)) for k in range(4)
-    )
-    tb.call(task, [context, lo, hi])
-    tb.ret(ir.Constant(I8P, None))
-    return fn
 
 
 def pool(rt: _Builder) -> None:

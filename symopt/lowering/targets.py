@@ -12,11 +12,12 @@ from xdsl.utils.exceptions import DiagnosticException
 from xdsl.utils.target import Target
 
 
-def _translate(module: ModuleOp, vector_math: bool = True, threads: bool = True) -> str:
+def _translate(module: ModuleOp, vector_math: bool = True, threads: bool = True, vector_bits: int = 0) -> str:
     from symopt.lowering.llvm import TranslationError, translate_module
 
     try:
-        text = str(translate_module(module, vector_math=vector_math, threads=threads).module)
+        bits = vector_bits or None
+        text = str(translate_module(module, vector_math=vector_math, threads=threads, vector_bits=bits).module)
     except (TranslationError, KeyError) as e:
         raise DiagnosticException(
             f"cannot translate to LLVM IR: {e} (lower the module first, e.g. -p cpu)"
@@ -28,7 +29,8 @@ def _translate(module: ModuleOp, vector_math: bool = True, threads: bool = True)
 class LLVMIRTarget(Target):
     """LLVM IR (verified, unoptimized, or optimized at O3 with ``opt=true``). Math
     calls name the host's vector math library where it has one; with
-    ``vector_math=false`` they are LLVM intrinsics, the same on every host. Loops
+    ``vector_math=false`` they are LLVM intrinsics, the same on every host, and
+    ``vector_bits=256`` leaves out wider variants (0, the default: the host's). Loops
     marked ``symopt.parallel`` run through ``@symopt.parallel_for``, which splits
     them over threads; with ``threads=false`` their kernels are called directly."""
 
@@ -36,11 +38,12 @@ class LLVMIRTarget(Target):
     opt: bool = False
     vector_math: bool = True
     threads: bool = True
+    vector_bits: int = 0
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from symopt.lowering.machine import optimize_ir
 
-        text = _translate(module, self.vector_math, self.threads)
+        text = _translate(module, self.vector_math, self.threads, self.vector_bits)
         output.write(optimize_ir(text) if self.opt else _verified(text))
 
 

@@ -53,6 +53,12 @@ def _convert_sym_to_loop() -> type[ModulePass]:
     return ConvertSymToLoopPass
 
 
+def _loop_fuse_dot() -> type[ModulePass]:
+    from symopt.passes.loop_fuse_dot import LoopFuseDotPass
+
+    return LoopFuseDotPass
+
+
 def _loop_fuse() -> type[ModulePass]:
     from symopt.passes.loop_fuse import LoopFusePass
 
@@ -110,6 +116,7 @@ _BUILTIN: dict[str, PassFactory] = {
     "sym-split-host": _sym_split_host,
     "convert-sym-to-loop": _convert_sym_to_loop,
     "loop-fuse": _loop_fuse,
+    "loop-fuse-dot": _loop_fuse_dot,
     "loop-bufferize": _loop_bufferize,
     "loop-inplace": _loop_inplace,
     "loop-abi": _loop_abi,
@@ -167,7 +174,7 @@ def pass_summary(name: str) -> str:
 NAMED_PIPELINES: dict[str, str] = {
     "sym-opt": "canonicalize,sym-stabilize,cse,dce,control-flow-sink",
     "lower-cpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
-    "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-scf",
+    "loop-bufferize,loop-inplace,loop-abi,loop-fuse-dot,loop-dealloc,convert-loop-to-scf",
     "cpu": "sym-opt,lower-cpu",
     "lower-gpu": "sym-split-host,convert-sym-to-loop,dce,loop-fuse,cse,dce,"
     "loop-bufferize,loop-inplace,loop-abi,loop-dealloc,convert-loop-to-gpu,canonicalize,cse",

@@ -303,6 +303,22 @@ class Function:
         self._fresh_results = getattr(compiled.executor, "fresh_results", False)
         self._device_values = getattr(compiled.executor, "device_values", False)
         self._atomic = compiled.atomic
+        self._fast = self._python_entry()
+
+    def _python_entry(self) -> Any:
+        """The executor's Python entry for this function (the whole call in
+        native code, see ``symopt.lowering.pyentry``), or None. A Python scalar
+        may feed an input where the Python path converts it exactly."""
+        make = getattr(self._compiled.executor, "python_entry", None)
+        if make is None or not self._writes_enabled or self._compiled.input_updates:
+            return None
+        self._failure = self._compiled.executor.Failure
+        scalars = []
+        for slot in self._slots:
+            dtype = np.dtype(slot.type.dtype)
+            exact = dtype == np.float64 or dtype.kind in "iub"
+            scalars.append(slot.type.ndim == 0 and not slot.spec.strict and exact)
+        return make([s.type for s in self._slots], scalars, self.unpack_single, self._globals, self.name)
 
     # -- introspection ---------------------------------------------------------
 
@@ -400,6 +416,14 @@ class Function:
         return out
 
     def __call__(self, *args: object, **kwargs: object) -> Any:
+        fast = self._fast
+        if fast is not None and not kwargs:
+            try:
+                result = fast(*args)
+            except self._failure as e:
+                raise _with_lines(self._compiled.executor.failure(e), self._compiled.module) from None
+            if result is not NotImplemented:
+                return result
         if kwargs or len(args) != len(self._slots):
             arrays = self._convert(self._bind(args, kwargs))
         else:
@@ -901,8 +925,9 @@ def function(
     pipeline (``'cpu'`` for native code, ``'sym-opt'`` for ``'py'``).
     ``trust_input=True`` is accepted as PyTensor's is; it changes nothing, because
     every call already passes an array of exactly the input's type through
-    unconverted (after a dtype, rank and static-size check that keeps bad input
-    from reaching native code) and converts anything else as usual.
+    unconverted, in native code (after a dtype, rank, static-size and layout
+    check that keeps bad input from reaching the kernel; see
+    ``symopt.lowering.pyentry``), and converts anything else as usual.
     ``profile=True`` (or a ``symopt.runtime.profile.ProfileStats``) counts and times
     the calls and records the compile time per pass: ``f.profile.summary()``.
 

@@ -18,7 +18,6 @@ import ctypes
 import ctypes.util
 import os
 import struct
-import threading
 import time
 import weakref
 from collections.abc import Mapping, Sequence
@@ -30,6 +29,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.configparser import THREADS
+from symopt.lowering import pyentry
 from symopt.lowering.llvm_worker import compile_anywhere
 from symopt.lowering.machine import (
     llvm,
@@ -42,6 +42,9 @@ from symopt.lowering.runtime import MIN_WORK_PER_THREAD
 from symopt.runtime import cache
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+_ENTRY_HOLDING_GIL = ctypes.PYFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
+"""The entry point's type for functions that update buffers in place: those calls
+keep the GIL, which serializes them (with the Python entry's, which do the same)."""
 
 
 @dataclass
@@ -79,6 +82,8 @@ def _load_runtime(binding) -> _Runtime:  # type: ignore[no-untyped-def]
     engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
     engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
     engine.finalize_object()
+    # the workers run this code until the process ends: it is never freed
+    ctypes.pythonapi.Py_IncRef(ctypes.py_object(engine))
     addresses = {name: engine.get_function_address(name) for name in EXPORTED}
     give = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)(addresses["symopt_pool_give"])
     drain = ctypes.CFUNCTYPE(None)(addresses["symopt_pool_drain"])
@@ -112,7 +117,8 @@ def _c_symbols():  # type: ignore[no-untyped-def]
     allocation and threads, and the thread settings."""
     binding = llvm()
     libc = ctypes.CDLL(None)
-    for name in ("malloc", "free", "madvise", "pthread_create", "pthread_join"):
+    for name in ("malloc", "free", "madvise", "pthread_create", "pthread_detach", "pthread_sigmask",
+                 "sigfillset", "getpid", "sched_yield", "syscall"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
     binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
     binding.add_symbol("symopt_min_work", ctypes.addressof(_MIN_WORK))
@@ -146,7 +152,93 @@ def _linked():  # type: ignore[no-untyped-def]
     for name in ("dgemm", "sgemm", "dgemv", "sgemv"):
         capsule = cython_blas.__pyx_capi__[name]  # type: ignore[attr-defined]
         binding.add_symbol(f"symopt_{name}", get_pointer(capsule, get_name(capsule)))
+    for name, address in _python_symbols().items():
+        binding.add_symbol(name, address)
     return binding
+
+
+def _numpy_api() -> int:
+    """The address of NumPy's C-API table."""
+    try:
+        from numpy._core import _multiarray_umath as multiarray
+    except ImportError:  # NumPy 1
+        from numpy.core import _multiarray_umath as multiarray  # type: ignore[no-redef]
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype = ctypes.c_void_p
+    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    return get_pointer(multiarray._ARRAY_API, None)  # type: ignore[no-any-return]
+
+
+@lru_cache(maxsize=1)
+def _python_symbols() -> dict[str, int]:
+    """The addresses of what Python entries (``symopt.lowering.pyentry``) use:
+    C-API functions, NumPy's array constructor, and the objects they compare with."""
+    symbols = {}
+    for name in pyentry.FUNCTIONS:
+        if name.startswith("Py"):
+            symbols[name] = ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value
+    table = (ctypes.c_void_p * (pyentry.SET_BASE_OBJECT + 1)).from_address(_numpy_api())
+    symbols["symopt_np_new_from_descr"] = table[pyentry.NEW_FROM_DESCR]
+    symbols["symopt_np_set_base"] = table[pyentry.SET_BASE_OBJECT]
+    objects = {
+        "ndarray": np.ndarray, "float": float, "int": int, "true": True, "false": False,
+        "notimplemented": NotImplemented, "failure": NativeFailure,
+    }  # fmt: skip
+    for name, obj in objects.items():
+        symbols[f"symopt_py_{name}"] = id(obj)
+    for name in pyentry.DTYPES:
+        symbols[f"symopt_py_dtype_{name}"] = id(np.dtype(name))
+    return symbols  # type: ignore[return-value]
+
+
+@lru_cache(maxsize=1)
+def python_entries() -> bool:
+    """Whether Python entries can be used here: the object layouts they assume
+    (``symopt.lowering.pyentry``) are those of this CPython and NumPy, and the
+    dtypes' descriptors are the ones arrays carry."""
+    try:
+        a = np.arange(6.0).reshape(2, 3)
+
+        def at(obj: object, offset: int, kind):  # type: ignore[no-untyped-def]
+            return kind.from_address(id(obj) + offset).value
+
+        dims = at(a, pyentry.ARRAY_DIMS, ctypes.c_void_p)
+        checks = [
+            at(a, pyentry.OB_TYPE, ctypes.c_void_p) == id(np.ndarray),
+            at(a, pyentry.ARRAY_DATA, ctypes.c_void_p) == a.__array_interface__["data"][0],
+            at(a, pyentry.ARRAY_ND, ctypes.c_int) == 2,
+            ctypes.c_int64.from_address(dims + 8).value == 3,
+            at(a, pyentry.ARRAY_DESCR, ctypes.c_void_p) == id(np.dtype("float64")),
+            at(a, pyentry.ARRAY_FLAGS, ctypes.c_int) & 0x501 == 0x501,
+            at(a[:, 1], pyentry.ARRAY_FLAGS, ctypes.c_int) & 1 == 0,
+            at(2.5, pyentry.FLOAT_VALUE, ctypes.c_double) == 2.5,
+            at(2.5, pyentry.OB_TYPE, ctypes.c_void_p) == id(float),
+            all(np.zeros(1, name).dtype is np.dtype(name) for name in pyentry.DTYPES),
+        ]
+        return all(checks)
+    except Exception:  # noqa: BLE001 - anything unexpected: the Python path only
+        return False
+
+
+class NativeFailure(Exception):
+    """Raised by a Python entry whose run failed a check: its argument is the
+    status and the ``err`` words, as bytes, which ``NativeExecutor.failure``
+    turns into the check's error."""
+
+
+class _MethodDef(ctypes.Structure):
+    _fields_ = [
+        ("ml_name", ctypes.c_char_p),
+        ("ml_meth", ctypes.c_void_p),
+        ("ml_flags", ctypes.c_int),
+        ("ml_doc", ctypes.c_char_p),
+    ]
+
+
+_METH_FASTCALL = 0x80
+_new_builtin = ctypes.pythonapi.PyCFunction_NewEx
+_new_builtin.restype = ctypes.py_object
+_new_builtin.argtypes = [ctypes.c_void_p, ctypes.py_object, ctypes.py_object]
 
 
 def _cython_blas():  # type: ignore[no-untyped-def]
@@ -249,6 +341,8 @@ class NativeExecutor:
     into a JIT engine of its own."""
 
     fresh_results = True
+    Failure = NativeFailure
+    """What a Python entry raises when a check failed (see ``failure``)."""
 
     def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False):
         # the module as text, parsed back only if the stages are asked for
@@ -269,29 +363,15 @@ class NativeExecutor:
         self._link(entry)
 
     def _compile(self, module: ModuleOp) -> cache.Entry:
-        from symopt.passes.sym_split_host import HOST_ATTR
-
         lowered = module.clone()
         self.timings = run_stages(lowered, self.pipeline, None)
-        host = None
-        for op in lowered.ops:
-            if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
-                host = str(op)
-        funcs = [op for op in lowered.ops if isinstance(op, func.FuncOp)]
-        if len(funcs) != 1:
-            raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
-        abi = abi_json(funcs[0])
-        from symopt.lowering.llvm import translate_module  # not needed on a cache hit
-
         start = time.perf_counter()
-        translation = translate_module(lowered, profile=self.profile)
-        self._llvm_ir = str(translation.module)
-        abi["kernels"] = translation.counters
+        self._llvm_ir, entry_ir, abi, host = _translate(lowered, self.profile)
         self.timings["llvm translation"] = time.perf_counter() - start
         start = time.perf_counter()
         # in this process at first, then in a worker process (LLVM's pass
         # manager keeps memory from every run: see symopt.lowering.llvm_worker)
-        obj = compile_anywhere(self._llvm_ir)
+        obj = compile_anywhere(f"{self._llvm_ir}\n{entry_ir}")
         self.timings["llvm optimization and code generation"] = time.perf_counter() - start
         return cache.Entry(abi, host, obj)
 
@@ -317,16 +397,23 @@ class NativeExecutor:
         engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
         engine.finalize_object()
         self._engine = engine
-        self._entry = _ENTRY(engine.get_function_address(self.func_name))
+        self._inplace = any(s.role == "inplace" for s in self.results)
+        address = engine.get_function_address(self.func_name)
+        self._entry = (_ENTRY_HOLDING_GIL if self._inplace else _ENTRY)(address)
+        name = abi.get("pyentry")
+        self._python_entry = engine.get_function_address(name) if name and python_entries() else None
+        self._shared_names = pyentry.shared_names(abi)
         # with profile: per kernel, what it computes and its two counter words
         self._counters = [
             (text, (ctypes.c_int64 * 2).from_address(engine.get_global_value_address(f"symopt.profile.{k}")))
             for k, text in enumerate(abi.get("kernels", []))
         ]
         # the call plan, made once: per argument its io position, whether it is a
-        # shared variable, its name, rank and (0-d) scratch word; per result its
+        # shared variable, its name, rank, (0-d) scratch word and whether it is
+        # updated in place; per result its
         # io position, role, name, rank and dtype
-        plan: list[tuple[int, bool, str, int, tuple[int, int]]] = []
+        plan: list[tuple[int, bool, str, int, tuple[int, int], bool]] = []
+        inplace = {s.name for s in self.results if s.role == "inplace"}
         pos = 0
         kinds: list[str] = []
         counts: list[int] = []
@@ -341,7 +428,7 @@ class NativeExecutor:
                 kind = kinds.index(code)
                 box = (kind, counts[kind])
                 counts[kind] += 1
-            plan.append((pos, s.role == "shared", s.name, s.rank, box))
+            plan.append((pos, s.role == "shared", s.name, s.rank, box, s.role == "shared" and s.name in inplace))
             pos += 1 + s.rank
         self._plan = plan
         self._arg_position = {s.name: i for i, s in enumerate(self.args) if s.role == "shared"}
@@ -350,7 +437,6 @@ class NativeExecutor:
             results_plan.append((pos, s.role, s.name, s.rank, s.dtype))
             pos += 1 + s.rank
         self._results_plan = results_plan
-        self._inplace = any(s.role == "inplace" for s in self.results)
         self._err_offset = 8 * pos
         self._template = array.array("q", bytes(8 * (pos + max(self.err_words, 1))))
         # the 0-d arguments travel in boxes: elements of arrays of their own
@@ -373,9 +459,7 @@ class NativeExecutor:
             module = parse_module(self._source)
             run_stages(module, self.pipeline, stages)
             if self._llvm_ir is None:
-                from symopt.lowering.llvm import translate_module
-
-                self._llvm_ir = str(translate_module(module).module)
+                self._llvm_ir = _translate(module, self.profile)[0]
             stages["llvm"] = self._llvm_ir
             for op in module.ops:
                 if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
@@ -410,6 +494,49 @@ class NativeExecutor:
             self._parsed = parsed
         return self._parsed
 
+    def _unalias(self, arrays: list[np.ndarray], words: array.array) -> None:
+        """Copy each argument that shares memory with a buffer the code updates in
+        place (the code would read elements it has already overwritten)."""
+        plan = self._plan
+        for t, target in enumerate(plan):
+            if not target[5] or target[4][0] >= 0:  # not written, or a box
+                continue
+            for i, a in enumerate(arrays):
+                if i != t and plan[i][4][0] < 0 and np.may_share_memory(a, arrays[t]):
+                    arrays[i] = a.copy()
+                    words[plan[i][0]] = arrays[i].__array_interface__["data"][0]
+
+    def python_entry(
+        self, types: Sequence[object], scalars: Sequence[bool], unpack_single: bool,
+        variables: Mapping[str, object], name: str | None,
+    ) -> object | None:
+        """The function's Python entry (``symopt.lowering.pyentry``) as a builtin
+        for a ``Function`` whose inputs have ``types`` (``TensorType``s; each
+        taking a Python scalar where ``scalars`` says), over the shared
+        ``variables`` (by symbol): ``entry(*args)`` returns the call's result,
+        or ``NotImplemented`` when the arguments need the Python path, and
+        raises ``NativeFailure`` when a check failed. None where there is no
+        entry, or the types are not those the code was compiled for."""
+        if self._python_entry is None:
+            return None
+        inputs = [s for s in self.args if s.role == "input"]
+        if len(inputs) != len(types):
+            return None
+        flags = int(unpack_single)
+        for k, (t, slot, scalar) in enumerate(zip(types, inputs, scalars)):
+            if np.dtype(t.dtype) != slot.dtype or t.ndim != slot.rank or tuple(t.shape) != slot.shape:  # type: ignore[attr-defined]
+                return None
+            flags |= int(bool(scalar)) << (1 + k)
+        method = _MethodDef((name or self.func_name).encode(), self._python_entry, _METH_FASTCALL, None)
+        # the builtin keeps its state, and so its method record and its code
+        state = (flags, "_storage", *(variables[n] for n in self._shared_names), method, self)
+        return _new_builtin(ctypes.addressof(method), state, None)
+
+    def failure(self, error: Exception) -> Exception:
+        """The error of the check a Python entry's run failed."""
+        words = np.frombuffer(error.args[0], dtype=np.int64)
+        return _error(self.errors[int(words[0]) - 1], words[1:])
+
     def __call__(
         self, args: Sequence[np.ndarray], globals_: Mapping[str, object]
     ) -> tuple[list[np.ndarray], dict[str, object]]:
@@ -432,7 +559,7 @@ class NativeExecutor:
         boxes = [t[:] for t in self._box_templates]
         arrays: list[np.ndarray] = []
         k = 0
-        for pos, shared, name, rank, box in self._plan:
+        for pos, shared, name, rank, box, written in self._plan:
             if shared:
                 a = globals_[name]
             else:
@@ -443,20 +570,18 @@ class NativeExecutor:
                 store[box[1]] = a.item()  # type: ignore[union-attr]
                 words[pos] = store.buffer_info()[0] + store.itemsize * box[1]
             else:
-                if not a.flags.c_contiguous:  # type: ignore[union-attr]
+                flags = a.flags  # type: ignore[union-attr]
+                if not (flags.c_contiguous and flags.aligned) or (written and not flags.writeable):
+                    # the code reads aligned C order, and writes what it updates
+                    # in place: a copy (a read-only value is not written)
                     a = a.copy(order="C")  # type: ignore[union-attr]
                 words[pos] = a.__array_interface__["data"][0]  # type: ignore[union-attr]
                 words[pos + 1 : pos + 1 + rank] = array.array("q", a.shape)  # type: ignore[union-attr]
             arrays.append(a)  # type: ignore[arg-type]
-        base = words.buffer_info()[0]
         if self._inplace:
-            # in-place updates write a shared variable's own buffer while the code
-            # runs (without the GIL): calls that do are serialized, so that
-            # concurrent ones cannot interleave their writes
-            with _INPLACE_LOCK:
-                status = self._entry(base, base + self._err_offset)
-        else:
-            status = self._entry(base, base + self._err_offset)  # err: the words after io
+            self._unalias(arrays, words)
+        base = words.buffer_info()[0]
+        status = self._entry(base, base + self._err_offset)  # err: the words after io
         if status != 0:
             err = np.asarray(words[self._err_offset // 8 :], dtype=np.int64)
             raise _error(self.errors[status - 1], err)
@@ -481,9 +606,6 @@ class NativeExecutor:
                 outputs.append(value)
         return outputs, writes
 
-
-_INPLACE_LOCK = threading.Lock()
-"""Held by calls that update a shared variable in place (see ``__call__``)."""
 
 _BOX_CODES = {
     "float64": "d", "float32": "f", "int64": "q", "int32": "i", "int16": "h", "int8": "b",
@@ -555,6 +677,35 @@ def abi_json(f: func.FuncOp) -> dict[str, object]:
         ],
         "err_words": record.data["err_words"].value.data,  # type: ignore[attr-defined]
     }
+
+
+def _translate(lowered: ModuleOp, profile: bool) -> tuple[str, str, dict[str, object], str | None]:
+    """The LLVM IR of a lowered module; the IR of its function's Python entry,
+    to compile with it ("" when draws run on the host: there is none); the
+    function's calling-convention record (JSON); the host module's text (or
+    None). The Python entry is runtime glue, not the function's code: it is not
+    part of the ``llvm`` stage."""
+    from symopt.lowering.llvm import translate_module  # not needed on a cache hit
+    from symopt.passes.sym_split_host import HOST_ATTR
+
+    host = None
+    for op in lowered.ops:
+        if isinstance(op, ModuleOp) and HOST_ATTR in op.attributes:
+            host = str(op)
+    funcs = [op for op in lowered.ops if isinstance(op, func.FuncOp)]
+    if len(funcs) != 1:
+        raise ValueError(f"expected one function in the compiled module, found {len(funcs)}")
+    abi = abi_json(funcs[0])
+    translation = translate_module(lowered, profile=profile)
+    abi["kernels"] = translation.counters
+    module = translation.module
+    text = str(module)
+    extra = ""
+    if host is None:
+        before = set(module.globals)
+        abi["pyentry"] = pyentry.add_python_entry(module, abi)
+        extra = "\n".join(str(g) for name, g in module.globals.items() if name not in before)
+    return text, extra, abi, host
 
 
 def _entries(record: DictionaryAttr, key: str) -> list[DictionaryAttr]:

@@ -35,11 +35,14 @@ try:
 except Exception:  # noqa: BLE001 - no toolkit: those tests are unsupported
     pass
 
-# Vector math tests need glibc's libmvec and a CPU with AVX2 (the host's variants).
+# Vector math tests need glibc's libmvec and a CPU with AVX2 or AVX-512 (the
+# host's variants).
 try:
     from symopt.lowering.machine import vector_math_variants
 
     if ("d", 256) in vector_math_variants():
         config.available_features.add("libmvec-avx2")
+    if ("e", 512) in vector_math_variants():
+        config.available_features.add("libmvec-avx512")
 except Exception:  # noqa: BLE001 - no such host: those tests are unsupported
     pass
