@@ -114,6 +114,14 @@ def shared_names(abi: dict[str, Any]) -> list[str]:
     return names
 
 
+def takes_python_scalars(dtype: object) -> bool:
+    """Whether a 0-d input of ``dtype`` may be a Python number (as the Python
+    path converts exactly: a ``float`` or an ``int`` up to 2**53 for float64,
+    an ``int`` in range for integers, a ``bool`` for bool)."""
+    d = np.dtype(dtype)  # type: ignore[call-overload]
+    return d == np.float64 or d.kind in "iub"
+
+
 def supported(abi: dict[str, Any]) -> bool:
     """Whether an entry can be made for the record (every dtype is one it handles)."""
     return all(np.dtype(s["dtype"]).name in DTYPES for s in [*abi["args"], *abi["results"]])
@@ -232,15 +240,11 @@ class _Entry:
             value = self.exact_int(obj, kind, max(int(info.min), -(2**63)), min(int(info.max), 2**63 - 1), tag)
             t = ir.IntType(8 * dtype.itemsize)
             b.store(b.trunc(value, t) if t.width < 64 else value, self.box(index, t))
-        elif dtype.kind == "b":
+        else:  # bool (see takes_python_scalars)
             true = b.icmp_unsigned("==", obj, self.obj("true"))
             false = b.icmp_unsigned("==", obj, self.obj("false"))
             self.expect(b.or_(true, false), f"{tag}.bool")
             b.store(b.zext(true, I8), self.box(index, I8))
-        else:
-            b.branch(self.slow)
-            b.position_at_end(done)
-            return
         b.branch(done)
         b.position_at_end(done)
         b.store(b.ptrtoint(self.box(index, I8), I64), self.word(pos))
@@ -311,7 +315,7 @@ class _Entry:
             tag = f"arg{i}"
             if slot["role"] == "input":
                 obj = b.load(b.gep(args, [_c(I64, k)]))
-                if slot["rank"] == 0:
+                if slot["rank"] == 0 and takes_python_scalars(slot["dtype"]):
                     is_array = b.icmp_unsigned("==", self.field(obj, OB_TYPE, OBJ), self.obj("ndarray"))
                     as_array, as_scalar, packed = self.block(f"{tag}.a"), self.block(f"{tag}.s"), self.block(f"{tag}.p")
                     b.cbranch(is_array, as_array, as_scalar)

@@ -307,17 +307,13 @@ class Function:
 
     def _python_entry(self) -> Any:
         """The executor's Python entry for this function (the whole call in
-        native code, see ``symopt.lowering.pyentry``), or None. A Python scalar
-        may feed an input where the Python path converts it exactly."""
+        native code, see ``symopt.lowering.pyentry``), or None. A Python number
+        may feed a 0-d input that is not strict, where it converts exactly."""
         make = getattr(self._compiled.executor, "python_entry", None)
         if make is None or not self._writes_enabled or self._compiled.input_updates:
             return None
         self._failure = self._compiled.executor.Failure
-        scalars = []
-        for slot in self._slots:
-            dtype = np.dtype(slot.type.dtype)
-            exact = dtype == np.float64 or dtype.kind in "iub"
-            scalars.append(slot.type.ndim == 0 and not slot.spec.strict and exact)
+        scalars = [s.type.ndim == 0 and not s.spec.strict for s in self._slots]
         return make([s.type for s in self._slots], scalars, self.unpack_single, self._globals, self.name)
 
     # -- introspection ---------------------------------------------------------

@@ -511,8 +511,9 @@ class NativeExecutor:
         variables: Mapping[str, object], name: str | None,
     ) -> object | None:
         """The function's Python entry (``symopt.lowering.pyentry``) as a builtin
-        for a ``Function`` whose inputs have ``types`` (``TensorType``s; each
-        taking a Python scalar where ``scalars`` says), over the shared
+        for a ``Function`` whose inputs have ``types`` (``TensorType``s; a 0-d
+        one taking a Python number where ``scalars`` says and its dtype
+        converts them exactly), over the shared
         ``variables`` (by symbol): ``entry(*args)`` returns the call's result,
         or ``NotImplemented`` when the arguments need the Python path, and
         raises ``NativeFailure`` when a check failed. None where there is no
@@ -526,7 +527,7 @@ class NativeExecutor:
         for k, (t, slot, scalar) in enumerate(zip(types, inputs, scalars)):
             if np.dtype(t.dtype) != slot.dtype or t.ndim != slot.rank or tuple(t.shape) != slot.shape:  # type: ignore[attr-defined]
                 return None
-            flags |= int(bool(scalar)) << (1 + k)
+            flags |= int(bool(scalar) and pyentry.takes_python_scalars(slot.dtype)) << (1 + k)
         method = _MethodDef((name or self.func_name).encode(), self._python_entry, _METH_FASTCALL, None)
         # the builtin keeps its state, and so its method record and its code
         state = (flags, "_storage", *(variables[n] for n in self._shared_names), method, self)
