@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 
 import numpy as np
 import pytest
@@ -151,7 +152,10 @@ def test_a_forked_child_makes_its_own_workers() -> None:
         context = multiprocessing.get_context("fork")
         queue = context.Queue()
         child = context.Process(target=_child, args=(queue,))
-        child.start()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking a process with threads (the workers)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            child.start()
         got = queue.get(timeout=60)
         child.join(timeout=60)
         assert child.exitcode == 0

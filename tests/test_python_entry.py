@@ -113,8 +113,8 @@ def test_other_arguments_take_the_python_path(args: tuple[object, ...]) -> None:
 
 def _slow_copy(f: symopt.Function) -> symopt.Function:
     g = f.copy()
-    g._fast = None
     g.unpack_single = f.unpack_single  # a copy returns lists, as Theano's
+    g._fast = None
     return g
 
 
@@ -292,6 +292,15 @@ def test_single_output_unpacking_follows_the_function() -> None:
     listed = symopt.function([x], [x * 2])(1.0)
     assert isinstance(listed, list) and len(listed) == 1
     assert symopt.function([x], [], on_unused_input="ignore")(1.0) == []
+
+
+def test_changing_unpack_single_changes_what_the_entry_returns() -> None:
+    x = T.dscalar("x")
+    f = symopt.function([x], x * 2)
+    f.unpack_single = False
+    assert _taken(f, 1.0) and isinstance(f(1.0), list)
+    f.unpack_single = True
+    assert isinstance(f(1.0), np.ndarray)
 
 
 def test_copies_and_pickles_have_entries_over_their_own_variables() -> None:

@@ -288,7 +288,7 @@ class Function:
         self._compiled = compiled
         self._slots = slots
         self._globals = globals_
-        self.unpack_single = unpack_single
+        self._unpack_single = unpack_single
         self.name = name
         self._allow_input_downcast = allow_input_downcast
         self._writes_enabled = writes_enabled
@@ -304,6 +304,16 @@ class Function:
         self._device_values = getattr(compiled.executor, "device_values", False)
         self._atomic = compiled.atomic
         self._fast = self._python_entry()
+
+    @property
+    def unpack_single(self) -> bool:
+        """Whether a single output is returned as itself rather than in a list."""
+        return self._unpack_single
+
+    @unpack_single.setter
+    def unpack_single(self, value: bool) -> None:
+        self._unpack_single = bool(value)
+        self._fast = self._python_entry()  # it returns what the function does
 
     def _python_entry(self) -> Any:
         """The executor's Python entry for this function (the whole call in

@@ -410,8 +410,7 @@ class NativeExecutor:
         ]
         # the call plan, made once: per argument its io position, whether it is a
         # shared variable, its name, rank, (0-d) scratch word and whether it is
-        # updated in place; per result its
-        # io position, role, name, rank and dtype
+        # updated in place; per result its io position, role, name, rank and dtype
         plan: list[tuple[int, bool, str, int, tuple[int, int], bool]] = []
         inplace = {s.name for s in self.results if s.role == "inplace"}
         pos = 0
