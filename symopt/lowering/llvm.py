@@ -49,6 +49,10 @@ I8P = I8.as_pointer()
 HUGE_PAGE_BYTES = 1 << 22
 """Allocations from this size up ask for transparent huge pages (NumPy's threshold)."""
 MADV_HUGEPAGE = 14
+ARENA_BYTES = 1 << 15
+"""The entry function's arena: temporaries of its own block take their memory
+from a buffer of this size in its stack frame while it lasts (see ``alloc``)."""
+ARENA_ALIGN = 64
 PARALLEL_ALIGN = 256
 """Chunks of a one-loop parallel nest start at multiples of this many iterations
 (a multiple of any vector width times unroll factor), so that the vector loop and
@@ -214,6 +218,8 @@ class _FunctionTranslator:
         self.descs: dict[SSAValue, Desc] = {}
         self.checks: list[CheckInfo] = []
         self.slots: dict[SSAValue, int] = {}
+        self.arena_allocs: set[Operation] = set()
+        self.in_arena: set[SSAValue] = set()
         """Per allocated buffer, its entry in the table of allocations."""
         # the parts of a long entry function and their frame: see ``block``
         self.segmented = False
@@ -294,6 +300,7 @@ class _FunctionTranslator:
             self.begin(fn, main_entry)
             self.io, self.err = fn.args
             self.table = table
+            self.start_arena(block, main_entry)
         if len(arg_shapes) != len(block.args):
             raise TranslationError(f"@{name}: the calling-convention record does not match the arguments")
         pos = 0
@@ -316,6 +323,39 @@ class _FunctionTranslator:
             self.main_frame.operands = [self.const_i64(max(1, self.frame_size))]  # type: ignore[attr-defined]
             self.call_parts(main_entry)
         self.tr.checks[name] = self.checks
+
+    def start_arena(self, block: Block, entry: ir.IRBuilder) -> None:
+        """The arena for the temporaries of the function's own block (those it
+        allocates and frees there): ``ARENA_BYTES`` on the stack, handed out in
+        order and never reused within the call. Its pointers are neither freed
+        nor given to the pool; a temporary that does not fit takes the usual way."""
+        freed = {op.memref for op in block.ops if isinstance(op, memref.DeallocOp)}
+        self.arena_allocs = {op for op in block.ops if isinstance(op, memref.AllocOp) and op.memref in freed}
+        if not self.arena_allocs:
+            return
+        arena = entry.alloca(ir.ArrayType(I8, ARENA_BYTES), name="arena")
+        arena.align = ARENA_ALIGN
+        self.arena = entry.bitcast(arena, I8P)
+        self.arena_used: ir.Value = self.const_i64(0)
+        self.in_arena: set[SSAValue] = set()
+
+    def arena_alloc(self, nbytes: ir.Value, slot: ir.Value) -> ir.Value:
+        """Memory for a temporary: the arena's next bytes where they suffice, else
+        ``@symopt.alloc``'s (recorded in ``slot``)."""
+        b = self.b
+        rounded = b.and_(b.add(nbytes, self.const_i64(ARENA_ALIGN - 1)), self.const_i64(-ARENA_ALIGN))
+        end = b.add(self.arena_used, rounded)
+        fits = b.icmp_unsigned("<=", end, self.const_i64(ARENA_BYTES))
+        here = b.gep(self.arena, [self.arena_used], inbounds=True)
+        before = b.block
+        with b.if_then(b.not_(fits)) as _:
+            taken = b.call(self.helper("alloc"), [nbytes, slot])
+            taken_block = b.block
+        raw = b.phi(I8P)
+        raw.add_incoming(here, before)
+        raw.add_incoming(taken, taken_block)
+        self.arena_used = b.select(fits, end, self.arena_used)
+        return raw
 
     def begin(self, fn: ir.Function, entry: ir.IRBuilder) -> None:
         """Start translating into ``fn``, whose entry block ``entry`` builds."""
@@ -764,8 +804,12 @@ class _FunctionTranslator:
             nbytes = self.const_i64(element_bytes(desc.element))
             for size in desc.sizes:
                 nbytes = _mul(b, nbytes, size)
-            if index is not None:
+            if index is not None:  # an arena pointer's slot is null
                 b.call(self.helper("release"), [self.slot(index), nbytes])
+            elif op.memref in self.in_arena:
+                offset = b.sub(b.ptrtoint(desc.ptr, I64), b.ptrtoint(self.arena, I64))
+                with b.if_then(b.icmp_unsigned(">=", offset, self.const_i64(ARENA_BYTES))):
+                    self.give(b, b.bitcast(desc.ptr, I8P), nbytes)
             else:
                 self.give(b, b.bitcast(desc.ptr, I8P), nbytes)
         elif isinstance(op, memref.LoadOp):
@@ -890,7 +934,11 @@ class _FunctionTranslator:
             slot = self.slot(self.slots[op.memref])
         else:
             slot = ir.Constant(I8P.as_pointer(), None)
-        raw = b.call(self.helper("alloc"), [nbytes, slot])
+        if op in self.arena_allocs:
+            raw = self.arena_alloc(nbytes, slot)
+            self.in_arena.add(op.memref)
+        else:
+            raw = b.call(self.helper("alloc"), [nbytes, slot])
         ptr = b.bitcast(raw, elem.as_pointer())
         self.descs[op.memref] = Desc(ptr, self.const_i64(0), sizes, _contiguous_strides(b, sizes), t.element_type)
 

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 
-I1, I8, I16, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(16), ir.IntType(32), ir.IntType(64)
+I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 I8P = I8.as_pointer()
 OBJ = I8P
 """``PyObject*``."""
@@ -68,9 +68,6 @@ DTYPES = (
 )  # fmt: skip
 """The dtypes an entry handles; each has a symbol ``symopt_py_dtype_<name>`` bound
 to its canonical descriptor."""
-
-OBJECTS = ("ndarray", "float", "int", "true", "false", "notimplemented", "failure")
-"""The objects an entry compares with or returns, as symbols ``symopt_py_<name>``."""
 
 FUNCTIONS: dict[str, tuple[ir.Type, tuple[ir.Type, ...]]] = {
     "Py_IncRef": (ir.VoidType(), (OBJ,)),
@@ -151,6 +148,9 @@ class _Entry:
         return self.b.call(fn, args)
 
     def obj(self, name: str) -> ir.Value:
+        """The address of an object the runtime binds as ``symopt_py_<name>``
+        (``ndarray``, ``float``, ``int``, ``true``, ``false``, ``notimplemented``,
+        ``failure``, ``dtype_<dtype>``: see ``symopt.runtime.native``)."""
         symbol = f"symopt_py_{name}"
         g = self.module.globals.get(symbol)
         if g is None:

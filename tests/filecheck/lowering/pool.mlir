@@ -8,9 +8,18 @@
 // in functions with checks, which also clears the table entry the error exit
 // frees).
 
+// The temporaries of the function's own block take their memory from an arena
+// in its stack frame (32 KiB, 64-byte aligned) while it lasts, else from
+// @symopt.alloc; a freed one goes back to the pool only if it is not in the arena.
 // CHECK-LABEL: define i32 @"f"
-// CHECK:         %[[T:".[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
+// CHECK:         %"arena" = alloca [32768 x i8], align 64
+// CHECK:         %[[FITS:".[0-9]+"]] = icmp ule i64 %{{.*}}, 32768
+// CHECK:         call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
+// CHECK:         phi i8*
+// CHECK:         select i1 %[[FITS]], i64
 // CHECK:         call void @"f.loop1"
+// CHECK:         %[[OFF:".[0-9]+"]] = sub i64 %{{.*}}, %{{.*}}
+// CHECK-NEXT:    icmp uge i64 %[[OFF]], 32768
 // CHECK:         call void @"symopt_pool_give"(i8* %{{.*}}, i64 %{{.*}})
 
 // CHECK-LABEL: define internal i8* @"symopt.alloc"
@@ -28,4 +37,19 @@ func.func @f(%x: tensor<?xf64>) -> tensor<?xf64> {
   %e = sym.exp %s : tensor<?xf64>
   %y = sym.add %e, %x : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>
   func.return %y : tensor<?xf64>
+}
+
+// With checks, a temporary that does not fit in the arena is recorded in the
+// table the error exit frees; an arena one leaves its entry null, so releasing
+// it gives nothing back.
+// CHECK-LABEL: define i32 @"g"
+// CHECK:         %"arena" = alloca [32768 x i8], align 64
+// CHECK:         call i8* @"symopt.alloc"(i64 %{{.*}}, i8** %{{.*}})
+// CHECK:         phi i8*
+// CHECK:         call void @"symopt.release"(i8** %{{.*}}, i64 %{{.*}})
+func.func @g(%x: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
+  %s = sym.sort %x axis = 0 : tensor<?xf64> -> tensor<?xf64>
+  %e = sym.exp %s : tensor<?xf64>
+  %z = sym.add %e, %y : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>
+  func.return %z : tensor<?xf64>
 }
