@@ -92,6 +92,26 @@ def test_binary_input_is_a_diagnostic(tmp_path):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("line", "column", "why"),
+    [
+        ('  func.return "' + "a" * 200, 15, "string literal not closed on its line"),
+        ('  func.return {s = "ab\\q' + "a" * 200 + '"}', 23, "invalid escape in a string literal"),
+        ('  func.return {s = "a\v' + "a" * 200 + '"}', 22, "cannot contain a vertical tab"),
+    ],
+)
+def test_bad_string_literals_are_diagnosed_at_once(tmp_path, line, column, why):
+    """xDSL's lexer backtracks exponentially on these (a 30-character open
+    literal took seconds): the driver reports them before it lexes."""
+    src = tmp_path / "strings.mlir"
+    src.write_text("func.func @f() {\n" + line + "\n}\n")
+    out = _run([str(src)])
+    assert out.returncode == 1
+    err = out.stderr.decode()
+    assert f"strings.mlir:2:{column}: error:" in err and why in err, err
+    assert "Traceback" not in err
+
+
 def test_deep_nesting_is_handled(tmp_path):
     """3,000 nested regions parse, verify and print (mlir-opt handles them); far
     deeper input is a diagnostic, never a RecursionError traceback."""

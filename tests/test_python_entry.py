@@ -392,3 +392,14 @@ def test_an_input_that_aliases_a_buffer_updated_in_place_is_read_before_the_upda
         assert s.get_value().tolist() == [3.0, 3.0, 3.0, 3.0]
         f(np.zeros(4))
         assert s.get_value().tolist() == [3.0, 3.0, 3.0, 3.0]
+
+
+def test_functions_with_many_slots_have_no_entry() -> None:
+    """The entry's code grows with its slots, and LLVM's time on it faster: past
+    pyentry.MAX_SLOTS the Python path serves the calls."""
+    x = T.dvector("x")
+    shared = [symopt.shared(np.full(3, float(k)), name=f"s{k}") for k in range(pyentry.MAX_SLOTS // 2)]
+    f = symopt.function([x], x * 2, updates=[(s, s + x) for s in shared])
+    assert f._fast is None
+    _same(f(np.ones(3)), np.full(3, 2.0))
+    assert [s.get_value()[0] for s in shared] == [k + 1.0 for k in range(len(shared))]

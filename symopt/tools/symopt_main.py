@@ -276,6 +276,12 @@ class SymoptMain(xDSLOptMain):
             from xdsl.dialects.builtin import ModuleOp
 
             return ModuleOp([])  # an empty input is an empty module
+        if file_extension == "mlir":
+            bad = _bad_string_literal(text)
+            if bad is not None:
+                line, column, why = bad
+                where = self.args.input_file or "<stdin>"
+                raise _InputError(f"{where}:{line + start_offset}:{column}: error: {why}")
         return super().parse_chunk(io.BytesIO(data), file_extension, start_offset)
 
     def prepare_input(self):  # type: ignore[no-untyped-def]
@@ -303,6 +309,45 @@ class SymoptMain(xDSLOptMain):
 
 class _UsageError(Exception):
     pass
+
+
+_ESCAPES = frozenset('"nt\\')
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _bad_string_literal(text: str) -> tuple[int, int, str] | None:
+    """The first string literal xDSL's lexer cannot match, as (line, column,
+    why), or None. Its lexer matches a literal with a regular expression whose
+    nested repetition backtracks exponentially where the match fails (a literal
+    left open on its line, a bad escape, a vertical tab or form feed): a
+    30-character unterminated literal takes seconds, a longer one forever. This
+    scan is linear; comments (``//`` outside literals) are skipped."""
+    for number, line in enumerate(text.split("\n"), 1):
+        i, n, start = 0, len(line), -1
+        while i < n:
+            c = line[i]
+            if start >= 0:
+                if c == "\\":
+                    nxt = line[i + 1 : i + 2]
+                    if nxt and nxt in _ESCAPES:
+                        i += 2
+                        continue
+                    if len(line) >= i + 3 and line[i + 1] in _HEX and line[i + 2] in _HEX:
+                        i += 3
+                        continue
+                    return number, i + 1, "invalid escape in a string literal"
+                if c in "\v\f":
+                    return number, i + 1, "a string literal cannot contain a vertical tab or form feed"
+                if c == '"':
+                    start = -1
+            elif c == '"':
+                start = i
+            elif c == "/" and line.startswith("//", i):
+                break
+            i += 1
+        if start >= 0:
+            return number, start + 1, "string literal not closed on its line"
+    return None
 
 
 class _InputError(Exception):
