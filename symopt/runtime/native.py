@@ -633,10 +633,10 @@ def _scalar(word: int, dtype: np.dtype) -> np.ndarray:
     return np.array(word, dtype)
 
 
-_SMALL = 1 << 15
+_SMALL = pyentry.SMALL_RESULT
 """Results up to this many bytes (32 KiB) are copied out and their buffers freed at
-once: copying them costs less than wrapping the buffer (a ctypes array and a
-finalizer per result)."""
+once, as the Python entry does: copying them costs less than wrapping the buffer
+(a ctypes array and a finalizer per result)."""
 
 
 def _result_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
