@@ -54,7 +54,7 @@ def _same(a: object, b: object) -> None:
     assert type(a) is np.ndarray and type(b) is np.ndarray
     assert a.dtype == b.dtype and a.shape == b.shape
     assert a.tobytes() == b.tobytes()
-    assert a.flags.c_contiguous and a.flags.writeable and a.flags.owndata or a.base is not None
+    assert a.flags.c_contiguous and a.flags.writeable
 
 
 def test_the_layouts_it_assumes_are_this_pythons_and_numpys() -> None:
@@ -75,7 +75,7 @@ def test_common_calls_take_the_entry() -> None:
     assert f._fast is not None
     a = np.arange(3.0)
     assert _taken(f, 1.0, 2, a)
-    assert _taken(f, np.array(1.0), True if False else 2.5, a)
+    assert _taken(f, np.array(1.0), 2.5, a)
     _same(f(1.0, 2, a), [np.array(3.0), a * 1.0])
 
 
@@ -233,13 +233,11 @@ def test_updates_match_the_python_path() -> None:
     w = symopt.shared(np.zeros(5), name="w")  # written, not read
     f = symopt.function([v], [s * 1, c + 0], updates=[(s, s * 0.5 + v), (c, c * 2), (w, v * 3)])
     a = rng.randn(5)
+    assert _taken(f, a)  # (a call: the values are reset below)
     states = []
-    for fast in (True, False):
+    for ctx in (contextlib.nullcontext(), python_path(f)):
         s.set_value(np.arange(5.0)), c.set_value(3), w.set_value(np.zeros(5))
-        ctx = contextlib.nullcontext() if fast else python_path(f)
         with ctx:
-            assert _taken(f, a) == fast if fast else True
-            s.set_value(np.arange(5.0)), c.set_value(3), w.set_value(np.zeros(5))
             outs = [f(a) for _ in range(3)]
         states.append((outs, s.get_value(), c.get_value(), w.get_value()))
     (o1, s1, c1, w1), (o2, s2, c2, w2) = states
