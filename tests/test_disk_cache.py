@@ -141,7 +141,8 @@ def test_in_process_hit_and_clear(tmp_path, monkeypatch):
     np.testing.assert_array_equal(g(np.arange(3.0)), np.exp(np.arange(3.0)) * 3.25 + 0.5)
     assert "define" in g.ir("llvm") and g._compiled.executor.optimized_ir
     assert len(_functions(tmp_path)) == 1
-    entries = len(list(tmp_path.glob("*.symopt")))  # the runtime's entry too, if it was made here
+    # the runtime's entry too, if it was made here, and each entry's library
+    entries = len(list(tmp_path.glob("*.symopt"))) + len(list(tmp_path.glob("*.so")))
     assert cache.clear() == entries
     assert not list(tmp_path.glob("*.symopt"))
 
@@ -152,5 +153,115 @@ def test_clear_cache_command(tmp_path):
     out = subprocess.run([sys.executable, "-m", "symopt.tools.symopt_main", "--clear-cache"], env=env, check=False,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "removed 2 files" in out.stdout  # the function's entry and the runtime's
+    # the function's entry and the runtime's, each with its library
+    assert "removed 4 files" in out.stdout
     assert not list(tmp_path.glob("*.symopt"))
+
+
+WARM = textwrap.dedent(
+    """
+    import json, sys, numpy as np, symopt, symopt.tensor as T
+    x, y = T.dmatrix("x"), T.dvector("y")
+    w = symopt.shared(np.linspace(-1.0, 1.0, 3), name="w")
+    p = 1 / (1 + T.exp(-T.dot(x, w)))
+    cost = (-y * T.log(p) - (1 - y) * T.log(1 - p)).mean()
+    f = symopt.function([x, y], [p, cost], updates=[(w, w - 0.1 * T.grad(cost, w))])
+    big = symopt.function([x], T.tanh(x) * 2.0)
+    data = np.arange(12.0).reshape(4, 3) / 10
+    out = [f(data, np.array([0.0, 1.0, 1.0, 0.0])) for _ in range(3)]
+    large = big(np.ones((300, 300)))  # wrapped where it lies, not copied
+    print(json.dumps({"cached": f._compiled.executor.from_cache,
+                      "library": f._compiled.executor._code.handle is not None,
+                      "llvm": "llvmlite.binding" in sys.modules,
+                      "values": [[a.tolist() for a in o] for o in out] + [float(large.sum())],
+                      "w": w.get_value().tolist()}))
+    """
+)
+
+
+def _libraries(directory: Path) -> list[Path]:
+    return [p for p in directory.glob("*.so") if not p.name.startswith("runtime-")]
+
+
+def test_warm_process_opens_libraries_without_llvm(tmp_path):
+    """With a linker, each entry gets a shared library; a process that finds all
+    its code in the cache opens the libraries and never imports LLVM."""
+    if cache._linker() is None:
+        pytest.skip("no linker (ld) here")
+    cold, warm = _run(tmp_path, WARM), _run(tmp_path, WARM)
+    assert (cold["cached"], warm["cached"]) == (False, True)
+    assert cold["library"] and warm["library"]
+    assert cold["llvm"] and not warm["llvm"]
+    assert warm["values"] == cold["values"] and warm["w"] == cold["w"]
+    assert len(_libraries(tmp_path)) == 2 and len(list(tmp_path.glob("runtime-*.so"))) == 1
+    for library in tmp_path.glob("*.so"):
+        # position-independent code whose only undefined symbols are the C
+        # library's (everything else comes through imports)
+        undefined = subprocess.run(["nm", "-D", "--undefined-only", str(library)], capture_output=True, text=True,
+                                   check=False).stdout  # fmt: skip
+        names = {line.split()[-1].split("@")[0] for line in undefined.splitlines() if line.strip()}
+        assert not {n for n in names if n.startswith(("Py", "_Py", "symopt_"))}, names
+
+
+def test_without_a_linker_the_object_code_is_linked_by_llvm(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMOPT_LINKER", "")
+    cold, warm = _run(tmp_path, WARM), _run(tmp_path, WARM)
+    assert (cold["cached"], warm["cached"]) == (False, True)
+    assert not cold["library"] and not warm["library"] and warm["llvm"]
+    assert not list(tmp_path.glob("*.so"))
+    monkeypatch.delenv("SYMOPT_LINKER")
+    if cache._linker() is not None:
+        # a linker found later: the entries get their libraries on the next hit
+        upgraded = _run(tmp_path, WARM)
+        assert upgraded["cached"] and upgraded["library"] and upgraded["values"] == cold["values"]
+        assert len(_libraries(tmp_path)) == 2
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "remove"])
+def test_damaged_library_is_linked_again(tmp_path, damage):
+    if cache._linker() is None:
+        pytest.skip("no linker (ld) here")
+    reference = _run(tmp_path, WARM)
+    for library in tmp_path.glob("*.so"):
+        data = library.read_bytes()
+        if damage == "flip":
+            library.write_bytes(data[:100] + bytes([data[100] ^ 0xFF]) + data[101:])
+        elif damage == "truncate":
+            library.write_bytes(data[: len(data) // 3])
+        else:
+            library.unlink()
+    again = _run(tmp_path, WARM)
+    assert again["cached"] and again["library"] and again["values"] == reference["values"]
+    assert ("altered; relinking" in again["stderr"]) == (damage != "remove")
+    healed = _run(tmp_path, WARM)
+    assert healed["library"] and not healed["llvm"] and "altered" not in healed["stderr"]
+
+
+def test_large_result_outlives_its_function(tmp_path, monkeypatch):
+    """A large result's buffer is given back by the runtime's capsule destructor,
+    not by the code of the function that made it, which may be unloaded first."""
+    import gc
+    import weakref
+
+    from symopt.runtime import native
+
+    monkeypatch.setattr(symopt.config, "cache_dir", str(tmp_path))
+    x = T.dmatrix("x")
+    f = symopt.function([x], T.sin(x) + 7.5)
+    result = f(np.zeros((200, 200)))
+    assert type(result.base).__name__ == "PyCapsule"
+    executor = weakref.ref(f._compiled.executor)
+    native._CACHE.clear()
+    del f
+    gc.collect()
+    assert executor() is None  # its code is unloaded
+    np.testing.assert_array_equal(result, 7.5)
+    del result
+    gc.collect()  # the destructor runs: no crash
+
+
+def test_unknown_import_is_an_error():
+    from symopt.runtime import native
+
+    with pytest.raises(ValueError, match="imports 'symopt_nonesuch'"):
+        native._import_address("symopt_nonesuch")

@@ -195,16 +195,19 @@ def test_runtime_module_is_valid_and_exports_its_functions() -> None:
     pool with an acquire/release spin lock, reads the thread count from the
     runtime's symopt_threads and keeps its worker threads."""
     from symopt.lowering.machine import parse_verified
-    from symopt.lowering.runtime import EXPORTED, runtime_ir
+    from symopt.lowering.native_abi import RUNTIME_EXPORTS
+    from symopt.lowering.runtime import runtime_ir
 
-    text = runtime_ir()
+    text, imported = runtime_ir()
     parse_verified(text)
-    for name in EXPORTED:
+    assert imported == ["PyCapsule_GetContext", "PyCapsule_GetPointer", "symopt_min_work", "symopt_threads"]
+    for name in RUNTIME_EXPORTS:
         assert f'define void @"{name}"' in text or f'define i8* @"{name}"' in text, name
     assert 'atomicrmw xchg i32* @"symopt.pool.lock", i32 1 acquire' in text
     assert 'store atomic i32 0, i32* @"symopt.pool.lock" release' in text
-    assert 'load i64, i64* @"symopt_threads"' in text and 'load i64, i64* @"symopt_min_work"' in text
-    assert '@"symopt_threads" = external global i64' in text
+    # the thread count and the minimum work are the Python side's words, imports
+    assert '@"symopt.import.symopt_threads" = global i8* null' in text
+    assert 'load i8*, i8** @"symopt.import.symopt_min_work"' in text
     # the workers: made once (and detached), woken through the generation word,
     # claiming chunks by compare-and-swap on the ticket
     assert 'call i32 @"pthread_create"' in text and 'call i32 @"pthread_detach"' in text

@@ -42,6 +42,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from symopt.dialects import loop
 from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
+from symopt.lowering import imports
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
@@ -112,7 +113,8 @@ class Translation:
     kernels: dict[object, ir.Function] = field(default_factory=dict)
     """Outlined loop nests by their structure (identical ones are shared)."""
     externals: set[str] = field(default_factory=set)
-    """External symbols the module calls (malloc, free, libm, BLAS)."""
+    """External symbols the module calls by name (malloc, free, libm); the
+    others are imports (``symopt.lowering.imports``)."""
     profile: bool = False
     """Time every kernel call (see ``_FunctionTranslator.timed``)."""
     counters: list[str] = field(default_factory=list)
@@ -244,6 +246,8 @@ class _FunctionTranslator:
         existing = module.globals.get(name)
         if existing is not None:
             return existing  # type: ignore[return-value]
+        if imports.is_import(name):
+            return imports.function(module, name, ret, list(args))
         fn = ir.Function(module, ir.FunctionType(ret, list(args)), name=name)
         if not name.startswith("llvm."):
             self.tr.externals.add(name)

@@ -30,12 +30,13 @@ def host_cpu() -> tuple[str, str]:
 
 def target_machine():  # type: ignore[no-untyped-def]
     """A target machine for the host CPU at O3 (a JIT engine takes ownership of one,
-    so each compilation gets its own)."""
+    so each compilation gets its own). Its code is position-independent, so that
+    one object file can be linked into a JIT engine or into a shared library."""
     binding = llvm()
     cpu, features = host_cpu()
     target = binding.Target.from_default_triple()
     return target.create_target_machine(
-        cpu=cpu, features=features, opt=3, codemodel="jitdefault"
+        cpu=cpu, features=features, opt=3, reloc="pic", codemodel="jitdefault"
     )
 
 

@@ -44,30 +44,33 @@ from typing import Any
 import numpy as np
 from llvmlite import ir
 
+from symopt.lowering import imports
+from symopt.lowering.native_abi import (
+    ALIGNED,
+    ARRAY_DATA,
+    ARRAY_DESCR,
+    ARRAY_DIMS,
+    ARRAY_FLAGS,
+    ARRAY_ND,
+    C_CONTIGUOUS,
+    DTYPES,
+    FLOAT_VALUE,
+    MAX_SLOTS,
+    NEW_FROM_DESCR,
+    OB_TYPE,
+    SET_BASE_OBJECT,
+    SMALL_RESULT,
+    WRITEABLE,
+    entry_name,
+    shared_names,
+    supported,
+    takes_python_scalars,
+)
+
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
 I8P = I8.as_pointer()
 OBJ = I8P
 """``PyObject*``."""
-
-OB_TYPE = 8
-"""Offset of ``ob_type`` in every object."""
-FLOAT_VALUE = 16
-"""Offset of ``ob_fval`` in a ``float``."""
-ARRAY_DATA, ARRAY_ND, ARRAY_DIMS, ARRAY_DESCR, ARRAY_FLAGS = 16, 24, 32, 56, 64
-"""Offsets in NumPy's ``PyArrayObject_fields``."""
-C_CONTIGUOUS, ALIGNED, WRITEABLE = 0x1, 0x100, 0x400
-NEW_FROM_DESCR, SET_BASE_OBJECT = 94, 282
-"""Slots of ``PyArray_NewFromDescr`` and ``PyArray_SetBaseObject`` in NumPy's
-C-API table."""
-SMALL_RESULT = 1 << 15
-"""Results up to this many bytes are copied into arrays NumPy allocates."""
-
-DTYPES = (
-    "float64", "float32", "float16", "int64", "int32", "int16", "int8",
-    "uint64", "uint32", "uint16", "uint8", "bool",
-)  # fmt: skip
-"""The dtypes an entry handles; each has a symbol ``symopt_py_dtype_<name>`` bound
-to its canonical descriptor."""
 
 FUNCTIONS: dict[str, tuple[ir.Type, tuple[ir.Type, ...]]] = {
     "Py_IncRef": (ir.VoidType(), (OBJ,)),
@@ -84,8 +87,6 @@ FUNCTIONS: dict[str, tuple[ir.Type, tuple[ir.Type, ...]]] = {
     "PyEval_SaveThread": (I8P, ()),
     "PyEval_RestoreThread": (ir.VoidType(), (I8P,)),
     "PyCapsule_New": (OBJ, (I8P, I8P, I8P)),
-    "PyCapsule_GetPointer": (I8P, (OBJ, I8P)),
-    "PyCapsule_GetContext": (I8P, (OBJ,)),
     "PyCapsule_SetContext": (I32, (OBJ, I8P)),
     # NumPy's, from its C-API table
     "symopt_np_new_from_descr": (OBJ, (OBJ, OBJ, I32, I64.as_pointer(), I64.as_pointer(), I8P, I32, OBJ)),
@@ -96,41 +97,11 @@ FUNCTIONS: dict[str, tuple[ir.Type, tuple[ir.Type, ...]]] = {
 
 ENTRY_T = ir.FunctionType(OBJ, [OBJ, OBJ.as_pointer(), I64])
 
-
-def entry_name(name: str) -> str:
-    return f"symopt.py.{name}"
-
-
-def shared_names(abi: dict[str, Any]) -> list[str]:
-    """The shared variables an entry reads or writes, in the order its ``self``
-    tuple holds them."""
-    names: list[str] = []
-    for slot in [*abi["args"], *abi["results"]]:
-        if slot["role"] in ("shared", "inplace") and slot["name"] not in names:
-            names.append(slot["name"])
-    return names
-
-
-def takes_python_scalars(dtype: object) -> bool:
-    """Whether a 0-d input of ``dtype`` may be a Python number (as the Python
-    path converts exactly: a ``float`` or an ``int`` up to 2**53 for float64,
-    an ``int`` in range for integers, a ``bool`` for bool)."""
-    d = np.dtype(dtype)  # type: ignore[call-overload]
-    return d == np.float64 or d.kind in "iub"
-
-
-MAX_SLOTS = 48
-"""Functions with more arguments and results than this get no entry: its code is
-unrolled per slot, and LLVM's time on it grows faster than linearly (a 20-layer
-MLP's 83 slots cost 0.4 s, a 100-layer one's 13 s), while such functions do so
-much work per call that the Python path's few microseconds do not matter."""
-
-
-def supported(abi: dict[str, Any]) -> bool:
-    """Whether an entry is made for the record: every dtype is one it handles,
-    and there are at most ``MAX_SLOTS`` arguments and results."""
-    slots = [*abi["args"], *abi["results"]]
-    return len(slots) <= MAX_SLOTS and all(np.dtype(s["dtype"]).name in DTYPES for s in slots)
+__all__ = [
+    "ALIGNED", "ARRAY_DATA", "ARRAY_DESCR", "ARRAY_DIMS", "ARRAY_FLAGS", "ARRAY_ND", "C_CONTIGUOUS",
+    "DTYPES", "FLOAT_VALUE", "MAX_SLOTS", "NEW_FROM_DESCR", "OB_TYPE", "SET_BASE_OBJECT", "SMALL_RESULT",
+    "WRITEABLE", "add_python_entry", "entry_name", "shared_names", "supported", "takes_python_scalars",
+]  # fmt: skip
 
 
 def _c(t: ir.Type, value: int) -> ir.Constant:
@@ -150,22 +121,14 @@ class _Entry:
     # -- declarations -------------------------------------------------------------
 
     def call(self, name: str, args: list[ir.Value]) -> ir.Value:
-        fn = self.module.globals.get(name)
-        if fn is None:
-            ret, params = FUNCTIONS[name]
-            fn = ir.Function(self.module, ir.FunctionType(ret, params), name=name)
-        return self.b.call(fn, args)
+        ret, params = FUNCTIONS[name]
+        return self.b.call(imports.function(self.module, name, ret, list(params)), args)
 
     def obj(self, name: str) -> ir.Value:
-        """The address of an object the runtime binds as ``symopt_py_<name>``
+        """The address of an object the runtime binds as import ``symopt_py_<name>``
         (``ndarray``, ``float``, ``int``, ``true``, ``false``, ``notimplemented``,
         ``failure``, ``dtype_<dtype>``: see ``symopt.runtime.native``)."""
-        symbol = f"symopt_py_{name}"
-        g = self.module.globals.get(symbol)
-        if g is None:
-            g = ir.GlobalVariable(self.module, I8, symbol)
-            g.linkage = "external"
-        return g  # an i8*: the object's address
+        return imports.address(self.b, f"symopt_py_{name}")
 
     def descr(self, dtype: str) -> ir.Value:
         return self.obj(f"dtype_{np.dtype(dtype).name}")
@@ -380,7 +343,6 @@ class _Entry:
 
         # the results, as arrays
         pos = result_pos
-        destroy = self.capsule_destructor()
         for r, slot in enumerate(abi["results"]):
             rank, dtype = slot["rank"], np.dtype(slot["dtype"])
             arr: ir.Value | None = None
@@ -396,7 +358,7 @@ class _Entry:
                 word = b.load(self.word(pos))
                 b.store(b.trunc(word, t) if t.width < 64 else word, b.bitcast(self.field(arr, ARRAY_DATA, I8P), t.as_pointer()))
             else:
-                arr = self.result_array(slot, pos, destroy)
+                arr = self.result_array(slot, pos)
             pos += 1 + rank
             if arr is not None:
                 b.store(arr, b.gep(made, [_c(I64, r)]))
@@ -528,7 +490,7 @@ class _Entry:
         for r in range(n_results):
             self.call("Py_DecRef", [b.load(b.gep(made, [_c(I64, r)]))])
 
-    def result_array(self, slot: dict[str, Any], pos: int, destroy: ir.Function) -> ir.Value:
+    def result_array(self, slot: dict[str, Any], pos: int) -> ir.Value:
         """A result buffer at ``io[pos]`` as an array: copied when small (the buffer
         given back), else wrapped, with a capsule that gives it back as its base."""
         b = self.b
@@ -552,7 +514,8 @@ class _Entry:
         b.branch(joined)
         b.position_at_end(large)
         arr = self.new_array(slot["dtype"], rank, dims, ptr, C_CONTIGUOUS | ALIGNED | WRITEABLE)
-        capsule = self.call("PyCapsule_New", [ptr, ir.Constant(I8P, None), b.bitcast(destroy, I8P)])
+        # the capsule's destructor is the runtime's, which outlives this code
+        capsule = self.call("PyCapsule_New", [ptr, ir.Constant(I8P, None), imports.address(b, "symopt_capsule_give")])
         with b.if_else(b.icmp_unsigned("==", capsule, ir.Constant(OBJ, None))) as (failed, made):
             with failed:
                 self.call("Py_DecRef", [arr])
@@ -565,25 +528,6 @@ class _Entry:
         b.branch(joined)
         b.position_at_end(joined)
         return b.load(slot_out)
-
-    def capsule_destructor(self) -> ir.Function:
-        """``void (PyObject* capsule)``: give the capsule's buffer back."""
-        name = "symopt.py.give"
-        existing = self.module.globals.get(name)
-        if existing is not None:
-            return existing  # type: ignore[return-value]
-        fn = ir.Function(self.module, ir.FunctionType(ir.VoidType(), [OBJ]), name=name)
-        fn.linkage = "internal"
-        saved = self.b
-        self.b = ir.IRBuilder(fn.append_basic_block("entry"))
-        capsule = fn.args[0]
-        ptr = self.call("PyCapsule_GetPointer", [capsule, ir.Constant(I8P, None)])
-        nbytes = self.b.ptrtoint(self.call("PyCapsule_GetContext", [capsule]), I64)
-        self.call("symopt_pool_give", [ptr, nbytes])
-        self.b.ret_void()
-        self.b = saved
-        return fn
-
 
 def add_python_entry(module: ir.Module, abi: dict[str, Any]) -> str | None:
     """Add the Python entry of the function ``abi`` records to ``module``; its

@@ -10,14 +10,19 @@ whose functions every compiled function calls by name.
 Keeping them out of the functions' own modules means LLVM optimizes and compiles
 them once, not with every function; the object code is kept in the disk cache
 like a function's. ``symopt_threads`` and ``symopt_min_work`` (``i64``s) are
-defined by the Python side: ``symopt.config.threads``, and the work below which
-a thread is not worth making (``symopt.runtime.native.parallel_min_work``).
+imports (``symopt.lowering.imports``) defined by the Python side:
+``symopt.config.threads``, and the work below which a thread is not worth making
+(``symopt.runtime.native.parallel_min_work``).
+
+* ``void @symopt_capsule_give(PyObject* capsule)``: the destructor of the
+  capsules of Python entries' large results (see ``capsule_give``).
 """
 
 from __future__ import annotations
 
 from llvmlite import ir
 
+from symopt.lowering import imports
 from symopt.lowering.workers import Workers
 
 I8, I32, I64 = ir.IntType(8), ir.IntType(32), ir.IntType(64)
@@ -26,18 +31,12 @@ I8P = I8.as_pointer()
 TASK_T = ir.FunctionType(ir.VoidType(), [I8P, I64, I64])
 """A parallel loop's task: ``void (i8* context, i64 lo, i64 hi)``."""
 PARALLEL_FOR_ARGS = [TASK_T.as_pointer(), I8P, I64, I64, I64, I64]
-MIN_WORK_PER_THREAD = 1 << 16
-"""Innermost iterations per thread below which a parallel loop uses fewer threads
-(handing a chunk to a worker and waiting for it costs about as much as a few
-thousand simple iterations; waking a sleeping one, tens of thousands)."""
 MAX_THREADS = 64
 POOL_MIN_BYTES = 1 << 20
 """Buffers from this size up are kept in the pool when given back."""
 POOL_MAX_BYTES = 1 << 28
 """The most bytes the pool keeps (256 MiB)."""
 POOL_SLOTS = 8
-EXPORTED = ("symopt_parallel_for", "symopt_pool_take", "symopt_pool_give", "symopt_pool_drain")
-"""The functions the runtime binds for compiled code (and calls itself)."""
 
 
 class _Builder:
@@ -55,15 +54,16 @@ def _i64(value: int) -> ir.Constant:
     return ir.Constant(I64, value)
 
 
-def runtime_ir() -> str:
-    """The runtime module's LLVM IR."""
+def runtime_ir() -> tuple[str, list[str]]:
+    """The runtime module's LLVM IR, and its imports."""
     import llvmlite.binding as llvm
 
     rt = _Builder()
     rt.module.triple = llvm.get_process_triple()
     parallel_for(rt)
     pool(rt)
-    return str(rt.module)
+    capsule_give(rt)
+    return str(rt.module), imports.names(rt.module)
 
 
 def parallel_for(rt: _Builder) -> None:
@@ -76,11 +76,12 @@ def parallel_for(rt: _Builder) -> None:
     module = rt.module
     fn = ir.Function(module, ir.FunctionType(ir.VoidType(), PARALLEL_FOR_ARGS), name="symopt_parallel_for")
     task, context, lb, ub, work, align = fn.args
-    threads_global = ir.GlobalVariable(module, I64, "symopt_threads")  # defined by the runtime
-    min_work = ir.GlobalVariable(module, I64, "symopt_min_work")  # likewise
     workers = Workers(module, TASK_T, rt.declare)
 
     fb = ir.IRBuilder(fn.append_basic_block("entry"))
+    # both words belong to the Python side: imports
+    threads_global = imports.address(fb, "symopt_threads", I64.as_pointer())
+    min_work = imports.address(fb, "symopt_min_work", I64.as_pointer())
     one = _i64(1)
     n = fb.sub(ub, lb)
     by_work = fb.udiv(work, fb.load(min_work))
@@ -189,4 +190,21 @@ def pool(rt: _Builder) -> None:
         b.store(null, cell(b, k, 0))
     b.store(_i64(0), kept_bytes)
     unlock(b)
+    b.ret_void()
+
+
+def capsule_give(rt: _Builder) -> None:
+    """``void @symopt_capsule_give(PyObject* capsule)``: the destructor of the
+    capsules that own the large results of Python entries (their base objects):
+    gives the capsule's buffer (its pointer; its size is its context) back to the
+    pool. It lives here, not in the function that made the result, because the
+    result may outlive that function's code."""
+    fn = ir.Function(rt.module, ir.FunctionType(ir.VoidType(), [I8P]), name="symopt_capsule_give")
+    b = ir.IRBuilder(fn.append_basic_block("entry"))
+    (capsule,) = fn.args
+    get_pointer = imports.function(rt.module, "PyCapsule_GetPointer", I8P, [I8P, I8P])
+    get_context = imports.function(rt.module, "PyCapsule_GetContext", I8P, [I8P])
+    ptr = b.call(get_pointer, [capsule, ir.Constant(I8P, None)])
+    nbytes = b.ptrtoint(b.call(get_context, [capsule]), I64)
+    b.call(rt.module.globals["symopt_pool_give"], [ptr, nbytes])
     b.ret_void()

@@ -10,6 +10,13 @@ length and SHA-256, and links it. A corrupt or truncated entry is reported once,
 recompiled and replaced; one that cannot be written (a read-only or full
 directory) leaves the function compiled in memory, with one warning.
 
+On Linux, where a linker (``ld``) is found, the object code is also linked once
+into a shared library beside the entry (``<key>.so``, its SHA-256 in the entry),
+and a hit opens that library with ``dlopen`` instead of linking the object code
+with LLVM: a process that finds all its code in the cache never starts LLVM.
+The host CPU in the key is then read from ``/proc/cpuinfo`` for the same reason.
+``SYMOPT_LINKER`` names another linker; empty, it turns the libraries off.
+
 Where: ``symopt.config.cache_dir``, else the environment variable
 ``SYMOPT_CACHE_DIR``, else ``$XDG_CACHE_HOME/symopt`` (``~/.cache/symopt``). An
 empty string turns the cache off. Clear it with ``symopt --clear-cache`` or
@@ -34,16 +41,19 @@ from symopt.configparser import config
 
 FORMAT = b"symopt-cache 1\n"
 SUFFIX = ".symopt"
+LIBRARY_SUFFIX = ".so"
 
 
 @dataclass(frozen=True)
 class Entry:
     """A compiled function: its calling convention (JSON-able), the host module's
-    text (or None) and the object code."""
+    text (or None), the object code and, where the object code was linked into a
+    shared library in the cache, that library's path."""
 
     abi: dict[str, Any]
     host: str | None
     obj: bytes
+    library: str | None = None
 
 
 def directory() -> Path | None:
@@ -65,7 +75,7 @@ def _environment() -> str:
     import numpy
     import xdsl
 
-    from symopt.lowering.machine import host_cpu, llvm, vector_math_library
+    from symopt.lowering.machine import vector_math_library
 
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
@@ -75,7 +85,6 @@ def _environment() -> str:
         # a file touched without a change only costs a recompilation
         info = path.stat()
         digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-    cpu, features = host_cpu()
     parts = [
         FORMAT.decode().strip(),
         digest.hexdigest(),
@@ -84,13 +93,43 @@ def _environment() -> str:
         _installed(xdsl),
         str(llvmlite.__version__),
         str(numpy.__version__),
-        str(llvm().get_default_triple()),
-        str(cpu),
-        str(features),
+        _cpu(),
         str(vector_math_library()),
         sys.version.split()[0],
     ]
     return "\n".join(parts)
+
+
+_CPUINFO_FIELDS = (
+    "vendor_id", "cpu family", "model", "model name", "stepping", "flags",  # x86
+    "CPU implementer", "CPU architecture", "CPU variant", "CPU part", "Features",  # Arm
+)  # fmt: skip
+
+
+def _cpu() -> str:
+    """The host CPU as the code generator sees it. On Linux, the first processor's
+    identity and feature flags in ``/proc/cpuinfo`` (the CPUID bits LLVM detects
+    its features from, as far as the kernel lets programs use them): reading it
+    costs far less than starting LLVM, which a process that finds all its code in
+    the cache never does. Elsewhere, LLVM's target triple, CPU name and features."""
+    import platform
+
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            first = f.read(1 << 16).split("\n\n", 1)[0]
+    except OSError:
+        first = ""
+    fields = []
+    for line in first.splitlines():
+        name, _, value = line.partition(":")
+        if name.strip() in _CPUINFO_FIELDS:
+            fields.append(f"{name.strip()}={value.strip()}")
+    if fields:
+        return f"{platform.machine()}-{sys.platform}\n" + "\n".join(fields)
+    from symopt.lowering.machine import host_cpu, llvm
+
+    cpu, features = host_cpu()
+    return f"{llvm().get_default_triple()}\n{cpu}\n{features}"
 
 
 def _installed(module: object) -> str:
@@ -134,7 +173,7 @@ def load(k: str) -> Entry | None:
         _warn_once("read", f"symopt: cannot read the compilation cache ({e}); compiling")
         return None
     try:
-        return _decode(data, k)
+        return _decode(data, k, where)
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as e:
         _warn_once(
             f"corrupt {path}", f"symopt: ignoring the unusable cache entry {path} ({e}); recompiling"
@@ -142,7 +181,7 @@ def load(k: str) -> Entry | None:
         return None
 
 
-def _decode(data: bytes, k: str) -> Entry:
+def _decode(data: bytes, k: str, where: Path) -> Entry:
     if not data.startswith(FORMAT):
         raise ValueError("not a symopt cache entry")
     rest = data[len(FORMAT) :]
@@ -158,27 +197,96 @@ def _decode(data: bytes, k: str) -> Entry:
     host = header["host"]
     if host is not None and not isinstance(host, str):
         raise TypeError("bad host module")
-    return Entry(header["abi"], host, obj)
+    library = None
+    expected = header.get("library_sha256")
+    if expected is not None:
+        path = where / f"{k}{LIBRARY_SUFFIX}"
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() == expected:
+                library = str(path)
+            else:
+                _warn_once(f"library {path}", f"symopt: the cached library {path} is altered; relinking it")
+        except FileNotFoundError:
+            pass  # removed: linked again
+        except OSError as e:
+            _warn_once(f"library {path}", f"symopt: cannot read the cached library {path} ({e})")
+    return Entry(header["abi"], host, obj, library)
 
 
-def store(k: str, entry: Entry) -> None:
+@lru_cache(maxsize=1)
+def _linker() -> str | None:
+    """The linker that makes shared libraries of object code: ``$SYMOPT_LINKER``
+    (empty: none), else ``ld`` on the PATH, on Linux; None elsewhere."""
+    import shutil
+
+    if not sys.platform.startswith("linux"):
+        return None
+    name = os.environ.get("SYMOPT_LINKER", "ld")
+    return shutil.which(name) if name else None
+
+
+def can_link() -> bool:
+    """Whether entries stored from now on get a shared library."""
+    return directory() is not None and _linker() is not None
+
+
+def _link(where: Path, k: str, obj: bytes) -> str | None:
+    """Link ``obj`` into the shared library of entry ``k`` (written atomically);
+    its SHA-256, or None where there is no linker or it fails (with a warning)."""
+    import subprocess
+
+    linker = _linker()
+    if linker is None:
+        return None
+    fd, obj_path = tempfile.mkstemp(dir=where, prefix=f".{k[:16]}.", suffix=".o.tmp")
+    library_path = obj_path[: -len(".o.tmp")] + ".so.tmp"
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(obj)
+        try:
+            done = subprocess.run(
+                [linker, "-shared", "-z", "noexecstack", "-o", library_path, obj_path],
+                capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as e:
+            _warn_once("link", f"symopt: cannot run the linker {linker} ({e}); loading code with LLVM")
+            return None
+        if done.returncode != 0:
+            detail = (done.stderr.strip().splitlines() or ["failed"])[-1]
+            _warn_once("link", f"symopt: the linker {linker} failed ({detail}); loading code with LLVM")
+            return None
+        digest = hashlib.sha256(Path(library_path).read_bytes()).hexdigest()
+        os.replace(library_path, where / f"{k}{LIBRARY_SUFFIX}")
+        return digest
+    finally:
+        for path in (obj_path, library_path):
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
+
+def store(k: str, entry: Entry) -> Entry:
     """Write an entry atomically (a temporary file renamed into place): a reader
-    sees the whole entry or none, and two writers of one key both succeed."""
+    sees the whole entry or none, and two writers of one key both succeed. Where
+    a linker is found, the object code is first linked into a shared library
+    beside it, which later processes open without LLVM. The entry as stored
+    (with its library), or as given where it could not be written."""
     where = directory()
     if where is None:
-        return
-    header = json.dumps(
-        {
-            "key": k,
-            "abi": entry.abi,
-            "host": entry.host,
-            "object_size": len(entry.obj),
-            "object_sha256": hashlib.sha256(entry.obj).hexdigest(),
-        }
-    ).encode("utf-8")
-    data = FORMAT + len(header).to_bytes(8, "little") + header + entry.obj
+        return entry
     try:
         where.mkdir(parents=True, exist_ok=True)
+        library_sha256 = _link(where, k, entry.obj)
+        header = json.dumps(
+            {
+                "key": k,
+                "abi": entry.abi,
+                "host": entry.host,
+                "object_size": len(entry.obj),
+                "object_sha256": hashlib.sha256(entry.obj).hexdigest(),
+                "library_sha256": library_sha256,
+            }
+        ).encode("utf-8")
+        data = FORMAT + len(header).to_bytes(8, "little") + header + entry.obj
         fd, tmp = tempfile.mkstemp(dir=where, prefix=f".{k[:16]}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
@@ -190,6 +298,9 @@ def store(k: str, entry: Entry) -> None:
             raise
     except OSError as e:
         _warn_once("write", f"symopt: cannot write the compilation cache at {where} ({e}); compiling in memory")
+        return entry
+    library = None if library_sha256 is None else str(where / f"{k}{LIBRARY_SUFFIX}")
+    return Entry(entry.abi, entry.host, entry.obj, library)
 
 
 def clear() -> int:
@@ -198,7 +309,7 @@ def clear() -> int:
     if where is None or not where.is_dir():
         return 0
     removed = 0
-    for path in list(where.glob(f"*{SUFFIX}")) + list(where.glob(".*.tmp")):
+    for path in [*where.glob(f"*{SUFFIX}"), *where.glob(f"*{LIBRARY_SUFFIX}"), *where.glob(".*.tmp")]:
         try:
             path.unlink()
             removed += 1
@@ -212,7 +323,8 @@ def info() -> str:
     if where is None:
         return "the compilation cache is off"
     entries = list(where.glob(f"*{SUFFIX}")) if where.is_dir() else []
-    size = sum(p.stat().st_size for p in entries)
+    libraries = list(where.glob(f"*{LIBRARY_SUFFIX}")) if where.is_dir() else []
+    size = sum(p.stat().st_size for p in entries + libraries)
     return f"{where}: {len(entries)} entries, {size / 1e6:.1f} MB"
 
 

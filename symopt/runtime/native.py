@@ -29,8 +29,8 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorType
 
 from symopt.configparser import THREADS
-from symopt.lowering import pyentry
-from symopt.lowering.llvm_worker import compile_anywhere
+from symopt.lowering import native_abi
+from symopt.lowering.native_abi import IMPORT_PREFIX, MIN_WORK_PER_THREAD, RUNTIME_EXPORTS
 from symopt.lowering.machine import (
     llvm,
     optimize,
@@ -38,7 +38,6 @@ from symopt.lowering.machine import (
     target_machine,
     vector_math_library,
 )
-from symopt.lowering.runtime import MIN_WORK_PER_THREAD
 from symopt.runtime import cache
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
@@ -47,12 +46,63 @@ _ENTRY_HOLDING_GIL = ctypes.PYFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c
 keep the GIL, which serializes them (with the Python entry's, which do the same)."""
 
 
+class _Code:
+    """Object code loaded for running: a shared library from the disk cache
+    opened with ``dlopen`` (no LLVM in the process), else the object code linked
+    into a JIT engine of its own. Either way its imports (see
+    ``symopt.lowering.imports``) are bound before anything runs."""
+
+    def __init__(self, entry: cache.Entry, keep: bool = False) -> None:
+        self.handle: int | None = None
+        self.engine = None
+        if entry.library is not None:
+            _c_libraries()
+            try:
+                self.handle = ctypes.CDLL(entry.library, mode=os.RTLD_NOW | os.RTLD_LOCAL)._handle
+            except OSError:  # not loadable here after all: the JIT engine
+                self.handle = None
+        if self.handle is None:
+            binding = _jit()
+            engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
+            engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
+            engine.finalize_object()
+            self.engine = engine
+        if keep:  # never unloaded (the runtime: its workers run it until the end)
+            if self.engine is not None:
+                ctypes.pythonapi.Py_IncRef(ctypes.py_object(self.engine))
+        elif self.handle is not None:
+            weakref.finalize(self, _dlclose, self.handle)
+        for name in entry.abi.get("imports", ()):
+            ctypes.c_void_p.from_address(self.address(IMPORT_PREFIX + name)).value = _import_address(name)
+
+    def address(self, name: str) -> int:
+        """The address of a function or global the code defines."""
+        if self.engine is not None:
+            address = self.engine.get_global_value_address(name)
+        else:
+            address = _dlsym(self.handle, name.encode())
+        if not address:
+            raise ValueError(f"compiled code defines no symbol {name!r}")
+        return int(address)
+
+
+_dlsym = ctypes.CDLL(None).dlsym
+_dlsym.restype = ctypes.c_void_p
+_dlsym.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+
+
+def _dlclose(handle: int) -> None:
+    import _ctypes
+
+    _ctypes.dlclose(handle)  # type: ignore[attr-defined]
+
+
 @dataclass
 class _Runtime:
-    """The runtime module (``symopt.lowering.runtime``) loaded: its engine, the
+    """The runtime module (``symopt.lowering.runtime``) loaded: its code, the
     addresses of what it exports, and the pool functions the runtime calls."""
 
-    engine: object
+    code: _Code
     addresses: dict[str, int]
     give: object
     drain: object
@@ -60,37 +110,38 @@ class _Runtime:
 
 @lru_cache(maxsize=1)
 def _runtime() -> _Runtime:
-    """The runtime module, compiled (or loaded from the disk cache) and linked
+    """The runtime module, compiled (or loaded from the disk cache) and loaded
     once per process."""
-    return _load_runtime(_c_symbols())
-
-
-def _load_runtime(binding) -> _Runtime:  # type: ignore[no-untyped-def]
-    """Compile the runtime module (or load it from the disk cache) and link it;
-    ``binding`` is llvmlite's, with the C symbols it calls bound."""
-    from symopt.lowering.runtime import EXPORTED, runtime_ir
-
     # keyed by the environment alone (symopt's source included): the module is
     # built only when it is compiled
     key = cache.key("symopt.runtime", "runtime")
     key = None if key is None else f"runtime-{key}"
     entry = cache.load(key) if key is not None else None
     if entry is None:
-        entry = cache.Entry({"name": "symopt.runtime"}, None, compile_anywhere(runtime_ir()))
+        from symopt.lowering.runtime import runtime_ir
+
+        text, names = runtime_ir()
+        entry = cache.Entry({"name": "symopt.runtime", "imports": names}, None, _compile_object(text))
         if key is not None:
-            cache.store(key, entry)
-    engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
-    engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
-    engine.finalize_object()
-    # the workers run this code until the process ends: it is never freed
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(engine))
-    addresses = {name: engine.get_function_address(name) for name in EXPORTED}
+            entry = cache.store(key, entry)
+    elif entry.library is None and cache.can_link():
+        entry = cache.store(key, entry)  # linked again (it was removed or altered)
+    code = _Code(entry, keep=True)
+    addresses = {name: code.address(name) for name in RUNTIME_EXPORTS}
     give = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)(addresses["symopt_pool_give"])
     drain = ctypes.CFUNCTYPE(None)(addresses["symopt_pool_drain"])
-    return _Runtime(engine, addresses, give, drain)
+    return _Runtime(code, addresses, give, drain)
 
 
 _MIN_WORK = ctypes.c_int64(MIN_WORK_PER_THREAD)
+
+
+def _compile_object(text: str) -> bytes:
+    """LLVM IR text optimized and compiled to an object file (see
+    ``symopt.lowering.llvm_worker``; not needed on a cache hit)."""
+    from symopt.lowering.llvm_worker import compile_anywhere
+
+    return compile_anywhere(text)
 
 
 def parallel_min_work(iterations: int | None = None) -> int:
@@ -112,27 +163,26 @@ def drain_pool() -> None:
 
 
 @lru_cache(maxsize=1)
-def _c_symbols():  # type: ignore[no-untyped-def]
-    """llvmlite, with the C symbols the runtime module calls bound: libc's
-    allocation and threads, and the thread settings."""
+def _c_libraries() -> None:
+    """Make the C libraries compiled code calls by name visible to the code
+    opened with ``dlopen`` (libm, and libmvec, whose SIMD functions LLVM calls)."""
+    for name in ("libm.so.6", vector_math_library()):
+        if name is not None:
+            try:
+                ctypes.CDLL(name, mode=os.RTLD_NOW | os.RTLD_GLOBAL)
+            except OSError:
+                pass
+
+
+@lru_cache(maxsize=1)
+def _jit():  # type: ignore[no-untyped-def]
+    """llvmlite, with the C symbols compiled code calls by name bound for its JIT
+    engines: libc's allocation and threads, libm and libmvec."""
     binding = llvm()
     libc = ctypes.CDLL(None)
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_detach", "pthread_sigmask",
                  "sigfillset", "getpid", "sched_yield", "syscall"):
         binding.add_symbol(name, ctypes.cast(getattr(libc, name), ctypes.c_void_p).value)
-    binding.add_symbol("symopt_threads", ctypes.addressof(THREADS))
-    binding.add_symbol("symopt_min_work", ctypes.addressof(_MIN_WORK))
-    return binding
-
-
-@lru_cache(maxsize=1)
-def _linked():  # type: ignore[no-untyped-def]
-    """llvmlite, with every symbol compiled code calls bound: those of
-    ``_c_symbols``, the runtime module's, libm, libmvec and BLAS."""
-    binding = _c_symbols()
-    libc = ctypes.CDLL(None)
-    for name, address in _runtime().addresses.items():
-        binding.add_symbol(name, address)
     libm_name = ctypes.util.find_library("m")
     libm = ctypes.CDLL(libm_name) if libm_name else libc
     for name in ("log1p", "expm1", "log1pf", "expm1f"):
@@ -142,19 +192,86 @@ def _linked():  # type: ignore[no-untyped-def]
     mvec = vector_math_library()
     if mvec is not None:
         binding.load_library_permanently(mvec)
-    cython_blas = _cython_blas()
+    return binding
+
+
+_BLAS = ("symopt_dgemm", "symopt_sgemm", "symopt_dgemv", "symopt_sgemv")
+
+
+@lru_cache(maxsize=None)
+def _import_address(name: str) -> int:
+    """The address an import (``symopt.lowering.imports``) is bound to in this
+    process: a runtime function, a word of the Python side, a BLAS function
+    (scipy's), a NumPy C-API function or a Python object (see
+    ``symopt.lowering.pyentry``), or a CPython C-API function."""
+    if name in RUNTIME_EXPORTS:
+        return _runtime().addresses[name]
+    words = {"symopt_threads": THREADS, "symopt_min_work": _MIN_WORK}
+    if name in words:
+        return ctypes.addressof(words[name])
+    if name in _BLAS:
+        return _blas(name.removeprefix("symopt_"))
+    if name.startswith("symopt_np_"):
+        slots = {"symopt_np_new_from_descr": native_abi.NEW_FROM_DESCR, "symopt_np_set_base": native_abi.SET_BASE_OBJECT}
+        return (ctypes.c_void_p * (native_abi.SET_BASE_OBJECT + 1)).from_address(_numpy_api())[slots[name]]  # type: ignore[no-any-return]
+    if name.startswith("symopt_py_dtype_"):
+        return id(np.dtype(name.removeprefix("symopt_py_dtype_")))
+    if name.startswith("symopt_py_"):
+        objects = {
+            "ndarray": np.ndarray, "float": float, "int": int, "true": True, "false": False,
+            "notimplemented": NotImplemented, "failure": NativeFailure,
+        }  # fmt: skip
+        return id(objects[name.removeprefix("symopt_py_")])
+    if name.startswith(("Py", "_Py")):
+        return ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value  # type: ignore[return-value]
+    raise ValueError(f"compiled code imports {name!r}, which the runtime does not provide")
+
+
+def _blas(name: str) -> int:
+    """The address of scipy's BLAS function ``name`` (``dgemm``, ...; the Fortran
+    interface). Where scipy is a wheel, that is the symbol ``scipy_<name>_`` of
+    the OpenBLAS it bundles (``scipy.libs``), which ``scipy.linalg.cython_blas``
+    calls too; opening that library costs a millisecond or two, against some
+    ten for loading ``cython_blas`` and the scipy modules it imports. Elsewhere
+    (another build of scipy), the capsule ``cython_blas`` exports."""
+    library = _scipy_openblas()
+    if library is not None:
+        address = _dlsym(library._handle, f"scipy_{name}_".encode())
+        if address:
+            return int(address)
+    capsule = _cython_blas().__pyx_capi__[name]  # type: ignore[attr-defined]
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype = ctypes.c_char_p
     get_name.argtypes = [ctypes.py_object]
+    return _capsule_pointer(capsule, get_name(capsule))
+
+
+@lru_cache(maxsize=1)
+def _scipy_openblas() -> ctypes.CDLL | None:
+    """The OpenBLAS with the 32-bit-integer interface (``scipy_dgemm_``) that a
+    scipy wheel bundles, opened; None where there is none."""
+    import glob
+    import importlib.util
+
+    spec = importlib.util.find_spec("scipy")
+    if spec is None or spec.origin is None:
+        return None
+    libs = os.path.join(os.path.dirname(os.path.dirname(spec.origin)), "scipy.libs")
+    for path in sorted(glob.glob(os.path.join(libs, "libscipy_openblas*.so"))):
+        try:
+            library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
+        except OSError:
+            continue
+        if _dlsym(library._handle, b"scipy_dgemm_"):
+            return library
+    return None
+
+
+def _capsule_pointer(capsule: object, name: bytes | None) -> int:
     get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
     get_pointer.restype = ctypes.c_void_p
     get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    for name in ("dgemm", "sgemm", "dgemv", "sgemv"):
-        capsule = cython_blas.__pyx_capi__[name]  # type: ignore[attr-defined]
-        binding.add_symbol(f"symopt_{name}", get_pointer(capsule, get_name(capsule)))
-    for name, address in _python_symbols().items():
-        binding.add_symbol(name, address)
-    return binding
+    return get_pointer(capsule, name)  # type: ignore[no-any-return]
 
 
 def _numpy_api() -> int:
@@ -163,32 +280,7 @@ def _numpy_api() -> int:
         from numpy._core import _multiarray_umath as multiarray
     except ImportError:  # NumPy 1
         from numpy.core import _multiarray_umath as multiarray  # type: ignore[no-redef]
-    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-    get_pointer.restype = ctypes.c_void_p
-    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    return get_pointer(multiarray._ARRAY_API, None)  # type: ignore[no-any-return]
-
-
-@lru_cache(maxsize=1)
-def _python_symbols() -> dict[str, int]:
-    """The addresses of what Python entries (``symopt.lowering.pyentry``) use:
-    C-API functions, NumPy's array constructor, and the objects they compare with."""
-    symbols = {}
-    for name in pyentry.FUNCTIONS:
-        if name.startswith("Py"):
-            symbols[name] = ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value
-    table = (ctypes.c_void_p * (pyentry.SET_BASE_OBJECT + 1)).from_address(_numpy_api())
-    symbols["symopt_np_new_from_descr"] = table[pyentry.NEW_FROM_DESCR]
-    symbols["symopt_np_set_base"] = table[pyentry.SET_BASE_OBJECT]
-    objects = {
-        "ndarray": np.ndarray, "float": float, "int": int, "true": True, "false": False,
-        "notimplemented": NotImplemented, "failure": NativeFailure,
-    }  # fmt: skip
-    for name, obj in objects.items():
-        symbols[f"symopt_py_{name}"] = id(obj)
-    for name in pyentry.DTYPES:
-        symbols[f"symopt_py_dtype_{name}"] = id(np.dtype(name))
-    return symbols  # type: ignore[return-value]
+    return _capsule_pointer(multiarray._ARRAY_API, None)
 
 
 @lru_cache(maxsize=1)
@@ -202,18 +294,18 @@ def python_entries() -> bool:
         def at(obj: object, offset: int, kind):  # type: ignore[no-untyped-def]
             return kind.from_address(id(obj) + offset).value
 
-        dims = at(a, pyentry.ARRAY_DIMS, ctypes.c_void_p)
+        dims = at(a, native_abi.ARRAY_DIMS, ctypes.c_void_p)
         checks = [
-            at(a, pyentry.OB_TYPE, ctypes.c_void_p) == id(np.ndarray),
-            at(a, pyentry.ARRAY_DATA, ctypes.c_void_p) == a.__array_interface__["data"][0],
-            at(a, pyentry.ARRAY_ND, ctypes.c_int) == 2,
+            at(a, native_abi.OB_TYPE, ctypes.c_void_p) == id(np.ndarray),
+            at(a, native_abi.ARRAY_DATA, ctypes.c_void_p) == a.__array_interface__["data"][0],
+            at(a, native_abi.ARRAY_ND, ctypes.c_int) == 2,
             ctypes.c_int64.from_address(dims + 8).value == 3,
-            at(a, pyentry.ARRAY_DESCR, ctypes.c_void_p) == id(np.dtype("float64")),
-            at(a, pyentry.ARRAY_FLAGS, ctypes.c_int) & 0x501 == 0x501,
-            at(a[:, 1], pyentry.ARRAY_FLAGS, ctypes.c_int) & 1 == 0,
-            at(2.5, pyentry.FLOAT_VALUE, ctypes.c_double) == 2.5,
-            at(2.5, pyentry.OB_TYPE, ctypes.c_void_p) == id(float),
-            all(np.zeros(1, name).dtype is np.dtype(name) for name in pyentry.DTYPES),
+            at(a, native_abi.ARRAY_DESCR, ctypes.c_void_p) == id(np.dtype("float64")),
+            at(a, native_abi.ARRAY_FLAGS, ctypes.c_int) & 0x501 == 0x501,
+            at(a[:, 1], native_abi.ARRAY_FLAGS, ctypes.c_int) & 1 == 0,
+            at(2.5, native_abi.FLOAT_VALUE, ctypes.c_double) == 2.5,
+            at(2.5, native_abi.OB_TYPE, ctypes.c_void_p) == id(float),
+            all(np.zeros(1, name).dtype is np.dtype(name) for name in native_abi.DTYPES),
         ]
         return all(checks)
     except Exception:  # noqa: BLE001 - anything unexpected: the Python path only
@@ -359,7 +451,9 @@ class NativeExecutor:
         if entry is None:
             entry = self._compile(module)
             if key is not None:
-                cache.store(key, entry)
+                entry = cache.store(key, entry)
+        elif entry.library is None and cache.can_link():
+            entry = cache.store(key, entry)  # linked again (it was removed or altered)
         self._link(entry)
 
     def _compile(self, module: ModuleOp) -> cache.Entry:
@@ -371,7 +465,7 @@ class NativeExecutor:
         start = time.perf_counter()
         # in this process at first, then in a worker process (LLVM's pass
         # manager keeps memory from every run: see symopt.lowering.llvm_worker)
-        obj = compile_anywhere(f"{self._llvm_ir}\n{entry_ir}")
+        obj = _compile_object(f"{self._llvm_ir}\n{entry_ir}")
         self.timings["llvm optimization and code generation"] = time.perf_counter() - start
         return cache.Entry(abi, host, obj)
 
@@ -392,20 +486,20 @@ class NativeExecutor:
             host = parse_module(entry.host)
             host.attributes.pop(HOST_ATTR)
             self.host = ReferenceExecutor(host)
-        binding = _linked()
-        engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
-        engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
-        engine.finalize_object()
-        self._engine = engine
+        if self.profile and entry.library is not None:
+            # a library is opened once per process: its counters would be shared
+            # by every function made from the same graph
+            entry = cache.Entry(entry.abi, entry.host, entry.obj)
+        code = _Code(entry)
+        self._code = code
         self._inplace = any(s.role == "inplace" for s in self.results)
-        address = engine.get_function_address(self.func_name)
-        self._entry = (_ENTRY_HOLDING_GIL if self._inplace else _ENTRY)(address)
+        self._entry = (_ENTRY_HOLDING_GIL if self._inplace else _ENTRY)(code.address(self.func_name))
         name = abi.get("pyentry")
-        self._python_entry = engine.get_function_address(name) if name and python_entries() else None
-        self._shared_names = pyentry.shared_names(abi)
+        self._python_entry = code.address(name) if name and python_entries() else None
+        self._shared_names = native_abi.shared_names(abi)
         # with profile: per kernel, what it computes and its two counter words
         self._counters = [
-            (text, (ctypes.c_int64 * 2).from_address(engine.get_global_value_address(f"symopt.profile.{k}")))
+            (text, (ctypes.c_int64 * 2).from_address(code.address(f"symopt.profile.{k}")))
             for k, text in enumerate(abi.get("kernels", []))
         ]
         # the call plan, made once: per argument its io position, whether it is a
@@ -526,7 +620,7 @@ class NativeExecutor:
         for k, (t, slot, scalar) in enumerate(zip(types, inputs, scalars)):
             if np.dtype(t.dtype) != slot.dtype or t.ndim != slot.rank or tuple(t.shape) != slot.shape:  # type: ignore[attr-defined]
                 return None
-            flags |= int(bool(scalar) and pyentry.takes_python_scalars(slot.dtype)) << (1 + k)
+            flags |= int(bool(scalar) and native_abi.takes_python_scalars(slot.dtype)) << (1 + k)
         method = _MethodDef((name or self.func_name).encode(), self._python_entry, _METH_FASTCALL, None)
         # the builtin keeps its state, and so its method record and its code
         state = (flags, "_storage", *(variables[n] for n in self._shared_names), method, self)
@@ -633,7 +727,7 @@ def _scalar(word: int, dtype: np.dtype) -> np.ndarray:
     return np.array(word, dtype)
 
 
-_SMALL = pyentry.SMALL_RESULT
+_SMALL = native_abi.SMALL_RESULT
 """Results up to this many bytes (32 KiB) are copied out and their buffers freed at
 once, as the Python entry does: copying them costs less than wrapping the buffer
 (a ctypes array and a finalizer per result)."""
@@ -685,7 +779,9 @@ def _translate(lowered: ModuleOp, profile: bool) -> tuple[str, str, dict[str, ob
     function's calling-convention record (JSON); the host module's text (or
     None). The Python entry is runtime glue, not the function's code: it is not
     part of the ``llvm`` stage."""
-    from symopt.lowering.llvm import translate_module  # not needed on a cache hit
+    # not needed on a cache hit
+    from symopt.lowering import imports, pyentry
+    from symopt.lowering.llvm import translate_module
     from symopt.passes.sym_split_host import HOST_ATTR
 
     host = None
@@ -705,6 +801,7 @@ def _translate(lowered: ModuleOp, profile: bool) -> tuple[str, str, dict[str, ob
         before = set(module.globals)
         abi["pyentry"] = pyentry.add_python_entry(module, abi)
         extra = "\n".join(str(g) for name, g in module.globals.items() if name not in before)
+    abi["imports"] = imports.names(module)
     return text, extra, abi, host
 
 

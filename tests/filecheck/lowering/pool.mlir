@@ -28,8 +28,13 @@
 // CHECK:         call i8* @"malloc"
 // CHECK:         icmp uge i64 %{{.*}}, 4194304
 // CHECK:         call i32 @"madvise"(i8* %{{.*}}, i64 %{{.*}}, i32 14)
-// CHECK:       declare i8* @"symopt_pool_take"(i64 %".1")
-// CHECK:       declare void @"symopt_pool_give"(i8* %".1", i64 %".2")
+// The pool's functions are the runtime's: imports, called through their slots
+// CHECK:       define internal i8* @"symopt_pool_take"(i64 %".1") alwaysinline
+// CHECK:         load i8*, i8** @"symopt.import.symopt_pool_take"
+// CHECK:         tail call i8* %{{.*}}(i64 %".1")
+// CHECK:       @"symopt.import.symopt_pool_take" = global i8* null
+// CHECK:       define internal void @"symopt_pool_give"(i8* %".1", i64 %".2") alwaysinline
+// CHECK:         load i8*, i8** @"symopt.import.symopt_pool_give"
 
 // exp(x) + 1 is fused; sorting makes a temporary copy that is freed.
 func.func @f(%x: tensor<?xf64>) -> tensor<?xf64> {

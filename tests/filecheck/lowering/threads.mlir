@@ -40,7 +40,8 @@
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:".[0-9]+"]] = phi  i64 [%[[LO]], %"start"]
 // CHECK-NEXT:    icmp slt i64 %[[I]], %[[HI]]
-// CHECK:       declare void @"symopt_parallel_for"(void (i8*, i64, i64)* %".1", i8* %".2", i64 %".3", i64 %".4", i64 %".5", i64 %".6")
+// CHECK:       define internal void @"symopt_parallel_for"(void (i8*, i64, i64)* %".1", i8* %".2", i64 %".3", i64 %".4", i64 %".5", i64 %".6") alwaysinline
+// CHECK:         load i8*, i8** @"symopt.import.symopt_parallel_for"
 
 // A row sum: the rows are split (chunks of any size: the inner loop is the
 // vectorized one); the total is a loop of its own on this thread.

@@ -1,0 +1,80 @@
+"""What compiled code and the Python side that loads and calls it
+(``symopt.runtime.native``) agree on, importable without LLVM: the names of the
+runtime module's functions and of imports (``symopt.lowering.imports``); for
+Python entries (``symopt.lowering.pyentry``), the CPython and NumPy object
+layouts they read (checked against live objects before any entry is used), the
+dtypes they handle and which functions get one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+IMPORT_PREFIX = "symopt.import."
+"""The name of an import's slot is this and the import's name."""
+RUNTIME_EXPORTS = (
+    "symopt_parallel_for", "symopt_pool_take", "symopt_pool_give", "symopt_pool_drain", "symopt_capsule_give",
+)  # fmt: skip
+"""The functions the runtime module (``symopt.lowering.runtime``) defines for
+compiled code (and the Python side) to call."""
+MIN_WORK_PER_THREAD = 1 << 16
+"""Innermost iterations per thread below which a parallel loop uses fewer threads
+(handing a chunk to a worker and waiting for it costs about as much as a few
+thousand simple iterations; waking a sleeping one, tens of thousands)."""
+
+OB_TYPE = 8
+"""Offset of ``ob_type`` in every object."""
+FLOAT_VALUE = 16
+"""Offset of ``ob_fval`` in a ``float``."""
+ARRAY_DATA, ARRAY_ND, ARRAY_DIMS, ARRAY_DESCR, ARRAY_FLAGS = 16, 24, 32, 56, 64
+"""Offsets in NumPy's ``PyArrayObject_fields``."""
+C_CONTIGUOUS, ALIGNED, WRITEABLE = 0x1, 0x100, 0x400
+NEW_FROM_DESCR, SET_BASE_OBJECT = 94, 282
+"""Slots of ``PyArray_NewFromDescr`` and ``PyArray_SetBaseObject`` in NumPy's
+C-API table."""
+SMALL_RESULT = 1 << 15
+"""Results up to this many bytes are copied into arrays NumPy allocates."""
+
+DTYPES = (
+    "float64", "float32", "float16", "int64", "int32", "int16", "int8",
+    "uint64", "uint32", "uint16", "uint8", "bool",
+)  # fmt: skip
+"""The dtypes an entry handles; each has a symbol ``symopt_py_dtype_<name>`` bound
+to its canonical descriptor."""
+
+
+def entry_name(name: str) -> str:
+    return f"symopt.py.{name}"
+
+
+def shared_names(abi: dict[str, Any]) -> list[str]:
+    """The shared variables an entry reads or writes, in the order its ``self``
+    tuple holds them."""
+    names: list[str] = []
+    for slot in [*abi["args"], *abi["results"]]:
+        if slot["role"] in ("shared", "inplace") and slot["name"] not in names:
+            names.append(slot["name"])
+    return names
+
+
+def takes_python_scalars(dtype: object) -> bool:
+    """Whether a 0-d input of ``dtype`` may be a Python number (as the Python
+    path converts exactly: a ``float`` or an ``int`` up to 2**53 for float64,
+    an ``int`` in range for integers, a ``bool`` for bool)."""
+    d = np.dtype(dtype)  # type: ignore[call-overload]
+    return d == np.float64 or d.kind in "iub"
+
+
+MAX_SLOTS = 48
+"""Functions with more arguments and results than this get no entry: its code is
+unrolled per slot, and LLVM's time on it grows faster than linearly (a 20-layer
+MLP's 83 slots cost 0.4 s, a 100-layer one's 13 s), while such functions do so
+much work per call that the Python path's few microseconds do not matter."""
+
+
+def supported(abi: dict[str, Any]) -> bool:
+    """Whether an entry is made for the record: every dtype is one it handles,
+    and there are at most ``MAX_SLOTS`` arguments and results."""
+    slots = [*abi["args"], *abi["results"]]
+    return len(slots) <= MAX_SLOTS and all(np.dtype(s["dtype"]).name in DTYPES for s in slots)
