@@ -29,7 +29,7 @@ def _available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity", "threads")
+_NAMES = ("floatX", "mode", "device", "cache_dir", "exception_verbosity", "threads", "gc_freeze")
 _THEANO_NAMES = ("floatX", "mode", "device", "exception_verbosity")
 """The flags that mean the same in ``THEANO_FLAGS``."""
 
@@ -42,7 +42,14 @@ class Config:
     run on that CUDA device), ``cache_dir`` (where compiled functions are kept across processes; ``None``:
     ``$SYMOPT_CACHE_DIR`` or ``~/.cache/symopt``; ``''``: no disk cache) and
     ``threads`` (the most threads a large loop of native code is split over; the
-    CPUs this process may use by default; ``1``: one thread)."""
+    CPUs this process may use by default; ``1``: one thread) and ``gc_freeze``
+    (``True`` by default: once ``symopt.tensor`` and the libraries it imports
+    are loaded, their objects, some hundred thousand that live as long as the
+    process, are moved out of the cyclic garbage collector's way with
+    ``gc.freeze()``, so that its full collections stop walking them; this
+    applies to every object alive at that moment, so set it to ``False`` (as
+    ``SYMOPT_FLAGS=gc_freeze=False``, read at import) where objects made before
+    must stay collectable as cyclic garbage)."""
 
     def __init__(self) -> None:
         self._floatX = "float64"
@@ -52,6 +59,7 @@ class Config:
         self._cache_dir: str | None = None
         # a C integer: compiled code reads the global config's (see THREADS)
         self._threads = ctypes.c_int64(_available_cpus())
+        self._gc_freeze = True
 
     def __setattr__(self, name: str, value: object) -> None:
         if not name.startswith("_") and name not in _NAMES:
@@ -128,6 +136,19 @@ class Config:
         self._threads.value = count
 
     @property
+    def gc_freeze(self) -> bool:
+        return self._gc_freeze
+
+    @gc_freeze.setter
+    def gc_freeze(self, value: bool | str) -> None:
+        words = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+        if isinstance(value, str) and value.strip().lower() in words:
+            value = words[value.strip().lower()]
+        if not isinstance(value, bool):
+            raise ValueError(f"config.gc_freeze must be True or False, got {value!r}")
+        self._gc_freeze = value
+
+    @property
     def device_number(self) -> int:
         """The CUDA device ``device`` names (``cuda`` is device 0)."""
         return int(self._device[4:] or 0) if self._device.startswith("cuda") else 0
@@ -156,7 +177,7 @@ class Config:
         return (
             f"Config(floatX={self.floatX!r}, mode={self.mode!r}, device={self.device!r}, "
             f"cache_dir={self.cache_dir!r}, exception_verbosity={self.exception_verbosity!r}, "
-            f"threads={self.threads!r})"
+            f"threads={self.threads!r}, gc_freeze={self.gc_freeze!r})"
         )
 
 

@@ -52,6 +52,8 @@ INT_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "u
 
 def canonical_dtype(dtype: object) -> str:
     """The dtype's NumPy name (``'float64'``), or TypeError if symopt lacks it."""
+    if type(dtype) is str and dtype in _DTYPE_TO_ELEMENT:
+        return dtype  # already one (the common case)
     try:
         name = np.dtype(dtype).name  # type: ignore[arg-type]
     except TypeError as e:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,8 @@ class TensorType:
 
     @classmethod
     def from_mlir(cls, t: MLIRTensorType) -> TensorType:
+        if cls is TensorType:  # immutable: one per MLIR type (a variable's type is asked for often)
+            return _from_mlir(t)
         return cls(dtype_of(t), static_shape(t))
 
     def to_mlir(self) -> MLIRTensorType:
@@ -189,6 +192,12 @@ class TensorType:
                     f"has shape {value.shape}"
                 )
         return value
+
+
+
+@lru_cache(maxsize=4096)
+def _from_mlir(t: MLIRTensorType) -> TensorType:
+    return TensorType(dtype_of(t), static_shape(t))
 
 
 def _to_array(

@@ -58,11 +58,17 @@ def vector_math_library() -> str | None:
     call it (x86-64 Linux), else None. Compiled code then needs it loaded (the
     runtime does)."""
     import ctypes
-    import ctypes.util
     import platform
 
     if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
         return None
+    try:  # glibc's name for it (find_library runs ldconfig: milliseconds)
+        ctypes.CDLL("libmvec.so.1")
+        return "libmvec.so.1"
+    except OSError:
+        pass
+    import ctypes.util
+
     name = ctypes.util.find_library("mvec")
     if name is None:
         return None

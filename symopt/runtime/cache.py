@@ -1,7 +1,7 @@
 """The compilation cache on disk: compiled functions reused across processes.
 
 An entry is keyed by what determines the machine code, computed before any pass
-runs: the sym module's text, the pass pipeline, the source of symopt itself, the
+runs: the sym module's fingerprint (``symopt.runtime.fingerprint``), the pass pipeline, the source of symopt itself, the
 versions of xDSL, llvmlite and NumPy, and the host's target triple, CPU and CPU
 features. It holds the object code LLVM produced, the calling convention that
 ``loop-abi`` recorded (as JSON) and, when random draws run on the host, the host
@@ -140,7 +140,9 @@ def _installed(module: object) -> str:
 
 
 def key(source: str, pipeline: str) -> str | None:
-    """The key of a function's entry (None when the cache is off)."""
+    """The key of a function's entry, compiled from ``source`` (the module's
+    fingerprint, or another name of what is compiled) with ``pipeline``; None
+    when the cache is off."""
     if directory() is None:
         return None
     digest = hashlib.sha256()

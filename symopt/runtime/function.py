@@ -161,14 +161,23 @@ class _Compiled:
     """What copies of a function share: the module and its executor."""
 
     module: ModuleOp
-    source: str
-    """The module as first built (before the pipeline), as MLIR text."""
+    text: str | None
+    """The module as first built (before the pipeline), as MLIR text; None until
+    it is first asked for (``source``), where the executor left the module as
+    it is."""
     executor: Executor
     n_outputs: int
     input_updates: list[int]
     """Input positions whose In(update=...) values follow the outputs."""
     mode: Mode | None = None
     _without_updates: _Compiled | None = None
+
+    @property
+    def source(self) -> str:
+        """The module as first built (before the pipeline), as MLIR text."""
+        if self.text is None:
+            self.text = str(self.module)
+        return self.text
 
     def without_updates(self) -> _Compiled:
         """The same function compiled without its shared-variable updates (for
@@ -186,7 +195,7 @@ class _Compiled:
             assert self.mode is not None
             self._without_updates = _Compiled(
                 module=module,
-                source=source,
+                text=source,
                 executor=_make_executor(module, self.mode, source),
                 n_outputs=self.n_outputs,
                 input_updates=self.input_updates,
@@ -239,6 +248,10 @@ def _make_executor(module: ModuleOp, mode: Mode, source: str | None = None, prof
         raise _PipelineError(str(e)) from None
     with _collector_paused():
         return _build_executor(module, mode, source, profile)
+
+
+_NATIVE_EXECUTORS = ("native", "debug")
+"""The executors that compile a copy of the module (and leave it as it is)."""
 
 
 def _build_executor(module: ModuleOp, mode: Mode, source: str | None, profile: bool = False) -> Executor:
@@ -342,6 +355,7 @@ class Function:
     @property
     def module(self) -> ModuleOp:
         """The module the executor runs (after the sym pipeline)."""
+        self._compiled.source  # noqa: B018 - its text first, as compiled (the caller may change the module)
         return self._compiled.module
 
     def ir(self, stage: str = "sym") -> str:
@@ -624,7 +638,7 @@ def _rebuild_function(state: dict[str, Any]) -> Function:
     mode = state["mode"]
     executor = _make_executor(module, mode, state["source"])
     compiled = _Compiled(
-        module=module, source=state["source"], executor=executor, n_outputs=state["n_outputs"],
+        module=module, text=state["source"], executor=executor, n_outputs=state["n_outputs"],
         input_updates=state["input_updates"], mode=mode,
     )  # fmt: skip
     slots = []
@@ -1049,7 +1063,9 @@ def function(
                 warnings.warn(msg, stacklevel=2)
 
     module = built.module
-    source = str(module)
+    # the native executor leaves the module as it is: its text is printed when
+    # first asked for (pickling, printing); the others run passes on the module
+    source = None if chosen.executor in _NATIVE_EXECUTORS else str(module)
     compile_start = time.perf_counter()
     try:
         executor = _make_executor(module, chosen, source, profile=bool(profile))
@@ -1057,7 +1073,7 @@ def function(
         raise ValueError(f"{label}: invalid pipeline {chosen.effective_pipeline!r}: {e}") from None
     compiled = _Compiled(
         module=module,
-        source=source,
+        text=source,
         executor=executor,
         n_outputs=len(out_list),
         input_updates=input_updates,

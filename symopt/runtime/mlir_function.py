@@ -95,7 +95,7 @@ def compile_mlir(
 
     compiled = _Compiled(
         module=program.module if program.module is not None else parse_module(text),
-        source=text,
+        text=text,
         executor=program.executor,  # type: ignore[arg-type]
         n_outputs=len(program.outputs),
         input_updates=[],

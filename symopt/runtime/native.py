@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import array
 import ctypes
-import ctypes.util
 import os
 import struct
 import time
@@ -30,7 +29,6 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorTyp
 
 from symopt.configparser import THREADS
 from symopt.lowering import native_abi
-from symopt.lowering.native_abi import IMPORT_PREFIX, MIN_WORK_PER_THREAD, RUNTIME_EXPORTS
 from symopt.lowering.machine import (
     llvm,
     optimize,
@@ -38,7 +36,13 @@ from symopt.lowering.machine import (
     target_machine,
     vector_math_library,
 )
+from symopt.lowering.native_abi import (
+    IMPORT_PREFIX,
+    MIN_WORK_PER_THREAD,
+    RUNTIME_EXPORTS,
+)
 from symopt.runtime import cache
+from symopt.runtime.fingerprint import fingerprint
 
 _ENTRY = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
 _ENTRY_HOLDING_GIL = ctypes.PYFUNCTYPE(ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p)
@@ -178,6 +182,8 @@ def _c_libraries() -> None:
 def _jit():  # type: ignore[no-untyped-def]
     """llvmlite, with the C symbols compiled code calls by name bound for its JIT
     engines: libc's allocation and threads, libm and libmvec."""
+    import ctypes.util
+
     binding = llvm()
     libc = ctypes.CDLL(None)
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_detach", "pthread_sigmask",
@@ -436,16 +442,21 @@ class NativeExecutor:
     Failure = NativeFailure
     """What a Python entry raises when a check failed (see ``failure``)."""
 
-    def __init__(self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False):
-        # the module as text, parsed back only if the stages are asked for
-        self._source = source if source is not None else str(module)
+    def __init__(
+        self, module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False,
+        digest: str | None = None,
+    ):  # fmt: skip
+        # the module as text (printed, and parsed back, only if the stages are
+        # asked for: the pipeline runs on a copy, so the module stays as it is)
+        self._module: ModuleOp | None = module
+        self._text = source
         self.pipeline = pipeline
         self.profile = profile
         self._stages: dict[str, str] | None = None
         self._llvm_ir: str | None = None
         self._parsed = None
         self.timings: dict[str, float] = {}
-        key = cache.key(self._source, pipeline + (" +profile" if profile else ""))
+        key = cache.key(digest or fingerprint(module), pipeline + (" +profile" if profile else ""))
         entry = cache.load(key) if key is not None else None
         self.from_cache = entry is not None
         if entry is None:
@@ -537,6 +548,15 @@ class NativeExecutor:
         self._box_templates = [
             array.array(code, bytes(array.array(code).itemsize * n)) for code, n in zip(kinds, counts)
         ]
+
+    @property
+    def _source(self) -> str:
+        """The module compiled, as text."""
+        if self._text is None:
+            assert self._module is not None
+            self._text = str(self._module)
+        self._module = None
+        return self._text
 
     @property
     def stages(self) -> dict[str, str]:
@@ -884,14 +904,13 @@ def compile_native(
     module: ModuleOp, pipeline: str = "cpu", source: str | None = None, profile: bool = False
 ) -> NativeExecutor:
     """A NativeExecutor for ``module`` (whose text is ``source``, when the caller
-    has printed it already), reused when the same module text was compiled with
-    the same pipeline before in this process (``profile``: each kernel timed)."""
-    if source is None:
-        source = str(module)
-    key = (source, pipeline, profile)
+    has printed it already), reused when the same module was compiled with the
+    same pipeline before in this process (``profile``: each kernel timed)."""
+    digest = fingerprint(module)
+    key = (digest, pipeline, profile)
     executor = _CACHE.pop(key, None)
     if executor is None:
-        executor = NativeExecutor(module, pipeline, source, profile)
+        executor = NativeExecutor(module, pipeline, source, profile, digest)
         while len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
     _CACHE[key] = executor  # most recently used last

@@ -216,3 +216,17 @@ del _p, _dt, _k, _f, _pl
 def tensor(dtype: object = None, shape=None, name: str | None = None, broadcastable=None) -> Variable:
     """A symbolic input of any rank: ``tensor('float64', shape=(None, 3))``."""
     return TensorType(dtype or config.floatX, shape, broadcastable=broadcastable)(name)
+
+
+def _freeze_imported_objects() -> None:
+    """``config.gc_freeze``: the frontend and xDSL are loaded; move the objects
+    alive now out of the cyclic collector's way (see ``symopt.config``)."""
+    import gc
+
+    from symopt.configparser import config as _config
+
+    if _config.gc_freeze:
+        gc.freeze()
+
+
+_freeze_imported_objects()

@@ -1,0 +1,90 @@
+"""A module's fingerprint: a digest of its structure, made without printing it.
+
+The disk cache keys compiled code by the module it was compiled from. Printing a
+module as MLIR text costs a few milliseconds per hundred operations (xDSL's
+printer and its declarative formats), which a process that loads all its code
+from the cache would spend on every function; walking the module and digesting
+the text of each distinct attribute once costs a fraction of that.
+
+The digest covers what the printed text does: each operation's name, its operands
+(numbered in the order values first appear), its results' names and types, its
+properties and attributes (by their text), its successors, and its regions'
+blocks with their arguments' names and types (names matter: the messages of
+run-time checks quote them). Modules that print the same text have the same
+fingerprint; a module parsed back from its text has its builder's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+
+def fingerprint(op: Operation) -> str:
+    """The SHA-256 of ``op``'s structure, in hex."""
+    return _Digest().of(op)
+
+
+class _Digest:
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
+        self.values: dict[SSAValue, int] = {}
+        self.blocks: dict[Block, int] = {}
+        self.texts: dict[Attribute, bytes] = {}
+
+    def of(self, op: Operation) -> str:
+        self.op(op)
+        return self.sha.hexdigest()
+
+    def put(self, data: bytes) -> None:
+        self.sha.update(len(data).to_bytes(4, "little"))
+        self.sha.update(data)
+
+    def attr(self, attr: Attribute) -> None:
+        text = self.texts.get(attr)
+        if text is None:
+            text = self.texts[attr] = str(attr).encode()
+        self.put(text)
+
+    def value(self, v: SSAValue) -> int:
+        n = self.values.get(v)
+        if n is None:
+            n = self.values[v] = len(self.values)
+        return n
+
+    def define(self, v: SSAValue) -> None:
+        """A value defined here: its number, name (messages of checks quote it)
+        and type."""
+        self.value(v)
+        self.put((v.name_hint or "").encode())
+        self.attr(v.type)
+
+    def block(self, b: Block) -> int:
+        n = self.blocks.get(b)
+        if n is None:
+            n = self.blocks[b] = len(self.blocks)
+        return n
+
+    def op(self, op: Operation) -> None:
+        put, attr = self.put, self.attr
+        put(op.name.encode())
+        put(b",".join(b"%d" % self.value(v) for v in op.operands))
+        for r in op.results:
+            self.define(r)
+        for tag, entries in ((b"p", op.properties), (b"a", op.attributes)):
+            put(tag + b"%d" % len(entries))
+            for name in sorted(entries):
+                put(name.encode())
+                attr(entries[name])
+        put(b"s" + b",".join(b"%d" % self.block(b) for b in op.successors))
+        for region in op.regions:
+            put(b"{%d" % len(region.blocks))
+            for b in region.blocks:
+                put(b"^%d" % self.block(b))
+                for arg in b.args:
+                    self.define(arg)
+                for inner in b.ops:
+                    self.op(inner)
+                put(b"}")
+            put(b"}")

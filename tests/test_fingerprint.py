@@ -1,0 +1,57 @@
+"""Module fingerprints (the disk cache's key): equal for modules that print the
+same, different for any change that prints differently."""
+
+from __future__ import annotations
+
+import pytest
+
+from symopt.dialects.context import parse_module
+from symopt.runtime.fingerprint import fingerprint
+
+BASE = """
+func.func @main(%a: tensor<?xf64>, %b: tensor<?xf64>) -> tensor<?xf64> {
+  %0 = sym.sub %a, %b : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>
+  %1 = sym.exp %0 : tensor<?xf64>
+  %2 = sym.constant dense<2.5> : tensor<f64>
+  %3 = sym.mul %1, %2 : (tensor<?xf64>, tensor<f64>) -> tensor<?xf64>
+  func.return %3 : tensor<?xf64>
+}
+"""
+
+
+def _fp(text: str) -> str:
+    return fingerprint(parse_module(text))
+
+
+def test_same_text_same_fingerprint() -> None:
+    module = parse_module(BASE)
+    digest = fingerprint(module)
+    assert fingerprint(module.clone()) == digest
+    assert _fp(str(module)) == digest
+    assert len(digest) == 64
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("sym.sub %a, %b", "sym.sub %b, %a"),  # operand order
+        ("dense<2.5>", "dense<2.25>"),  # an attribute
+        ("sym.exp %0", "sym.log %0"),  # an operation
+        ("@main", "@other"),  # a symbol
+        ("%3 = sym.mul %1, %2", "%3 = sym.mul %0, %2"),  # which value is used
+        ("%a", "%x"),  # a name (the messages of checks quote names)
+    ],
+)
+def test_any_change_changes_the_fingerprint(old: str, new: str) -> None:
+    assert old in BASE
+    changed = BASE.replace(old, new)
+    if old == "%3 = sym.mul %1, %2":
+        changed = changed.replace("  %1 = sym.exp %0 : tensor<?xf64>\n", "")
+    assert _fp(changed) != _fp(BASE)
+
+
+def test_types_count() -> None:
+    f32 = BASE.replace("f64", "f32")
+    assert _fp(f32) != _fp(BASE)
+    static = BASE.replace("tensor<?xf64>", "tensor<3xf64>")
+    assert _fp(static) != _fp(BASE)
