@@ -78,13 +78,11 @@ def _environment() -> str:
     from symopt.lowering.machine import vector_math_library
 
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        # each source file by its size and modification time (a stat, not a read:
-        # this runs in every process that compiles); an edit changes the key, and
-        # a file touched without a change only costs a recompilation
-        info = path.stat()
-        digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    # each source file by its size and modification time (a stat, not a read:
+    # this runs in every process that compiles); an edit changes the key, and a
+    # file touched without a change only costs a recompilation
+    for name, info in _sources(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     parts = [
         FORMAT.decode().strip(),
         digest.hexdigest(),
@@ -130,6 +128,20 @@ def _cpu() -> str:
 
     cpu, features = host_cpu()
     return f"{llvm().get_default_triple()}\n{cpu}\n{features}"
+
+
+def _sources(root: str, prefix: str = "") -> list[tuple[str, os.stat_result]]:
+    """The ``.py`` files under ``root`` (by their path from it, sorted) with
+    their ``stat``."""
+    found: list[tuple[str, os.stat_result]] = []
+    with os.scandir(root) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    found.extend(_sources(entry.path, f"{prefix}{entry.name}/"))
+            elif entry.name.endswith(".py"):
+                found.append((prefix + entry.name, entry.stat()))
+    return found
 
 
 def _installed(module: object) -> str:
