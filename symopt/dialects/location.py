@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from functools import lru_cache
 
 from xdsl.dialects.builtin import (
     FileLineColLoc,
@@ -40,7 +41,13 @@ def user_location() -> FileLineColLoc | None:
         frame = frame.f_back  # type: ignore[assignment]
     if frame is None:
         return None
-    return FileLineColLoc(StringAttr(frame.f_code.co_filename), IntAttr(frame.f_lineno), IntAttr(0))
+    return _file_line(frame.f_code.co_filename, frame.f_lineno)
+
+
+@lru_cache(maxsize=4096)
+def _file_line(filename: str, line: int) -> FileLineColLoc:
+    # immutable: one per line (a line often makes several ops)
+    return FileLineColLoc(StringAttr(filename), IntAttr(line), IntAttr(0))
 
 
 def mark(op: Operation) -> None:

@@ -11,6 +11,7 @@ This module depends only on NumPy and xDSL, so the dialects may use it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from xdsl.dialects.builtin import (
@@ -102,7 +103,14 @@ def upgrade_to_float(dtype: str) -> str:
 
 
 def tensor_type(dtype: object, shape: Sequence[int | None]) -> TensorType:
-    dims = [DYNAMIC_INDEX if d is None else int(d) for d in shape]
+    dims = tuple(DYNAMIC_INDEX if d is None else int(d) for d in shape)
+    return _tensor_type(canonical_dtype(dtype), dims)
+
+
+@lru_cache(maxsize=4096)
+def _tensor_type(dtype: str, dims: tuple[int, ...]) -> TensorType:
+    # attributes are immutable: one per dtype and shape (the frontend asks for
+    # the same few again and again, and making one costs some microseconds)
     return TensorType(element_type(dtype), dims)
 
 
