@@ -55,3 +55,28 @@ def test_types_count() -> None:
     assert _fp(f32) != _fp(BASE)
     static = BASE.replace("tensor<?xf64>", "tensor<3xf64>")
     assert _fp(static) != _fp(BASE)
+
+
+def _forward_use(returned: int) -> str:
+    """``func.return`` in the first block of a region of a value that the second
+    block defines: the ``returned``-th of its two (anonymous) results."""
+    from xdsl.dialects import arith, cf
+    from xdsl.dialects import func as func_d
+    from xdsl.dialects.builtin import IntegerAttr, ModuleOp, i64
+    from xdsl.ir import Block, Region
+
+    first, second = Block(), Block()
+    one = arith.ConstantOp(IntegerAttr(1, i64))
+    add = arith.AddiOp(one.result, one.result)
+    mul = arith.MuliOp(one.result, one.result)
+    first.add_op(func_d.ReturnOp((add, mul)[returned].result))
+    second.add_ops([one, add, mul, cf.BranchOp(first)])
+    fn = func_d.FuncOp("main", ((), (i64,)), Region([Block([cf.BranchOp(second)]), first, second]))
+    return fingerprint(ModuleOp([fn]))
+
+
+def test_which_definition_a_forward_use_meets_counts() -> None:
+    """A value used before its definition (a later block) is told apart by the
+    operation that defines it, not only by its name and type."""
+    assert _forward_use(0) != _forward_use(1)
+    assert _forward_use(0) == _forward_use(0)

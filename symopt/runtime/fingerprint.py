@@ -26,6 +26,14 @@ def fingerprint(op: Operation) -> str:
     return _Digest().of(op)
 
 
+def _number(table: dict, key: object) -> int:  # type: ignore[type-arg]
+    """``key``'s number in ``table``: the order it was first seen in."""
+    n = table.get(key)
+    if n is None:
+        n = table[key] = len(table)
+    return n  # type: ignore[no-any-return]
+
+
 class _Digest:
     def __init__(self) -> None:
         self.sha = hashlib.sha256()
@@ -48,23 +56,17 @@ class _Digest:
         self.put(text)
 
     def value(self, v: SSAValue) -> int:
-        n = self.values.get(v)
-        if n is None:
-            n = self.values[v] = len(self.values)
-        return n
-
-    def define(self, v: SSAValue) -> None:
-        """A value defined here: its number, name (messages of checks quote it)
-        and type."""
-        self.value(v)
-        self.put((v.name_hint or "").encode())
-        self.attr(v.type)
+        return _number(self.values, v)
 
     def block(self, b: Block) -> int:
-        n = self.blocks.get(b)
-        if n is None:
-            n = self.blocks[b] = len(self.blocks)
-        return n
+        return _number(self.blocks, b)
+
+    def define(self, v: SSAValue) -> None:
+        """A value defined here: its number (it may have been used before, in a
+        later block), name (messages of checks quote it) and type."""
+        self.put(b"=%d" % self.value(v))
+        self.put((v.name_hint or "").encode())
+        self.attr(v.type)
 
     def op(self, op: Operation) -> None:
         put, attr = self.put, self.attr
