@@ -1,5 +1,6 @@
 """The native runtime's own code: one small LLVM module, compiled once per process,
-whose functions every compiled function calls by name.
+whose functions every compiled function calls (through imports: see
+``symopt.lowering.imports``).
 
 * ``void @symopt_parallel_for(task, i8* context, i64 lb, i64 ub, i64 work, i64
   align)`` runs a parallel loop's task over [lb, ub) on several threads, the

@@ -1,9 +1,9 @@
 """The compilation cache on disk: compiled functions reused across processes.
 
 An entry is keyed by what determines the machine code, computed before any pass
-runs: the sym module's fingerprint (``symopt.runtime.fingerprint``), the pass pipeline, the source of symopt itself, the
-versions of xDSL, llvmlite and NumPy, and the host's target triple, CPU and CPU
-features. It holds the object code LLVM produced, the calling convention that
+runs: the sym module's fingerprint (``symopt.runtime.fingerprint``), the pass
+pipeline, the source of symopt itself, the versions of xDSL, llvmlite and NumPy,
+and the host CPU (its identity and features). It holds the object code LLVM produced, the calling convention that
 ``loop-abi`` recorded (as JSON) and, when random draws run on the host, the host
 module's text. Nothing is unpickled: a hit parses JSON, checks the object code's
 length and SHA-256, and links it. A corrupt or truncated entry is reported once,
@@ -32,6 +32,7 @@ import os
 import sys
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -315,6 +316,20 @@ def store(k: str, entry: Entry) -> Entry:
         return entry
     library = None if library_sha256 is None else str(where / f"{k}{LIBRARY_SUFFIX}")
     return Entry(entry.abi, entry.host, entry.obj, library)
+
+
+def load_or_make(k: str | None, make: Callable[[], Entry]) -> tuple[Entry, bool]:
+    """The entry under key ``k`` and True; else ``make()``'s, stored under ``k``
+    (unless ``k`` is None: the cache is off), and False. An entry found without
+    its library where one can be linked (it was removed or altered, or stored
+    where there was no linker) is stored again, which links it."""
+    entry = load(k) if k is not None else None
+    if entry is None:
+        made = make()
+        return (made if k is None else store(k, made)), False
+    if entry.library is None and can_link():
+        entry = store(k, entry)
+    return entry, True
 
 
 def clear() -> int:

@@ -2,7 +2,9 @@
 
 ``NativeExecutor(module)`` runs the ``cpu`` pipeline on a copy of the sym module,
 translates the result to LLVM IR, verifies and optimizes it at O3 for the host CPU
-and JIT-compiles it. Everything it needs to call the code comes from the calling
+and compiles it to an object file, which it loads (``_Code``: the shared library
+the disk cache linked, opened with ``dlopen``, or else a JIT engine of its own)
+and whose imports it binds. Everything it needs to call the code comes from the calling
 convention that ``loop-abi`` recorded on the function (``symopt.abi``): the role,
 dtype and rank of each argument and result, and the messages of the checks. A call
 packs the arrays' data pointers and sizes into one int64 array, calls the entry
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import array
 import ctypes
+import functools
 import os
 import struct
 import time
@@ -119,17 +122,14 @@ def _runtime() -> _Runtime:
     # keyed by the environment alone (symopt's source included): the module is
     # built only when it is compiled
     key = cache.key("symopt.runtime", "runtime")
-    key = None if key is None else f"runtime-{key}"
-    entry = cache.load(key) if key is not None else None
-    if entry is None:
+
+    def compile_runtime() -> cache.Entry:
         from symopt.lowering.runtime import runtime_ir
 
         text, names = runtime_ir()
-        entry = cache.Entry({"name": "symopt.runtime", "imports": names}, None, _compile_object(text))
-        if key is not None:
-            entry = cache.store(key, entry)
-    elif entry.library is None and cache.can_link():
-        entry = cache.store(key, entry)  # linked again (it was removed or altered)
+        return cache.Entry({"name": "symopt.runtime", "imports": names}, None, _compile_object(text))
+
+    entry, _ = cache.load_or_make(None if key is None else f"runtime-{key}", compile_runtime)
     code = _Code(entry, keep=True)
     addresses = {name: code.address(name) for name in RUNTIME_EXPORTS}
     give = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int64)(addresses["symopt_pool_give"])
@@ -204,7 +204,7 @@ def _jit():  # type: ignore[no-untyped-def]
 _BLAS = ("symopt_dgemm", "symopt_sgemm", "symopt_dgemv", "symopt_sgemv")
 
 
-@lru_cache(maxsize=None)
+@functools.cache  # (symopt.runtime.cache is the disk cache)
 def _import_address(name: str) -> int:
     """The address an import (``symopt.lowering.imports``) is bound to in this
     process: a runtime function, a word of the Python side, a BLAS function
@@ -457,14 +457,7 @@ class NativeExecutor:
         self._parsed = None
         self.timings: dict[str, float] = {}
         key = cache.key(digest or fingerprint(module), pipeline + (" +profile" if profile else ""))
-        entry = cache.load(key) if key is not None else None
-        self.from_cache = entry is not None
-        if entry is None:
-            entry = self._compile(module)
-            if key is not None:
-                entry = cache.store(key, entry)
-        elif entry.library is None and cache.can_link():
-            entry = cache.store(key, entry)  # linked again (it was removed or altered)
+        entry, self.from_cache = cache.load_or_make(key, lambda: self._compile(module))
         self._link(entry)
 
     def _compile(self, module: ModuleOp) -> cache.Entry:
