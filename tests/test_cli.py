@@ -177,4 +177,4 @@ def test_lowered_ir_reruns_the_cpu_pipeline_with_a_diagnostic(tmp_path):
     assert "lowered already" in out.stderr.decode()
     llvm = _run([str(again), "-t", "llvm"])
     assert llvm.returncode == 0
-    assert b'define i32 @"f"' in llvm.stdout
+    assert b'define i32 @"symopt.fn.f"' in llvm.stdout

@@ -201,6 +201,11 @@ def test_warm_process_opens_libraries_without_llvm(tmp_path):
                                    check=False).stdout  # fmt: skip
         names = {line.split()[-1].split("@")[0] for line in undefined.splitlines() if line.strip()}
         assert not {n for n in names if n.startswith(("Py", "_Py", "symopt_"))}, names
+        # and whose references to what it defines bind to its own definitions
+        relocations = subprocess.run(["readelf", "-rW", str(library)], capture_output=True, text=True,
+                                     check=False).stdout  # fmt: skip
+        assert "GLOB_DAT" in relocations or "JUMP_SLOT" in relocations  # (the C library's)
+        assert "symopt." not in relocations, relocations
 
 
 def test_without_a_linker_the_object_code_is_linked_by_llvm(tmp_path, monkeypatch):
@@ -265,3 +270,40 @@ def test_unknown_import_is_an_error():
 
     with pytest.raises(ValueError, match="imports 'symopt_nonesuch'"):
         native._import_address("symopt_nonesuch")
+
+
+NAMED = textwrap.dedent(
+    """
+    import json, sys, numpy as np, symopt, symopt.tensor as T
+    x = T.dvector("x")
+    out = {}
+    for name in sys.argv[1:]:
+        f = symopt.function([x], [T.exp(x).sum(), T.exp(x) * 2 + 1, T.sort(x)], name=name)
+        r = f(np.arange(300000.0) / 1e5)
+        out[name] = [float(r[0]), float(r[1][-1]), float(r[2][7]), f._compiled.executor.from_cache]
+    print(json.dumps(out))
+    """
+)
+
+
+def test_function_names_never_meet_c_or_llvm_symbols(tmp_path):
+    """A function named after a C library function (which its own code and
+    LLVM's lowering call) or an LLVM intrinsic prefix compiles and runs, from
+    the JIT engine and from a cached library alike."""
+    names = ["free", "malloc", "memcpy", "memset", "exp", "main", "llvm", "Py_IncRef", "symopt_pool_give"]
+    x = np.arange(300000.0) / 1e5
+    expected = [float(np.exp(x).sum()), float(np.exp(x[-1]) * 2 + 1), float(np.sort(x)[7])]
+
+    def run() -> dict:  # type: ignore[type-arg]
+        import json
+
+        env = {**os.environ, "SYMOPT_CACHE_DIR": str(tmp_path)}
+        done = subprocess.run([sys.executable, "-c", NAMED, *names], env=env, capture_output=True, text=True,
+                              timeout=300, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+    cold, warm = run(), run()
+    for name in names:
+        np.testing.assert_allclose(cold[name][:3], expected, rtol=1e-12)
+        assert warm[name][:3] == cold[name][:3] and not cold[name][3] and warm[name][3]

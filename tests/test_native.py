@@ -87,7 +87,7 @@ def test_ir_stages():
     assert "loop.map" in f.ir("loop")
     assert "memref.alloc" in f.ir("bufferized")
     assert "scf.for" in f.ir("scf")
-    assert "define i32 @\"main\"" in f.ir("llvm")
+    assert "define i32 @\"symopt.fn.main\"" in f.ir("llvm")
     with pytest.raises(ValueError, match="no stage 'nope'"):
         f.ir("nope")
     g = symopt.function([x], x + 1, mode="py")

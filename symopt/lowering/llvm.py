@@ -43,6 +43,7 @@ from symopt.dialects import loop
 from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
 from symopt.lowering import imports
+from symopt.lowering.native_abi import entry_symbol
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
@@ -275,7 +276,7 @@ class _FunctionTranslator:
         self.result_kinds = [(r.data["role"].data, r.data["dtype"].data) for r in record.data["results"].data]  # type: ignore[attr-defined]
         fn = ir.Function(
             self.tr.module, ir.FunctionType(ir.IntType(32), [I64.as_pointer(), I64.as_pointer()]),
-            name=name,
+            name=entry_symbol(name),
         )
         fn.args[0].name, fn.args[1].name = "io", "err"
         self.fn = fn

@@ -11,6 +11,11 @@ from typing import Any
 
 import numpy as np
 
+ENTRY_PREFIX = "symopt.fn."
+"""The LLVM symbol of the entry point of a function ``@name`` is this and the
+name: a user's name must not meet a C library's (a function named ``free`` or
+``memcpy`` would be called by code meant for libc's) or LLVM's intrinsics
+(``llvm.*``)."""
 IMPORT_PREFIX = "symopt.import."
 """The name of an import's slot is this and the import's name."""
 RUNTIME_EXPORTS = (
@@ -42,6 +47,11 @@ DTYPES = (
 )  # fmt: skip
 """The dtypes an entry handles; each has a symbol ``symopt_py_dtype_<name>`` bound
 to its canonical descriptor."""
+
+
+def entry_symbol(name: str) -> str:
+    """The LLVM symbol of function ``@name``'s entry point."""
+    return ENTRY_PREFIX + name
 
 
 def entry_name(name: str) -> str:

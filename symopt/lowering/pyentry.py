@@ -62,6 +62,7 @@ from symopt.lowering.native_abi import (
     SMALL_RESULT,
     WRITEABLE,
     entry_name,
+    entry_symbol,
     shared_names,
     supported,
     takes_python_scalars,
@@ -112,7 +113,7 @@ class _Entry:
     def __init__(self, module: ir.Module, abi: dict[str, Any]):
         self.module = module
         self.abi = abi
-        self.kernel = module.get_global(abi["name"])
+        self.kernel = module.get_global(entry_symbol(abi["name"]))
         self.fn = ir.Function(module, ENTRY_T, name=entry_name(abi["name"]))
         self.fn.args[0].name, self.fn.args[1].name, self.fn.args[2].name = "self", "args", "nargs"
         self.shared = shared_names(abi)

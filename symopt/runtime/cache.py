@@ -260,7 +260,9 @@ def _link(where: Path, k: str, obj: bytes) -> str | None:
             f.write(obj)
         try:
             done = subprocess.run(
-                [linker, "-shared", "-z", "noexecstack", "-o", library_path, obj_path],
+                # -Bsymbolic: the library's references to what it defines bind
+                # to its own definitions, whatever the process has loaded before
+                [linker, "-shared", "-Bsymbolic", "-z", "noexecstack", "-o", library_path, obj_path],
                 capture_output=True, text=True, timeout=120, check=False,
             )  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as e:

@@ -497,7 +497,8 @@ class NativeExecutor:
         code = _Code(entry)
         self._code = code
         self._inplace = any(s.role == "inplace" for s in self.results)
-        self._entry = (_ENTRY_HOLDING_GIL if self._inplace else _ENTRY)(code.address(self.func_name))
+        address = code.address(native_abi.entry_symbol(self.func_name))
+        self._entry = (_ENTRY_HOLDING_GIL if self._inplace else _ENTRY)(address)
         name = abi.get("pyentry")
         self._python_entry = code.address(name) if name and python_entries() else None
         self._shared_names = native_abi.shared_names(abi)

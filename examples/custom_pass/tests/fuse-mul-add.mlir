@@ -4,7 +4,7 @@
 // CHECK-LABEL: func.func @axpy
 // CHECK-NEXT:    %[[R:.*]] = fma.fma %x, %a, %y : (tensor<?xf64>, tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>
 // CHECK-NEXT:    func.return %[[R]]
-// LLVM-LABEL: define i32 @"axpy"
+// LLVM-LABEL: define i32 @"symopt.fn.axpy"
 // LLVM:         call double @"llvm.fma.f64"
 func.func @axpy(%x: tensor<?xf64>, %a: tensor<?xf64>, %y: tensor<?xf64>) -> tensor<?xf64> {
   %m = sym.mul %x, %a : (tensor<?xf64>, tensor<?xf64>) -> tensor<?xf64>

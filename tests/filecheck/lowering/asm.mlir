@@ -4,7 +4,7 @@
 // -t asm assembles the LLVM IR for the host CPU (after O3); the function is a
 // global symbol with its label (a leading underscore on Mach-O hosts). The
 // instructions depend on the host, so only the symbol is checked.
-// CHECK:     {{^_?}}main:
+// CHECK:     {{^_?}}symopt.fn.main:
 // CHECK-NOT: error
 
 // Before lowering, the translation refuses the tensor signature with a one-line

@@ -13,31 +13,31 @@
 // The tutorial's logistic function (sym-opt makes it a sym.sigmoid): one loop
 // nest writing straight into the one buffer allocated, the output (no
 // intermediate buffer, so nothing is freed either).
-// MALLOC-LABEL: define i32 @"logistic"
+// MALLOC-LABEL: define i32 @"symopt.fn.logistic"
 // MALLOC:       call i8* @"symopt.alloc"(i64
 // MALLOC-NOT:   call i8* @"symopt.alloc"
 // MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
-// LOOPS-LABEL:  define i32 @"logistic"
+// LOOPS-LABEL:  define i32 @"symopt.fn.logistic"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
-// EXP-LABEL:    define i32 @"logistic"
+// EXP-LABEL:    define i32 @"symopt.fn.logistic"
 // EXP-NOT:      call double @"llvm.exp.f64"
-// EXP:          define internal void @"logistic.loop1"
+// EXP:          define internal void @"symopt.fn.logistic.loop1"
 // EXP-COUNT-1:  call double @"llvm.exp.f64"
 // EXP-NOT:      call double @"llvm.exp.f64"
 // EXP:          declare double @"llvm.exp.f64"
-// CHECK-LABEL: define i32 @"logistic"(i64* %"io", i64* %"err")
+// CHECK-LABEL: define i32 @"symopt.fn.logistic"(i64* %"io", i64* %"err")
 // CHECK:       start:
 // CHECK:         %[[X:"\.[0-9]+"]] = inttoptr i64 %{{.*}} to double*
 // CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
-// CHECK-NEXT:    call void @"logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[X]], double* %[[OUT]])
+// CHECK-NEXT:    call void @"symopt.fn.logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[X]], double* %[[OUT]])
 // CHECK-NEXT:    %[[P:"\.[0-9]+"]] = ptrtoint double* %[[OUT]] to i64
 // CHECK-NEXT:    %[[SLOT:"\.[0-9]+"]] = getelementptr i64, i64* %"io", i64 3
 // CHECK-NEXT:    store i64 %[[P]], i64* %[[SLOT]]
 // CHECK:         ret i32 0
-// CHECK:       define internal void @"logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[KX:"\.[0-9]+"]], double* %[[KOUT:"\.[0-9]+"]]) noinline
+// CHECK:       define internal void @"symopt.fn.logistic.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %[[KX:"\.[0-9]+"]], double* %[[KOUT:"\.[0-9]+"]]) noinline
 // CHECK:       for.body.1:
 // CHECK:         %[[A:"\.[0-9]+"]] = getelementptr inbounds double, double* %[[KX]], i64 %{{.*}}
 // CHECK-NEXT:    %[[V:"\.[0-9]+"]] = load double, double* %[[A]]
@@ -61,15 +61,15 @@ func.func @logistic(%x: tensor<?x?xf64>) -> tensor<?x?xf64> {
 // The same with a bias row: sym-opt leaves sub + sigmoid, two loops that fusion
 // merges, so there is still one buffer and one loop nest (after the check that
 // %b's length matches the number of columns of %x).
-// MALLOC-LABEL: define i32 @"logistic_bias"
+// MALLOC-LABEL: define i32 @"symopt.fn.logistic_bias"
 // MALLOC:       call i8* @"symopt.alloc"(i64
 // MALLOC-NOT:   call i8* @"symopt.alloc"
 // MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
-// LOOPS-LABEL:  define i32 @"logistic_bias"
+// LOOPS-LABEL:  define i32 @"symopt.fn.logistic_bias"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
-// CHECK-LABEL: define i32 @"logistic_bias"(i64* %"io", i64* %"err")
+// CHECK-LABEL: define i32 @"symopt.fn.logistic_bias"(i64* %"io", i64* %"err")
 // CHECK:         br i1 %{{.*}}, label %"check1.ok", label %"check1.fail"
 // CHECK:       check1.ok:
 // CHECK:         call i8* @"symopt.alloc"
@@ -91,19 +91,19 @@ func.func @logistic_bias(%x: tensor<?x?xf64>, %b: tensor<1x?xf64>) -> tensor<?x?
 
 // A row sum of exp(x): the exp is fused into the reduction; the inner loop
 // carries the sum in a phi starting at 0, stored once per row.
-// MALLOC-LABEL: define i32 @"rowsum"
+// MALLOC-LABEL: define i32 @"symopt.fn.rowsum"
 // MALLOC:       call i8* @"symopt.alloc"(i64
 // MALLOC-NOT:   call i8* @"symopt.alloc"
 // MALLOC-NOT:   call void @"symopt.release"
 // MALLOC:       ret i32 0
-// LOOPS-LABEL:  define i32 @"rowsum"
+// LOOPS-LABEL:  define i32 @"symopt.fn.rowsum"
 // LOOPS-COUNT-2: {{^for\.header(\.[0-9]+)?:$}}
 // LOOPS-NOT:    {{^for\.header}}
-// CHECK-LABEL: define i32 @"rowsum"(i64* %"io", i64* %"err")
+// CHECK-LABEL: define i32 @"symopt.fn.rowsum"(i64* %"io", i64* %"err")
 // CHECK:         %[[BUF:"\.[0-9]+"]] = call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         %[[OUT:"\.[0-9]+"]] = bitcast i8* %[[BUF]] to double*
-// CHECK-NEXT:    call void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[OUT]])
-// CHECK:       define internal void @"rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[KOUT:"\.[0-9]+"]]) noinline
+// CHECK-NEXT:    call void @"symopt.fn.rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[OUT]])
+// CHECK:       define internal void @"symopt.fn.rowsum.loop1"(i64 %{{.*}}, i64 %{{.*}}, double* %{{.*}}, double* %[[KOUT:"\.[0-9]+"]]) noinline
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:"\.[0-9]+"]] = phi  i64 [0, %"start"]
 // CHECK:       for.header.1:
@@ -127,13 +127,13 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // order) and its values in err, frees the buffers allocated so far and returns
 // the number. Check 1 is the dot's inner dimension, check 2 the sizes of the
 // addition's operands (after the dot's buffer was allocated).
-// MALLOC-LABEL: define i32 @"checked"
+// MALLOC-LABEL: define i32 @"symopt.fn.checked"
 // MALLOC-COUNT-2: call i8* @"symopt.alloc"(i64
 // MALLOC-NOT:   call i8* @"symopt.alloc"
-// LOOPS-LABEL:  define i32 @"checked"
+// LOOPS-LABEL:  define i32 @"symopt.fn.checked"
 // LOOPS-COUNT-1: {{^for\.header:$}}
 // LOOPS-NOT:    {{^for\.header}}
-// CHECK-LABEL: define i32 @"checked"(i64* %"io", i64* %"err")
+// CHECK-LABEL: define i32 @"symopt.fn.checked"(i64* %"io", i64* %"err")
 // CHECK:         %"allocations" = alloca [2 x i8*]
 // CHECK:         %"table" = bitcast [2 x i8*]* %"allocations" to i8**
 // CHECK:         %[[KP:"\.[0-9]+"]] = getelementptr i64, i64* %"io", i64 2
@@ -156,7 +156,7 @@ func.func @rowsum(%x: tensor<?x?xf64>) -> tensor<?xf64> {
 // CHECK:         call i8* @"symopt.alloc"(i64 %{{.*}}, i8** %[[DOTSLOT]])
 // CHECK:         call void @"symopt.dgemv"(i8 84, i64
 // CHECK:         br i1 %{{.*}}, label %"check2.ok", label %"check2.fail"
-// CHECK:         call void @"checked.loop1"(
+// CHECK:         call void @"symopt.fn.checked.loop1"(
 // CHECK-NEXT:    %[[NBYTES:"\.[0-9]+"]] = mul i64 8, %{{.*}}
 // CHECK-NEXT:    %[[FREESLOT:"\.[0-9]+"]] = getelementptr inbounds i8*, i8** %"table", i64 0
 // CHECK-NEXT:    call void @"symopt.release"(i8** %[[FREESLOT]], i64 %[[NBYTES]])

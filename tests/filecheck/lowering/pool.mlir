@@ -11,13 +11,13 @@
 // The temporaries of the function's own block take their memory from an arena
 // in its stack frame (32 KiB, 64-byte aligned) while it lasts, else from
 // @symopt.alloc; a freed one goes back to the pool only if it is not in the arena.
-// CHECK-LABEL: define i32 @"f"
+// CHECK-LABEL: define i32 @"symopt.fn.f"
 // CHECK:         %"arena" = alloca [32768 x i8], align 64
 // CHECK:         %[[FITS:".[0-9]+"]] = icmp ule i64 %{{.*}}, 32768
 // CHECK:         call i8* @"symopt.alloc"(i64 %{{.*}}, i8** null)
 // CHECK:         phi i8*
 // CHECK:         select i1 %[[FITS]], i64
-// CHECK:         call void @"f.loop1"
+// CHECK:         call void @"symopt.fn.f.loop1"
 // CHECK:         %[[OFF:".[0-9]+"]] = sub i64 %{{.*}}, %{{.*}}
 // CHECK-NEXT:    icmp uge i64 %[[OFF]], 32768
 // CHECK:         call void @"symopt_pool_give"(i8* %{{.*}}, i64 %{{.*}})
@@ -47,7 +47,7 @@ func.func @f(%x: tensor<?xf64>) -> tensor<?xf64> {
 // With checks, a temporary that does not fit in the arena is recorded in the
 // table the error exit frees; an arena one leaves its entry null, so releasing
 // it gives nothing back.
-// CHECK-LABEL: define i32 @"g"
+// CHECK-LABEL: define i32 @"symopt.fn.g"
 // CHECK:         %"arena" = alloca [32768 x i8], align 64
 // CHECK:         call i8* @"symopt.alloc"(i64 %{{.*}}, i8** %{{.*}})
 // CHECK:         phi i8*

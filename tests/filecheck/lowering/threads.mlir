@@ -28,14 +28,14 @@
 // (vector body or scalar remainder) with any number of threads. The kernel's
 // values travel in a context on the stack; the kernel is the runtime's task,
 // void (i8* context, i64 lo, i64 hi).
-// CHECK-LABEL: define i32 @"vec"
+// CHECK-LABEL: define i32 @"symopt.fn.vec"
 // CHECK:         %[[CTX:".[0-9]+"]] = alloca {i64, double*, double*}
 // CHECK:         getelementptr i64, i64* %"io", i64 1
 // CHECK-NEXT:    %[[N:".[0-9]+"]] = load i64, i64* %{{.*}}
 // CHECK:         store i64 %[[N]], i64* %{{.*}}
 // CHECK:         %[[P:".[0-9]+"]] = bitcast {i64, double*, double*}* %[[CTX]] to i8*
-// CHECK-NEXT:    call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"vec.loop1", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
-// CHECK:       define internal void @"vec.loop1"(i8* %[[C:".[0-9]+"]], i64 %[[LO:".[0-9]+"]], i64 %[[HI:".[0-9]+"]])
+// CHECK-NEXT:    call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"symopt.fn.vec.loop1", i8* %[[P]], i64 0, i64 %[[N]], i64 %{{.*}}, i64 256)
+// CHECK:       define internal void @"symopt.fn.vec.loop1"(i8* %[[C:".[0-9]+"]], i64 %[[LO:".[0-9]+"]], i64 %[[HI:".[0-9]+"]])
 // CHECK:         bitcast i8* %[[C]] to {i64, double*, double*}*
 // CHECK:       for.header:
 // CHECK-NEXT:    %[[I:".[0-9]+"]] = phi  i64 [%[[LO]], %"start"]
@@ -45,17 +45,17 @@
 
 // A row sum: the rows are split (chunks of any size: the inner loop is the
 // vectorized one); the total is a loop of its own on this thread.
-// CHECK-LABEL: define i32 @"rows"
+// CHECK-LABEL: define i32 @"symopt.fn.rows"
 // The work is rows times columns: the inner loop's bounds (its own zero and a
 // size from outside) are known before the nest runs.
 // CHECK:         %[[ROWS:".[0-9]+"]] = sub i64 %[[M:".[0-9]+"]], 0
 // CHECK-NEXT:    %[[COLS:".[0-9]+"]] = sub i64 %{{.*}}, 0
 // CHECK-NEXT:    %[[WORK:".[0-9]+"]] = mul i64 %[[ROWS]], %[[COLS]]
-// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"rows.loop1", i8* %{{.*}}, i64 0, i64 %[[M]], i64 %[[WORK]], i64 1)
+// CHECK:         call void @"symopt_parallel_for"(void (i8*, i64, i64)* @"symopt.fn.rows.loop1", i8* %{{.*}}, i64 0, i64 %[[M]], i64 %[[WORK]], i64 1)
 // CHECK:       for.header:
 
-// SERIAL-LABEL: define i32 @"vec"
-// SERIAL:         call void @"vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}})
+// SERIAL-LABEL: define i32 @"symopt.fn.vec"
+// SERIAL:         call void @"symopt.fn.vec.loop1"(i64 %{{.*}}, double* %{{.*}}, double* %{{.*}})
 // SERIAL-NOT:     parallel_for
 // SERIAL-NOT:     pthread
 

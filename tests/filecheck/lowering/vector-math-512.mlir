@@ -7,9 +7,9 @@
 // 8 doubles), and every function prefers 512-bit vectors: LLVM then passes
 // <8 x double> in one zmm register, as the vector function ABI does (where it
 // prefers 256-bit vectors it splits them over two ymm registers).
-// CHECK-LABEL: define i32 @"smooth"
+// CHECK-LABEL: define i32 @"symopt.fn.smooth"
 // CHECK-SAME:    "prefer-vector-width"="512"
-// CHECK:       define internal void @"smooth.loop1"
+// CHECK:       define internal void @"symopt.fn.smooth.loop1"
 // CHECK-SAME:    "prefer-vector-width"="512"
 // CHECK:       declare double @"tanh"(double %".1") "vector-function-abi-variant"="_ZGV_LLVM_N2v_tanh(_ZGVbN2v_tanh),_ZGV_LLVM_N4v_tanh(_ZGVdN4v_tanh),_ZGV_LLVM_N8v_tanh(_ZGVeN8v_tanh)"
 // CHECK:       declare <8 x double> @"_ZGVeN8v_tanh"(<8 x double> %".1")
@@ -18,7 +18,7 @@
 // CHECK-SAME:    @"_ZGVeN8v_exp"
 
 // After O3 the vectorized loop calls the 8-lane variants.
-// OPT-LABEL: define internal {{.*}}@smooth.loop1(
+// OPT-LABEL: define internal {{.*}}@symopt.fn.smooth.loop1(
 // OPT-DAG:     call <8 x double> @_ZGVeN8v_tanh(<8 x double>
 // OPT-DAG:     call <8 x double> @_ZGVeN8v_exp(<8 x double>
 

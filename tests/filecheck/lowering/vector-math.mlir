@@ -9,7 +9,7 @@
 // variants are kept in llvm.compiler.used, so that they are still declared when
 // the loop vectorizer looks for them. vector_bits=256 leaves out the 512-bit
 // variants of AVX-512 hosts (vector-math-512.mlir checks those).
-// CHECK-LABEL: define internal void @"smooth.loop1"
+// CHECK-LABEL: define internal void @"symopt.fn.smooth.loop1"
 // CHECK:         call double @"tanh"(double
 // CHECK:         call double @"log1p"(double
 // CHECK:         call double @"pow"(double %{{.*}}, double
@@ -24,7 +24,7 @@
 
 // After O3 the vectorized loop calls the 4-lane variants (the scalar remainder
 // still calls the C functions).
-// OPT-LABEL: define internal {{.*}}@smooth.loop1(
+// OPT-LABEL: define internal {{.*}}@symopt.fn.smooth.loop1(
 // OPT-DAG:     call <4 x double> @_ZGVdN4v_tanh(<4 x double>
 // OPT-DAG:     call <4 x double> @_ZGVdN4v_log1p(<4 x double>
 // OPT-DAG:     call <4 x double> @_ZGVdN4vv_pow(<4 x double>
