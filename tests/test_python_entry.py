@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import symopt
 import symopt.tensor as T
 from symopt import In
-from symopt.lowering import pyentry
+from symopt.lowering import native_abi
 from symopt.runtime import native
 
 
@@ -63,7 +63,7 @@ def test_the_layouts_it_assumes_are_this_pythons_and_numpys() -> None:
     if not header.exists():
         pytest.skip(f"NumPy's headers are not installed ({header})")
     text = header.read_text()
-    for name, slot in [("PyArray_NewFromDescr", pyentry.NEW_FROM_DESCR), ("PyArray_SetBaseObject", pyentry.SET_BASE_OBJECT)]:
+    for name, slot in [("PyArray_NewFromDescr", native_abi.NEW_FROM_DESCR), ("PyArray_SetBaseObject", native_abi.SET_BASE_OBJECT)]:
         found = re.search(rf"#define {name} \\\s*\n[^\n]*\n\s*PyArray_API\[(\d+)\]", text)
         assert found is not None and int(found.group(1)) == slot, name
 
@@ -184,7 +184,7 @@ def test_results_small_and_large_are_owned_arrays(n: int) -> None:
         expected = f(a)
     _same(out, expected)
     big = out[0]
-    if big.nbytes > pyentry.SMALL_RESULT:
+    if big.nbytes > native_abi.SMALL_RESULT:
         assert big.base is not None and type(big.base).__name__ == "PyCapsule"
     else:
         assert big.flags.owndata
@@ -394,9 +394,9 @@ def test_an_input_that_aliases_a_buffer_updated_in_place_is_read_before_the_upda
 
 def test_functions_with_many_slots_have_no_entry() -> None:
     """The entry's code grows with its slots, and LLVM's time on it faster: past
-    pyentry.MAX_SLOTS the Python path serves the calls."""
+    native_abi.MAX_SLOTS the Python path serves the calls."""
     x = T.dvector("x")
-    shared = [symopt.shared(np.full(3, float(k)), name=f"s{k}") for k in range(pyentry.MAX_SLOTS // 2)]
+    shared = [symopt.shared(np.full(3, float(k)), name=f"s{k}") for k in range(native_abi.MAX_SLOTS // 2)]
     f = symopt.function([x], x * 2, updates=[(s, s + x) for s in shared])
     assert f._fast is None
     _same(f(np.ones(3)), np.full(3, 2.0))

@@ -53,12 +53,8 @@ from symopt.lowering.native_abi import (
     ARRAY_FLAGS,
     ARRAY_ND,
     C_CONTIGUOUS,
-    DTYPES,
     FLOAT_VALUE,
-    MAX_SLOTS,
-    NEW_FROM_DESCR,
     OB_TYPE,
-    SET_BASE_OBJECT,
     SMALL_RESULT,
     WRITEABLE,
     entry_name,
@@ -97,12 +93,6 @@ FUNCTIONS: dict[str, tuple[ir.Type, tuple[ir.Type, ...]]] = {
 """The C functions an entry calls, with their LLVM signatures."""
 
 ENTRY_T = ir.FunctionType(OBJ, [OBJ, OBJ.as_pointer(), I64])
-
-__all__ = [
-    "ALIGNED", "ARRAY_DATA", "ARRAY_DESCR", "ARRAY_DIMS", "ARRAY_FLAGS", "ARRAY_ND", "C_CONTIGUOUS",
-    "DTYPES", "FLOAT_VALUE", "MAX_SLOTS", "NEW_FROM_DESCR", "OB_TYPE", "SET_BASE_OBJECT", "SMALL_RESULT",
-    "WRITEABLE", "add_python_entry", "entry_name", "shared_names", "supported", "takes_python_scalars",
-]  # fmt: skip
 
 
 def _c(t: ir.Type, value: int) -> ir.Constant:

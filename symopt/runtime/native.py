@@ -435,8 +435,8 @@ class NativeExecutor:
     The machine code comes from the disk cache (``symopt.runtime.cache``) when the
     same module was compiled before with the same pipeline and the same symopt;
     otherwise the pipeline runs, LLVM compiles the result to an object file, and
-    the object file goes into the cache. Either way the object file is linked
-    into a JIT engine of its own."""
+    the object file goes into the cache. Either way the code is loaded by
+    ``_Code``: the cache's shared library of it, or a JIT engine of its own."""
 
     fresh_results = True
     Failure = NativeFailure
