@@ -109,3 +109,32 @@ def test_logistic_gradient_reads_x_in_place():
     ir = f.ir("bufferized")
     assert "loop.view %x" in ir
     assert not any(line.strip().startswith("loop.map ins(%x") for line in ir.splitlines())
+
+
+@pytest.mark.parametrize("interface", ["ilp64", "lp64"])
+def test_blas_interfaces(interface, monkeypatch):
+    """Compiled code calls the OpenBLAS NumPy bundles (64-bit integers: imports
+    symopt_dgemm64, ...) where there is one, else scipy's (32-bit integers:
+    symopt_dgemm, ...); both give NumPy's products, in float64 and float32."""
+    from symopt.configparser import config
+    from symopt.lowering import machine
+
+    if interface == "lp64":
+        monkeypatch.setattr(machine, "numpy_openblas64", lambda: None)
+    elif machine.numpy_openblas64() is None:
+        pytest.skip("this NumPy bundles no OpenBLAS with 64-bit integers")
+    # the cache key's BLAS part is taken once per process: no disk cache here
+    monkeypatch.setattr(config, "cache_dir", "")
+    suffix, scale = ("64", 1.25) if interface == "ilp64" else ("", 1.5)
+    for dtype, rtol in (("float64", 1e-12), ("float32", 1e-5)):
+        a, b, v = T.matrix("a", dtype=dtype), T.matrix("b", dtype=dtype), T.vector("v", dtype=dtype)
+        # constants of their own: no other test compiled the same graph
+        f = symopt.function([a, b, v], [T.dot(a.T, b) * scale, T.dot(a, v) * 0.75])
+        av, bv, vv = (rng.randn(*s).astype(dtype) for s in ((6, 4), (6, 3), (4,)))
+        got_mm, got_mv = f(av, bv, vv)
+        np.testing.assert_allclose(got_mm, av.T @ bv * scale, rtol=rtol)
+        np.testing.assert_allclose(got_mv, av @ vv * 0.75, rtol=rtol)
+        llvm = f.ir("llvm")
+        prefix = "d" if dtype == "float64" else "s"
+        for kind in ("gemm", "gemv"):
+            assert f'@"symopt.import.symopt_{prefix}{kind}{suffix}"' in llvm

@@ -2,8 +2,8 @@
 
 Compiled code calls the C library by name: the system's dynamic loader, or the
 JIT's linker, resolves those. Everything else it uses has an address known only
-in the process that runs it: the runtime module's functions, BLAS (from scipy's
-capsules), CPython's C API and objects (``float``, ``True``), NumPy's C-API
+in the process that runs it: the runtime module's functions, BLAS (NumPy's
+OpenBLAS, or scipy's), CPython's C API and objects (``float``, ``True``), NumPy's C-API
 table and dtype descriptors. Each of those is an *import*: a pointer-sized global
 ``@"symopt.import.<name>"``, null in the object code, that the loader sets to the
 address before the code first runs (``symopt.runtime.native``). A function import

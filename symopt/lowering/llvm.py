@@ -43,6 +43,7 @@ from symopt.dialects import loop
 from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
 from symopt.lowering import imports
+from symopt.lowering.machine import blas_int_bits
 from symopt.lowering.native_abi import entry_symbol
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
@@ -1363,7 +1364,12 @@ class _FunctionTranslator:
         if existing is not None:
             return existing  # type: ignore[return-value]
         ptr_t = elem.as_pointer()
-        i32p = I32.as_pointer()
+        # BLAS's integers: 64-bit ones (NumPy's OpenBLAS, imported as
+        # symopt_dgemm64, ...) or 32-bit ones (scipy's, symopt_dgemm, ...)
+        bits = blas_int_bits()
+        blas_int = ir.IntType(bits)
+        suffix = "64" if bits == 64 else ""
+        intp = blas_int.as_pointer()
         if kind == "gemm":
             params = [I8, I8, I64, I64, I64, ptr_t, I64, ptr_t, I64, ptr_t]
         else:
@@ -1382,8 +1388,8 @@ class _FunctionTranslator:
             bb.store(value, slot)
             return slot
 
-        def i32(v: ir.Value) -> ir.Value:
-            return cell(bb.trunc(v, I32), I32)
+        def integer(v: ir.Value) -> ir.Value:
+            return cell(v if bits == 64 else bb.trunc(v, blas_int), blas_int)
 
         def at_least_one(v: ir.Value) -> ir.Value:
             return bb.select(bb.icmp_signed("<", v, one), one, v)
@@ -1391,17 +1397,17 @@ class _FunctionTranslator:
         alpha, beta = cell(ir.Constant(elem, 1.0), elem), cell(ir.Constant(elem, 0.0), elem)
         if kind == "gemm":
             ta, tb, m, n, k, pa, lda, pb, ldb, pc = fn.args
-            external = self.declare(f"symopt_{prefix}gemm", ir.VoidType(),
-                                    [I8P, I8P, i32p, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])  # fmt: skip
-            args = [cell(ta, I8), cell(tb, I8), i32(m), i32(n), i32(k), alpha, pa, i32(lda),
-                    pb, i32(ldb), beta, pc, i32(at_least_one(m))]  # fmt: skip
+            external = self.declare(f"symopt_{prefix}gemm{suffix}", ir.VoidType(),
+                                    [I8P, I8P, intp, intp, intp, ptr_t, ptr_t, intp, ptr_t, intp, ptr_t, ptr_t, intp])  # fmt: skip
+            args = [cell(ta, I8), cell(tb, I8), integer(m), integer(n), integer(k), alpha, pa, integer(lda),
+                    pb, integer(ldb), beta, pc, integer(at_least_one(m))]  # fmt: skip
             count, out = bb.mul(m, n), pc
         else:
             t, rows, cols, pa, lda, px, incx, py, ylen, k = fn.args
-            external = self.declare(f"symopt_{prefix}gemv", ir.VoidType(),
-                                    [I8P, i32p, i32p, ptr_t, ptr_t, i32p, ptr_t, i32p, ptr_t, ptr_t, i32p])  # fmt: skip
-            args = [cell(t, I8), i32(rows), i32(cols), alpha, pa, i32(lda), px, i32(incx), beta,
-                    py, i32(one)]  # fmt: skip
+            external = self.declare(f"symopt_{prefix}gemv{suffix}", ir.VoidType(),
+                                    [I8P, intp, intp, ptr_t, ptr_t, intp, ptr_t, intp, ptr_t, ptr_t, intp])  # fmt: skip
+            args = [cell(t, I8), integer(rows), integer(cols), alpha, pa, integer(lda), px, integer(incx), beta,
+                    py, integer(one)]  # fmt: skip
             count, out = ylen, py
         bb.cbranch(bb.icmp_signed("==", k, self.const_i64(0)), empty_b, call_b)
         bb.position_at_end(call_b)

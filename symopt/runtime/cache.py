@@ -3,9 +3,9 @@
 An entry is keyed by what determines the machine code, computed before any pass
 runs: the sym module's fingerprint (``symopt.runtime.fingerprint``), the pass
 pipeline, the source of symopt itself, the versions of xDSL, llvmlite and NumPy,
-and the host CPU (its identity and features). It holds the object code LLVM produced, the calling convention that
-``loop-abi`` recorded (as JSON) and, when random draws run on the host, the host
-module's text. Nothing is unpickled: a hit parses JSON, checks the object code's
+the host CPU (its identity and features) and the BLAS interface. It holds the
+object code LLVM produced, the calling convention that ``loop-abi`` recorded
+(as JSON) and, when random draws run on the host, the host module's text. Nothing is unpickled: a hit parses JSON, checks the object code's
 length and SHA-256, and links it. A corrupt or truncated entry is reported once,
 recompiled and replaced; one that cannot be written (a read-only or full
 directory) leaves the function compiled in memory, with one warning.
@@ -33,7 +33,6 @@ import sys
 import tempfile
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -45,16 +44,17 @@ SUFFIX = ".symopt"
 LIBRARY_SUFFIX = ".so"
 
 
-@dataclass(frozen=True)
 class Entry:
     """A compiled function: its calling convention (JSON-able), the host module's
     text (or None), the object code and, where the object code was linked into a
     shared library in the cache, that library's path."""
 
-    abi: dict[str, Any]
-    host: str | None
-    obj: bytes
-    library: str | None = None
+    # (a plain class: a process that finds its code in the cache defines it, and
+    # a dataclass costs half a millisecond to define)
+    __slots__ = ("abi", "host", "obj", "library")
+
+    def __init__(self, abi: dict[str, Any], host: str | None, obj: bytes, library: str | None = None):
+        self.abi, self.host, self.obj, self.library = abi, host, obj, library
 
 
 def directory() -> Path | None:
@@ -76,7 +76,7 @@ def _environment() -> str:
     import numpy
     import xdsl
 
-    from symopt.lowering.machine import vector_math_library
+    from symopt.lowering.machine import blas_int_bits, vector_math_library
 
     digest = hashlib.sha256()
     # each source file by its size and modification time (a stat, not a read:
@@ -94,6 +94,7 @@ def _environment() -> str:
         str(numpy.__version__),
         _cpu(),
         str(vector_math_library()),
+        f"blas int{blas_int_bits()}",
         sys.version.split()[0],
     ]
     return "\n".join(parts)

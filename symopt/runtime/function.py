@@ -256,9 +256,10 @@ _NATIVE_EXECUTORS = ("native", "debug")
 
 def _build_executor(module: ModuleOp, mode: Mode, source: str | None, profile: bool = False) -> Executor:
     from symopt.passes import run_pipeline
-    from symopt.runtime.reference import ReferenceExecutor
 
     if mode.executor == "py":
+        from symopt.runtime.reference import ReferenceExecutor
+
         run_pipeline(module, mode.effective_pipeline)
         module.verify()
         return ReferenceExecutor(module)
@@ -272,6 +273,7 @@ def _build_executor(module: ModuleOp, mode: Mode, source: str | None, profile: b
     native = compile_native(module, mode.effective_pipeline, source, profile)
     if mode.executor == "debug":
         from symopt.runtime.debug import DebugExecutor
+        from symopt.runtime.reference import ReferenceExecutor
 
         reference = module.clone()
         run_pipeline(reference, "sym-opt")

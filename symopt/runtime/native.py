@@ -23,7 +23,6 @@ import struct
 import time
 import weakref
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -104,15 +103,16 @@ def _dlclose(handle: int) -> None:
     _ctypes.dlclose(handle)  # type: ignore[attr-defined]
 
 
-@dataclass
 class _Runtime:
     """The runtime module (``symopt.lowering.runtime``) loaded: its code, the
     addresses of what it exports, and the pool functions the runtime calls."""
 
-    code: _Code
-    addresses: dict[str, int]
-    give: object
-    drain: object
+    # (plain classes here and below: a process that finds its code in the disk
+    # cache defines them, and a dataclass or NamedTuple costs 0.2-0.5 ms to define)
+    __slots__ = ("code", "addresses", "give", "drain")
+
+    def __init__(self, code: _Code, addresses: dict[str, int], give: object, drain: object):
+        self.code, self.addresses, self.give, self.drain = code, addresses, give, drain
 
 
 @lru_cache(maxsize=1)
@@ -201,14 +201,16 @@ def _jit():  # type: ignore[no-untyped-def]
     return binding
 
 
-_BLAS = ("symopt_dgemm", "symopt_sgemm", "symopt_dgemv", "symopt_sgemv")
+_BLAS = {f"symopt_{p}{k}{bits}": (f"{p}{k}", bits) for p in "ds" for k in ("gemm", "gemv") for bits in ("", "64")}
+"""The BLAS imports: with 32-bit integers (scipy's) and with 64-bit ones
+(NumPy's OpenBLAS; see ``symopt.lowering.machine.blas_int_bits``)."""
 
 
 @functools.cache  # (symopt.runtime.cache is the disk cache)
 def _import_address(name: str) -> int:
     """The address an import (``symopt.lowering.imports``) is bound to in this
     process: a runtime function, a word of the Python side, a BLAS function
-    (scipy's), a NumPy C-API function or a Python object (see
+    (NumPy's or scipy's), a NumPy C-API function or a Python object (see
     ``symopt.lowering.pyentry``), or a CPython C-API function."""
     if name in RUNTIME_EXPORTS:
         return _runtime().addresses[name]
@@ -216,7 +218,8 @@ def _import_address(name: str) -> int:
     if name in words:
         return ctypes.addressof(words[name])
     if name in _BLAS:
-        return _blas(name.removeprefix("symopt_"))
+        function, bits = _BLAS[name]
+        return _blas64(function) if bits else _blas(function)
     if name.startswith("symopt_np_"):
         slots = {"symopt_np_new_from_descr": native_abi.NEW_FROM_DESCR, "symopt_np_set_base": native_abi.SET_BASE_OBJECT}
         return (ctypes.c_void_p * (native_abi.SET_BASE_OBJECT + 1)).from_address(_numpy_api())[slots[name]]  # type: ignore[no-any-return]
@@ -231,6 +234,27 @@ def _import_address(name: str) -> int:
     if name.startswith(("Py", "_Py")):
         return ctypes.cast(getattr(ctypes.pythonapi, name), ctypes.c_void_p).value  # type: ignore[return-value]
     raise ValueError(f"compiled code imports {name!r}, which the runtime does not provide")
+
+
+def _blas64(name: str) -> int:
+    """The address of BLAS function ``name`` (``dgemm``, ...; the Fortran
+    interface) with 64-bit integers: the symbol ``scipy_<name>_64_`` of the
+    OpenBLAS that NumPy's wheel bundles, which NumPy has loaded already."""
+    from symopt.lowering.machine import numpy_openblas64
+
+    path = numpy_openblas64()
+    if path is None:
+        raise ValueError(f"compiled code calls BLAS {name} with 64-bit integers, but NumPy has no such BLAS here")
+    address = _dlsym(_open_loaded(path), f"scipy_{name}_64_".encode())
+    if not address:
+        raise ValueError(f"NumPy's OpenBLAS ({path}) has no function scipy_{name}_64_")
+    return int(address)
+
+
+@functools.cache
+def _open_loaded(path: str) -> int:
+    """A handle of the shared library ``path``, which is loaded already."""
+    return ctypes.CDLL(path, mode=os.RTLD_NOW | getattr(os, "RTLD_NOLOAD", 0))._handle  # type: ignore[no-any-return]
 
 
 def _blas(name: str) -> int:
@@ -390,16 +414,17 @@ def _owned_array(address: int, shape: tuple[int, ...], dtype: np.dtype) -> np.nd
     return np.frombuffer(buffer, dtype=dtype, count=nbytes // dtype.itemsize).reshape(shape)
 
 
-@dataclass(frozen=True)
 class Slot:
-    """One argument or result of the compiled entry point, from the ABI record."""
+    """One argument or result of the compiled entry point, from the ABI record:
+    its role, name, dtype, rank and static sizes (None where dynamic)."""
 
-    role: str
-    name: str
-    dtype: np.dtype
-    rank: int
-    shape: tuple[int | None, ...] = ()
-    """The static sizes, None where dynamic."""
+    __slots__ = ("role", "name", "dtype", "rank", "shape")
+
+    def __init__(self, role: str, name: str, dtype: np.dtype, rank: int, shape: tuple[int | None, ...] = ()):
+        self.role, self.name, self.dtype, self.rank, self.shape = role, name, dtype, rank, shape
+
+    def __repr__(self) -> str:
+        return f"Slot({self.role!r}, {self.name!r}, {self.dtype}, rank={self.rank}, shape={self.shape})"
 
     @classmethod
     def of(cls, entry: DictionaryAttr) -> Slot:
@@ -419,11 +444,14 @@ def _slot(record: dict[str, object]) -> Slot:
     return Slot(record["role"], record["name"], np.dtype(record["dtype"]), record["rank"], shape)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
 class CheckRecord:
-    message: str
-    kind: str
-    nargs: int
+    """A check of the compiled code: its message (a format string of ``nargs``
+    values) and kind (``index`` raises IndexError, others ValueError)."""
+
+    __slots__ = ("message", "kind", "nargs")
+
+    def __init__(self, message: str, kind: str, nargs: int):
+        self.message, self.kind, self.nargs = message, kind, nargs
 
 
 class NativeExecutor:
