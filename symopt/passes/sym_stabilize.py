@@ -9,7 +9,6 @@ compiled implementations never overflow, and whose gradients are stable too.
 
 from __future__ import annotations
 
-
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
