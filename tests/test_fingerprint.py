@@ -36,6 +36,7 @@ def test_same_text_same_fingerprint() -> None:
     [
         ("sym.sub %a, %b", "sym.sub %b, %a"),  # operand order
         ("dense<2.5>", "dense<2.25>"),  # an attribute
+        ("dense<2.5>", "dense<-2.5>"),
         ("sym.exp %0", "sym.log %0"),  # an operation
         ("@main", "@other"),  # a symbol
         ("%3 = sym.mul %1, %2", "%3 = sym.mul %0, %2"),  # which value is used
@@ -80,3 +81,25 @@ def test_which_definition_a_forward_use_meets_counts() -> None:
     operation that defines it, not only by its name and type."""
     assert _forward_use(0) != _forward_use(1)
     assert _forward_use(0) == _forward_use(0)
+
+
+def test_zeros_of_both_signs_differ() -> None:
+    assert _fp(BASE.replace("dense<2.5>", "dense<0.0>")) != _fp(BASE.replace("dense<2.5>", "dense<-0.0>"))
+
+
+def test_array_and_string_properties_count() -> None:
+    """Properties the digest takes by their values (a reduction's axes, an array
+    attribute; its kind, a string) tell functions apart."""
+    import symopt
+    import symopt.tensor as T
+    from symopt.ir.build import build_module
+
+    m = T.dmatrix("m")
+
+    def digest(out) -> str:  # type: ignore[no-untyped-def]
+        return fingerprint(build_module("f", [m], ["m"], [out], [], {}).module)
+
+    assert digest(m.sum(axis=0)) != digest(m.sum(axis=1))
+    assert digest(m.sum(axis=0)) != digest(m.prod(axis=0))
+    assert digest(m.sum(axis=0)) == digest(m.sum(axis=0))
+    assert symopt.function([m], m.sum(axis=1))([[1.0, 2.0]]).tolist() == [3.0]

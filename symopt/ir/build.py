@@ -132,7 +132,7 @@ def build_module(
             ops.append(read)
             mapped[v] = read.results[0]
             return
-        clone = owner.clone(value_mapper=dict(mapped))
+        clone = owner.clone(value_mapper=mapped)  # (which it extends by the results)
         ops.append(clone)
         for old, new in zip(owner.results, clone.results):
             mapped[old] = new

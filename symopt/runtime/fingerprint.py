@@ -8,7 +8,8 @@ the text of each distinct attribute once costs a fraction of that.
 
 The digest covers what the printed text does: each operation's name, its operands
 (numbered in the order values first appear), its results' names and types, its
-properties and attributes (by their text), its successors, and its regions'
+properties and attributes (by their text, or for the common kinds by their
+parameters' values), its successors, and its regions'
 blocks with their arguments' names and types (names matter: the messages of
 run-time checks quote them). Modules that print the same text have the same
 fingerprint; a module parsed back from its text has its builder's.
@@ -18,6 +19,13 @@ from __future__ import annotations
 
 import hashlib
 
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    DenseIntOrFPElementsAttr,
+    NoneAttr,
+    StringAttr,
+    TensorType,
+)
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
 
@@ -50,10 +58,30 @@ class _Digest:
         self.sha.update(data)
 
     def attr(self, attr: Attribute) -> None:
+        self.put(self.text(attr))
+
+    def text(self, attr: Attribute) -> bytes:
+        """What stands for ``attr``: for the kinds every module is full of
+        (tensor types, dense constants and arrays, strings), its parameters'
+        values after a tag that printed text never starts with (printing goes
+        through xDSL's printer: tens of microseconds each); else its text."""
         text = self.texts.get(attr)
-        if text is None:
-            text = self.texts[attr] = str(attr).encode()
-        self.put(text)
+        if text is not None:
+            return text
+        kind = type(attr)
+        if kind is TensorType and isinstance(attr.encoding, NoneAttr):  # type: ignore[attr-defined]
+            shape = b",".join(b"%d" % n for n in attr.get_shape())  # type: ignore[attr-defined]
+            text = b"\0T" + shape + b":" + self.text(attr.element_type)  # type: ignore[attr-defined]
+        elif kind is DenseIntOrFPElementsAttr:
+            text = b"\0D" + self.text(attr.type) + b":" + attr.data.data  # type: ignore[attr-defined]
+        elif kind is DenseArrayBase:
+            text = b"\0A" + self.text(attr.elt_type) + b":" + attr.data.data  # type: ignore[attr-defined]
+        elif kind is StringAttr:
+            text = b"\0S" + attr.data.encode()  # type: ignore[attr-defined]
+        else:
+            text = str(attr).encode()
+        self.texts[attr] = text
+        return text
 
     def value(self, v: SSAValue) -> int:
         return _number(self.values, v)
