@@ -299,7 +299,9 @@ def _reduce(op: sym.ReduceOp, inputs, outputs, grads) -> Grads:
         return [_broadcast_to(g, x)]
     if kind == "mean":
         sizes = T.shape(x)
-        n = T.prod(T.stack([sizes[a] for a in axes])) if axes else T.constant(np.int64(1))
+        n = sizes[axes[0]] if axes else T.constant(np.int64(1))
+        for a in axes[1:]:
+            n = n * sizes[a]
         return [_broadcast_to(g / T.cast(n, x.dtype), x)]
     zk = _expand(z, x, axes, keep)
     if kind in ("max", "min"):
