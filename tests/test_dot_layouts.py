@@ -117,11 +117,11 @@ def test_blas_interfaces(interface, monkeypatch):
     symopt_dgemm64, ...) where there is one, else scipy's (32-bit integers:
     symopt_dgemm, ...); both give NumPy's products, in float64 and float32."""
     from symopt.configparser import config
-    from symopt.lowering import machine
+    from symopt.lowering import native_abi
 
     if interface == "lp64":
-        monkeypatch.setattr(machine, "numpy_openblas64", lambda: None)
-    elif machine.numpy_openblas64() is None:
+        monkeypatch.setattr(native_abi, "numpy_openblas64", lambda: None)
+    elif native_abi.numpy_openblas64() is None:
         pytest.skip("this NumPy bundles no OpenBLAS with 64-bit integers")
     # the cache key's BLAS part is taken once per process: no disk cache here
     monkeypatch.setattr(config, "cache_dir", "")

@@ -2,14 +2,15 @@
 
 The user's graph is detached ``sym`` ops; passes work on modules. ``rewrite_graph``
 clones the graph of some variables into a temporary ``func.func`` whose arguments
-are the graph's leaves, runs a pass pipeline on it, and clones the result back into
-detached ops over the same leaves. ``grad`` uses it to differentiate the stabilized
-form of a cost, so that its gradient is stable too.
+are the graph's leaves, runs a pass pipeline (or any rewrite of a module) on it,
+and clones the result back into detached ops over the same leaves. ``grad`` uses
+it to differentiate the stabilized form of a cost, so that its gradient is stable
+too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
@@ -22,9 +23,10 @@ from symopt.passes import run_pipeline
 
 
 def rewrite_graph(
-    outputs: Sequence[Variable], leaves: set[SSAValue], pipeline: str
+    outputs: Sequence[Variable], leaves: set[SSAValue], pipeline: str | Callable[[ModuleOp], None]
 ) -> list[Variable]:
-    """The ``outputs`` recomputed from the same leaves after ``pipeline`` ran.
+    """The ``outputs`` recomputed from the same leaves after ``pipeline`` (a pass
+    pipeline, or a function that rewrites a module in place) ran.
 
     Leaves are the given values plus every placeholder (inputs, shared variables);
     they are left alone, so the new graph meets the old one exactly there.
@@ -51,7 +53,10 @@ def rewrite_graph(
         "rewrite", ([a.type for a in block.args], [r.type for r in results]), Region(block)
     )
     module = ModuleOp([fn])
-    run_pipeline(module, pipeline)
+    if isinstance(pipeline, str):
+        run_pipeline(module, pipeline)
+    else:
+        pipeline(module)
 
     back: dict[SSAValue, SSAValue] = dict(zip(block.args, leaf_values))
     body = fn.body.block

@@ -43,8 +43,7 @@ from symopt.dialects import loop
 from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
 from symopt.lowering import imports
-from symopt.lowering.machine import blas_int_bits
-from symopt.lowering.native_abi import entry_symbol
+from symopt.lowering.native_abi import blas_int_bits, entry_symbol
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from symopt.lowering import native_abi
+
 
 @lru_cache(maxsize=1)
 def llvm():  # type: ignore[no-untyped-def]
@@ -53,66 +55,6 @@ def parse_verified(text: str, context=None):  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def vector_math_library() -> str | None:
-    """The name of glibc's vector math library (libmvec) where compiled code can
-    call it (x86-64 Linux), else None. Compiled code then needs it loaded (the
-    runtime does)."""
-    import ctypes
-    import platform
-
-    if platform.system() != "Linux" or platform.machine() not in ("x86_64", "AMD64"):
-        return None
-    try:  # glibc's name for it (find_library runs ldconfig: milliseconds)
-        ctypes.CDLL("libmvec.so.1")
-        return "libmvec.so.1"
-    except OSError:
-        pass
-    import ctypes.util
-
-    name = ctypes.util.find_library("mvec")
-    if name is None:
-        return None
-    try:
-        ctypes.CDLL(name)
-    except OSError:
-        return None
-    return name
-
-
-@lru_cache(maxsize=1)
-def numpy_openblas64() -> str | None:
-    """The path of the OpenBLAS with the 64-bit-integer interface
-    (``scipy_dgemm_64_``) that NumPy's wheel bundles, where NumPy has loaded it
-    (it has, once imported), else None. Compiled code calls BLAS there: binding
-    to a library already loaded costs nothing, and its integers hold any size."""
-    import ctypes
-    import os
-
-    import numpy
-
-    root = os.path.dirname(numpy.__file__)
-    for folder in (root + ".libs", os.path.join(root, ".dylibs")):  # Linux, macOS wheels
-        try:
-            names = sorted(n for n in os.listdir(folder) if n.startswith("libscipy_openblas64_"))
-        except OSError:
-            continue
-        for path in (os.path.join(folder, n) for n in names):
-            try:  # RTLD_NOLOAD: only a library that is loaded already
-                library = ctypes.CDLL(path, mode=os.RTLD_NOW | getattr(os, "RTLD_NOLOAD", 0))
-            except OSError:
-                continue
-            if hasattr(library, "scipy_dgemm_64_"):
-                return path
-    return None
-
-
-def blas_int_bits() -> int:
-    """The width of the integers compiled code passes to BLAS: 64 where NumPy's
-    OpenBLAS is used (``numpy_openblas64``), else 32 (scipy's)."""
-    return 64 if numpy_openblas64() is not None else 32
-
-
-@lru_cache(maxsize=1)
 def vector_math_variants() -> tuple[tuple[str, int], ...]:
     """The SIMD variants of libmvec's functions that the host runs, as (ISA letter
     of the x86-64 vector function ABI, register bits): SSE's 128-bit ``b``,
@@ -123,7 +65,7 @@ def vector_math_variants() -> tuple[tuple[str, int], ...]:
     prefers 256-bit ones."""
     import ctypes
 
-    library = vector_math_library()
+    library = native_abi.vector_math_library()
     if library is None:
         return ()
     features = set(host_cpu()[1].split(","))

@@ -3,10 +3,12 @@
 runtime module's functions and of imports (``symopt.lowering.imports``); for
 Python entries (``symopt.lowering.pyentry``), the CPython and NumPy object
 layouts they read (checked against live objects before any entry is used), the
-dtypes they handle and which functions get one."""
+dtypes they handle and which functions get one; and the libraries compiled code
+calls (libmvec, BLAS), which the code generator and the loader both look for."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -88,3 +90,64 @@ def supported(abi: dict[str, Any]) -> bool:
     and there are at most ``MAX_SLOTS`` arguments and results."""
     slots = [*abi["args"], *abi["results"]]
     return len(slots) <= MAX_SLOTS and all(np.dtype(s["dtype"]).name in DTYPES for s in slots)
+
+
+@lru_cache(maxsize=1)
+def vector_math_library() -> str | None:
+    """The name of glibc's vector math library (libmvec) where compiled code can
+    call it (x86-64 Linux), else None. Compiled code then needs it loaded (the
+    runtime does)."""
+    import ctypes
+    import os
+    import sys
+
+    if not sys.platform.startswith("linux") or os.uname().machine != "x86_64":
+        return None
+    try:  # glibc's name for it (find_library runs ldconfig: milliseconds)
+        ctypes.CDLL("libmvec.so.1")
+        return "libmvec.so.1"
+    except OSError:
+        pass
+    import ctypes.util
+
+    name = ctypes.util.find_library("mvec")
+    if name is None:
+        return None
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return None
+    return name
+
+
+@lru_cache(maxsize=1)
+def numpy_openblas64() -> str | None:
+    """The path of the OpenBLAS with the 64-bit-integer interface
+    (``scipy_dgemm_64_``) that NumPy's wheel bundles, where NumPy has loaded it
+    (it has, once imported), else None. Compiled code calls BLAS there: binding
+    to a library already loaded costs nothing, and its integers hold any size."""
+    import ctypes
+    import os
+
+    import numpy
+
+    root = os.path.dirname(numpy.__file__)
+    for folder in (root + ".libs", os.path.join(root, ".dylibs")):  # Linux, macOS wheels
+        try:
+            names = sorted(n for n in os.listdir(folder) if n.startswith("libscipy_openblas64_"))
+        except OSError:
+            continue
+        for path in (os.path.join(folder, n) for n in names):
+            try:  # RTLD_NOLOAD: only a library that is loaded already
+                library = ctypes.CDLL(path, mode=os.RTLD_NOW | getattr(os, "RTLD_NOLOAD", 0))
+            except OSError:
+                continue
+            if hasattr(library, "scipy_dgemm_64_"):
+                return path
+    return None
+
+
+def blas_int_bits() -> int:
+    """The width of the integers compiled code passes to BLAS: 64 where NumPy's
+    OpenBLAS is used (``numpy_openblas64``), else 32 (scipy's)."""
+    return 64 if numpy_openblas64() is not None else 32

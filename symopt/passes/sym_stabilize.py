@@ -198,6 +198,34 @@ class LogSoftmax(RewritePattern):
         rewriter.replace(op, [log_total, sub], [sub.result])
 
 
+def stabilize(module: ModuleOp, canonicalize: bool = False) -> None:
+    """Apply the stabilizing patterns to ``module`` until none applies; with
+    ``canonicalize``, the ops' canonicalization patterns and folders too, in the
+    same walk (``sym-stabilize,canonicalize`` in one pass over the module:
+    ``grad`` differentiates the stable form of a cost made so)."""
+    patterns: list[RewritePattern] = [
+        SigmoidFromReciprocal(),
+        OneMinusSigmoid(),
+        LogSigmoid(),
+        LogOneMinusSigmoid(),
+        SoftplusFromLog(),
+        SoftplusFromLog1p(),
+        LogSoftmax(),
+    ]
+    if not canonicalize:
+        PatternRewriteWalker(GreedyRewritePatternApplier(patterns), apply_recursively=True).rewrite_module(module)
+        return
+    from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
+    from xdsl.transforms.dead_code_elimination import region_dce
+
+    from symopt.dialects.context import sym_context
+
+    applier = GreedyRewritePatternApplier(
+        [*patterns, CanonicalizationRewritePattern()], ctx=sym_context(), folding_enabled=True
+    )
+    PatternRewriteWalker(applier, apply_recursively=True, post_walk_func=region_dce).rewrite_module(module)
+
+
 class SymStabilizePass(ModulePass):  # no options, so no dataclass of its own (0.5 ms at import)
     """Rewrite unstable sigmoid/softplus/log-softmax formulas into stable ones.
 
@@ -207,23 +235,10 @@ class SymStabilizePass(ModulePass):  # no options, so no dataclass of its own (0
     ``log1p(exp(x))`` and ``log`` of a softmax are replaced by their stable forms
     (see each pattern).
     Invariants: values and types are unchanged (up to rounding, which only improves);
-    ops left without uses are not removed (run ``dce``).
+    ops the walk finds dead (without uses or effects) are erased.
     """
 
     name = "sym-stabilize"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(
-            GreedyRewritePatternApplier(
-                [
-                    SigmoidFromReciprocal(),
-                    OneMinusSigmoid(),
-                    LogSigmoid(),
-                    LogOneMinusSigmoid(),
-                    SoftplusFromLog(),
-                    SoftplusFromLog1p(),
-                    LogSoftmax(),
-                ]
-            ),
-            apply_recursively=True,
-        ).rewrite_module(op)
+        stabilize(op)

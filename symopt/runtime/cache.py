@@ -76,17 +76,15 @@ def _environment() -> str:
     import numpy
     import xdsl
 
-    from symopt.lowering.machine import blas_int_bits, vector_math_library
+    from symopt.lowering.native_abi import blas_int_bits, vector_math_library
 
-    digest = hashlib.sha256()
     # each source file by its size and modification time (a stat, not a read:
     # this runs in every process that compiles); an edit changes the key, and a
     # file touched without a change only costs a recompilation
-    for name, info in _sources(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
-        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    sources = _sources(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     parts = [
         FORMAT.decode().strip(),
-        digest.hexdigest(),
+        hashlib.sha256("".join(sources).encode()).hexdigest(),
         # xDSL's version is looked up in the package metadata (slow); where its
         # package is installed, and when, says as much
         _installed(xdsl),
@@ -112,8 +110,6 @@ def _cpu() -> str:
     its features from, as far as the kernel lets programs use them): reading it
     costs far less than starting LLVM, which a process that finds all its code in
     the cache never does. Elsewhere, LLVM's target triple, CPU name and features."""
-    import platform
-
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
             first = f.read(1 << 16).split("\n\n", 1)[0]
@@ -125,24 +121,25 @@ def _cpu() -> str:
         if name.strip() in _CPUINFO_FIELDS:
             fields.append(f"{name.strip()}={value.strip()}")
     if fields:
-        return f"{platform.machine()}-{sys.platform}\n" + "\n".join(fields)
+        return f"{os.uname().machine}-{sys.platform}\n" + "\n".join(fields)
     from symopt.lowering.machine import host_cpu, llvm
 
     cpu, features = host_cpu()
     return f"{llvm().get_default_triple()}\n{cpu}\n{features}"
 
 
-def _sources(root: str, prefix: str = "") -> list[tuple[str, os.stat_result]]:
-    """The ``.py`` files under ``root`` (by their path from it, sorted) with
-    their ``stat``."""
-    found: list[tuple[str, os.stat_result]] = []
+def _sources(root: str, prefix: str = "") -> list[str]:
+    """The ``.py`` files under ``root``, sorted by their path from it, each as
+    ``path\0size\0modification time\0``."""
+    found: list[str] = []
     with os.scandir(root) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != "__pycache__":
-                    found.extend(_sources(entry.path, f"{prefix}{entry.name}/"))
-            elif entry.name.endswith(".py"):
-                found.append((prefix + entry.name, entry.stat()))
+            name = entry.name
+            if name.endswith(".py"):
+                info = entry.stat()
+                found.append(f"{prefix}{name}\0{info.st_size}\0{info.st_mtime_ns}\0")
+            elif name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                found.extend(_sources(entry.path, f"{prefix}{name}/"))
     return found
 
 

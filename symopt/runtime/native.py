@@ -31,17 +31,12 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorTyp
 
 from symopt.configparser import THREADS
 from symopt.lowering import native_abi
-from symopt.lowering.machine import (
-    llvm,
-    optimize,
-    parse_verified,
-    target_machine,
-    vector_math_library,
-)
 from symopt.lowering.native_abi import (
     IMPORT_PREFIX,
     MIN_WORK_PER_THREAD,
     RUNTIME_EXPORTS,
+    numpy_openblas64,
+    vector_math_library,
 )
 from symopt.runtime import cache
 from symopt.runtime.fingerprint import fingerprint
@@ -68,6 +63,8 @@ class _Code:
             except OSError:  # not loadable here after all: the JIT engine
                 self.handle = None
         if self.handle is None:
+            from symopt.lowering.machine import target_machine
+
             binding = _jit()
             engine = binding.create_mcjit_compiler(binding.parse_assembly(""), target_machine())
             engine.add_object_file(binding.ObjectFileRef.from_data(entry.obj))
@@ -184,6 +181,8 @@ def _jit():  # type: ignore[no-untyped-def]
     engines: libc's allocation and threads, libm and libmvec."""
     import ctypes.util
 
+    from symopt.lowering.machine import llvm
+
     binding = llvm()
     libc = ctypes.CDLL(None)
     for name in ("malloc", "free", "madvise", "pthread_create", "pthread_detach", "pthread_sigmask",
@@ -203,7 +202,7 @@ def _jit():  # type: ignore[no-untyped-def]
 
 _BLAS = {f"symopt_{p}{k}{bits}": (f"{p}{k}", bits) for p in "ds" for k in ("gemm", "gemv") for bits in ("", "64")}
 """The BLAS imports: with 32-bit integers (scipy's) and with 64-bit ones
-(NumPy's OpenBLAS; see ``symopt.lowering.machine.blas_int_bits``)."""
+(NumPy's OpenBLAS; see ``symopt.lowering.native_abi.blas_int_bits``)."""
 
 
 @functools.cache  # (symopt.runtime.cache is the disk cache)
@@ -240,8 +239,6 @@ def _blas64(name: str) -> int:
     """The address of BLAS function ``name`` (``dgemm``, ...; the Fortran
     interface) with 64-bit integers: the symbol ``scipy_<name>_64_`` of the
     OpenBLAS that NumPy's wheel bundles, which NumPy has loaded already."""
-    from symopt.lowering.machine import numpy_openblas64
-
     path = numpy_openblas64()
     if path is None:
         raise ValueError(f"compiled code calls BLAS {name} with 64-bit integers, but NumPy has no such BLAS here")
@@ -620,9 +617,13 @@ class NativeExecutor:
         return str(self._optimized())
 
     def assembly(self) -> str:
+        from symopt.lowering.machine import target_machine
+
         return target_machine().emit_assembly(self._optimized())
 
     def _optimized(self):  # type: ignore[no-untyped-def]
+        from symopt.lowering.machine import optimize, parse_verified, target_machine
+
         if self._parsed is None:
             parsed = parse_verified(self.llvm_ir)
             optimize(parsed, target_machine())

@@ -130,11 +130,13 @@ def grad(
     # (before rewrites that may fold a dependency away)
     reached = _true_ancestors([r.value for r in roots + list(known)], cut)
     if roots:
+        from symopt.passes.sym_stabilize import stabilize
+
         # wrt and known_grads' variables stay as they are, so the gradient meets
         # them; the walk below goes on past an intermediate wrt (as in Theano, the
         # gradient of an input includes the paths through it)
         keep = cut | wrt_values | {k.value for k in known}
-        roots = rewrite_graph(roots, keep, "sym-stabilize,canonicalize")
+        roots = rewrite_graph(roots, keep, lambda module: stabilize(module, canonicalize=True))
     roots += list(known)
 
     def is_leaf(v: SSAValue) -> bool:
