@@ -100,7 +100,7 @@ def build_module(
             return (given_values[v].value,)
         owner = v.owner
         if isinstance(owner, Operation):
-            return tuple(operand_values(owner))
+            return operand_values(owner)
         return ()
 
     def emit(v: SSAValue) -> None:
@@ -132,10 +132,11 @@ def build_module(
             ops.append(read)
             mapped[v] = read.results[0]
             return
-        clone = owner.clone(value_mapper=mapped)  # (which it extends by the results)
-        ops.append(clone)
-        for old, new in zip(owner.results, clone.results):
-            mapped[old] = new
+        # the clone maps the op's results to its own in ``mapped``
+        if owner.regions:
+            ops.append(owner.clone(value_mapper=mapped))
+        else:  # (the same, without walking regions it has none of)
+            ops.append(owner.clone_without_regions(value_mapper=mapped))
 
     roots = [o.value for o in outputs] + [u.value for _, u in updates]
     # iterative post-order walk; a value on the current path again means a cycle
@@ -144,13 +145,13 @@ def build_module(
     for root in roots:
         if state.get(root) == 2:
             continue
-        stack: list[tuple[SSAValue, int]] = [(root, 0)]
+        # (value, its dependencies, how many of them were visited)
+        stack: list[tuple[SSAValue, Sequence[SSAValue], int]] = [(root, dependencies(root), 0)]
         state[root] = 1
         while stack:
-            v, i = stack[-1]
-            deps = dependencies(v)
+            v, deps, i = stack[-1]
             if i < len(deps):
-                stack[-1] = (v, i + 1)
+                stack[-1] = (v, deps, i + 1)
                 d = deps[i]
                 s = state.get(d)
                 if s == 1:
@@ -160,7 +161,7 @@ def build_module(
                     )
                 if s is None:
                     state[d] = 1
-                    stack.append((d, 0))
+                    stack.append((d, dependencies(d), 0))
                 continue
             stack.pop()
             if v not in mapped:

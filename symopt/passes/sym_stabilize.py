@@ -216,14 +216,13 @@ def stabilize(module: ModuleOp, canonicalize: bool = False) -> None:
         PatternRewriteWalker(GreedyRewritePatternApplier(patterns), apply_recursively=True).rewrite_module(module)
         return
     from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
-    from xdsl.transforms.dead_code_elimination import region_dce
 
     from symopt.dialects.context import sym_context
 
     applier = GreedyRewritePatternApplier(
         [*patterns, CanonicalizationRewritePattern()], ctx=sym_context(), folding_enabled=True
     )
-    PatternRewriteWalker(applier, apply_recursively=True, post_walk_func=region_dce).rewrite_module(module)
+    PatternRewriteWalker(applier, apply_recursively=True).rewrite_module(module)
 
 
 class SymStabilizePass(ModulePass):  # no options, so no dataclass of its own (0.5 ms at import)

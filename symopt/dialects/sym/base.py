@@ -44,14 +44,21 @@ FOLD_LIMIT = 1 << 16
 """Constant folding does not create constants with more elements than this."""
 
 
+_PATTERNS: dict[type[Operation], tuple[RewritePattern, ...]] = {}
+"""The canonicalization patterns of each sym op class (they hold no state)."""
+
+
 class SymCanonicalization(HasCanonicalizationPatternsTrait):
     """The canonicalization patterns of a sym op: the algebraic rules its class
     returns from ``canonicalization_patterns()`` (none if it has no such method),
     then constant folding through its NumPy semantics."""
 
     def get_patterns(self, op: type[Operation]) -> tuple[RewritePattern, ...]:
-        own = getattr(op, "canonicalization_patterns", None)
-        return (*(own() if own is not None else ()), FoldConstants())
+        patterns = _PATTERNS.get(op)
+        if patterns is None:  # made once per class (canonicalize asks at every op)
+            own = getattr(op, "canonicalization_patterns", None)
+            patterns = _PATTERNS[op] = (*(own() if own is not None else ()), FoldConstants())
+        return patterns
 
     @classmethod
     def get_canonicalization_patterns(cls) -> tuple[RewritePattern, ...]:
