@@ -123,3 +123,27 @@ def test_verifier_errors_are_value_errors_in_the_frontend():
     a = T.constant(np.ones((2, 3)))
     with pytest.raises(ValueError, match="'sym.add' op operand shapes differ"):
         a + T.constant(np.ones((2, 4)))
+
+
+def test_a_verified_signature_hides_no_error():
+    """``apply`` skips verifying an op of the same signature (class, types,
+    properties) as one that verified; an op that differs in a property alone
+    is verified, and one that failed is verified again."""
+    from xdsl.dialects.builtin import DenseArrayBase, StringAttr, i64
+
+    from symopt.ir.nodes import apply
+
+    m = T.dmatrix("m")
+    good = sym.ReduceOp("sum", m.value, [0], False, "float64")
+
+    def with_axes(axes):  # type: ignore[no-untyped-def]
+        return sym.ReduceOp.create(
+            operands=[m.value], result_types=[good.results[0].type],
+            properties={"kind": StringAttr("sum"), "axes": DenseArrayBase.from_list(i64, axes)},
+        )  # fmt: skip
+
+    assert apply(good).ndim == 1
+    assert apply(sym.ReduceOp("sum", m.value, [0], False, "float64")).ndim == 1  # seen: skipped
+    for _ in range(2):
+        with pytest.raises(ValueError, match="axis|axes"):
+            apply(with_axes([5]))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 from xdsl.ir import Operation
+from xdsl.traits import IsTerminator
 from xdsl.utils.exceptions import VerifyException
 
 from symopt.dialects import sym
@@ -22,11 +23,47 @@ from symopt.ir.variable import Variable, detach_uses
 def apply(op: Operation) -> Variable:
     """Verify a new detached op and wrap its (single) result."""
     try:
-        op.verify()
+        _verify(op)
     except VerifyException as e:
         raise ValueError(str(e)) from None
     detach_uses(op)
     return Variable(op.results[0])
+
+
+_VERIFIED: dict[tuple[object, ...], tuple[object, ...]] = {}
+"""The signatures of ops that verified: op class, operand and result types,
+property and attribute values, by identity (see ``_verify``)."""
+
+
+def _verify(op: Operation) -> None:
+    """``op.verify()``, skipped for an op whose signature verified before.
+
+    A sym op without regions or successors verifies (or not) by its class, its
+    operands' and results' types and its properties and attributes alone, none
+    of which can change (attributes are immutable), so an op of the same
+    signature as one that verified verifies too. A graph repeats signatures
+    often (most of its ops are elementwise ops on a few types), and verifying
+    costs more than making the op. The signature holds its objects by identity
+    (hashing a type hashes all its parameters) and keeps them alive, so that
+    their ids stay theirs."""
+    if op.regions or op.successors or op.has_trait(IsTerminator):
+        op.verify()
+        return
+    objects = (
+        type(op),
+        *(v.type for v in op.operands),
+        *(r.type for r in op.results),
+        *op.properties.values(),
+        *op.attributes.values(),
+    )
+    shape = (len(op.operands), len(op.results), *op.properties, *op.attributes)
+    signature = (*shape, *map(id, objects))
+    if signature in _VERIFIED:
+        return
+    op.verify()
+    if len(_VERIFIED) >= 4096:
+        _VERIFIED.clear()
+    _VERIFIED[signature] = objects
 
 
 def build(make: Callable[[], Operation]) -> Variable:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -195,9 +194,21 @@ class TensorType:
 
 
 
-@lru_cache(maxsize=4096)
+_FROM_MLIR: dict[int, tuple[MLIRTensorType, TensorType]] = {}
+"""id(MLIR type) -> (that type, kept alive so that the id stays its own; its
+TensorType). Looked up by identity: hashing an MLIR type hashes all its
+parameters, and a graph asks for its variables' types many times per op."""
+
+
 def _from_mlir(t: MLIRTensorType) -> TensorType:
-    return TensorType(dtype_of(t), static_shape(t))
+    known = _FROM_MLIR.get(id(t))
+    if known is not None and known[0] is t:
+        return known[1]
+    if len(_FROM_MLIR) >= 4096:
+        _FROM_MLIR.clear()
+    converted = TensorType(dtype_of(t), static_shape(t))
+    _FROM_MLIR[id(t)] = (t, converted)
+    return converted
 
 
 def _to_array(
