@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from xdsl.dialects import arith, math
+from functools import lru_cache
+from types import ModuleType
+
 from xdsl.dialects.builtin import (
     AnyFloat,
     FloatAttr,
@@ -16,9 +18,25 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-_BY_NAME: dict[str, type[Operation]] = {
-    op.name: op for op in (*arith.Arith.operations, *math.Math.operations)
-}
+
+@lru_cache(maxsize=1)
+def _arith() -> ModuleType:
+    """xDSL's arith dialect, imported when first needed: only code that lowers
+    ops builds scalar ops, and importing arith and math costs some 20 ms (and
+    makes the isinstance checks against ``Operation`` slower for the rest of
+    the process: a type seen for the first time is compared with every
+    operation class loaded)."""
+    from xdsl.dialects import arith
+
+    return arith
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, type[Operation]]:
+    """The arith and math ops by name."""
+    from xdsl.dialects import math
+
+    return {op.name: op for op in (*_arith().Arith.operations, *math.Math.operations)}
 
 
 def is_float_type(t: Attribute) -> bool:
@@ -51,10 +69,11 @@ class ScalarBuilder:
         return op.results[0]
 
     def named(self, name: str, *args: SSAValue) -> SSAValue:
-        cls = _BY_NAME[name]
+        cls = _by_name()[name]
         return self.add(cls(*args))  # type: ignore[call-arg]
 
     def const(self, value: float | int | bool, t: Attribute) -> SSAValue:
+        arith = _arith()
         if is_float_type(t):
             return self.add(arith.ConstantOp(FloatAttr(float(value), t)))  # type: ignore[arg-type]
         t = signless(t)
@@ -69,6 +88,7 @@ class ScalarBuilder:
     ) -> SSAValue:
         """Compare with a NumPy predicate (eq ne lt le gt ge); ``unsigned`` for the
         (signless) scalars of an unsigned dtype."""
+        arith = _arith()
         t = a.type
         if is_float_type(t):
             code = {"eq": "oeq", "ne": "une", "lt": "olt", "le": "ole", "gt": "ogt", "ge": "oge"}
@@ -80,11 +100,12 @@ class ScalarBuilder:
         return self.add(arith.CmpiOp(a, b, code[predicate]))
 
     def select(self, c: SSAValue, a: SSAValue, b: SSAValue) -> SSAValue:
-        return self.add(arith.SelectOp(c, a, b))
+        return self.add(_arith().SelectOp(c, a, b))
 
     def convert(self, x: SSAValue, to: Attribute, src: Attribute | None = None) -> SSAValue:
         """NumPy's astype for scalars (to bool: x != 0, NaN is true). ``src`` is the
         value's dtype when it is unsigned (``x`` itself is signless)."""
+        arith = _arith()
         src = src if src is not None else x.type
         if signless(src) == signless(to) and is_unsigned(src) == is_unsigned(to):
             return x
