@@ -1208,3 +1208,19 @@ def test_verify_grad_through_map_index(cost):
         return cost(T.map_index(v.shape[0], lambda i: v[i] * 2 + v[0] ** 2))
 
     verify_grad(fun, [np.array([0.7, 1.3, 0.4])], rng=np.random.default_rng(1))
+
+
+def test_grad_canonicalizes_the_cost_it_differentiates():
+    """The stabilized cost is canonicalized in the same walk (``w ** 2`` becomes
+    ``w * w``), so its gradient has no ``pow``; and the gradient of the
+    tutorial's cross-entropy stays finite where the sigmoid saturates."""
+    w = T.dvector("w")
+    g = T.grad((w**2).sum(), w)
+    module = str(symopt.function([w], g).module)
+    assert "sym.pow" not in module
+    assert_allclose(g.eval({w: [1.0, -2.0]}), [2.0, -4.0])
+    x, y = T.dvector("x"), T.dvector("y")
+    p = 1 / (1 + T.exp(-x))
+    xent = (-y * T.log(p) - (1 - y) * T.log(1 - p)).sum()
+    out = T.grad(xent, x).eval({x: [-800.0, 800.0, 0.0], y: [1.0, 0.0, 1.0]})
+    assert_allclose(out, [-1.0, 1.0, -0.5])

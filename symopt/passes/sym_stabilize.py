@@ -21,6 +21,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
     op_type_rewrite_pattern,
 )
+from xdsl.traits import HasCanonicalizationPatternsTrait
 
 from symopt.dialects import sym
 
@@ -198,11 +199,38 @@ class LogSoftmax(RewritePattern):
         rewriter.replace(op, [log_total, sub], [sub.result])
 
 
+class _StabilizeAndCanonicalize(RewritePattern):
+    """The first pattern that rewrites an op, of the stabilizing patterns and
+    then the op's own canonicalization patterns (those its
+    ``HasCanonicalizationPatternsTrait`` gives, as ``canonicalize`` applies them;
+    looked up once per op class). xDSL's greedy applier would do the same with
+    a list, but it also imports xDSL's dead-code pass (a millisecond, in every
+    process that takes a gradient) and erases dead ops, which this leaves."""
+
+    def __init__(self, patterns: list[RewritePattern]) -> None:
+        self.stabilizing = patterns
+        self.patterns: dict[type[Operation], tuple[RewritePattern, ...]] = {}
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        patterns = self.patterns.get(type(op))
+        if patterns is None:
+            traits = op.get_traits_of_type(HasCanonicalizationPatternsTrait)
+            own = tuple(p for t in traits for p in t.get_patterns(type(op)))
+            patterns = self.patterns[type(op)] = (*self.stabilizing, *own)
+        for pattern in patterns:
+            pattern.match_and_rewrite(op, rewriter)
+            if rewriter.has_done_action:
+                return
+
+
 def stabilize(module: ModuleOp, canonicalize: bool = False) -> None:
-    """Apply the stabilizing patterns to ``module`` until none applies; with
-    ``canonicalize``, the ops' canonicalization patterns and folders too, in the
-    same walk (``sym-stabilize,canonicalize`` in one pass over the module:
-    ``grad`` differentiates the stable form of a cost made so)."""
+    """Apply the stabilizing patterns to ``module`` until none applies, erasing
+    the ops the walk finds dead. With ``canonicalize``, the ops' canonicalization
+    patterns too, in the same walk, and no op is erased: ``grad`` differentiates
+    the stable form of a cost made so, where ops left dead do no harm (it starts
+    from the cost), while ``sym-stabilize,canonicalize`` would cost two walks and
+    xDSL's pass machinery. Sym ops fold constants by a canonicalization pattern
+    (``FoldConstants``), not by folders."""
     patterns: list[RewritePattern] = [
         SigmoidFromReciprocal(),
         OneMinusSigmoid(),
@@ -212,16 +240,10 @@ def stabilize(module: ModuleOp, canonicalize: bool = False) -> None:
         SoftplusFromLog1p(),
         LogSoftmax(),
     ]
-    if not canonicalize:
-        PatternRewriteWalker(GreedyRewritePatternApplier(patterns), apply_recursively=True).rewrite_module(module)
-        return
-    from xdsl.transforms.canonicalize import CanonicalizationRewritePattern
-
-    from symopt.dialects.context import sym_context
-
-    applier = GreedyRewritePatternApplier(
-        [*patterns, CanonicalizationRewritePattern()], ctx=sym_context(), folding_enabled=True
-    )
+    if canonicalize:
+        applier: RewritePattern = _StabilizeAndCanonicalize(patterns)
+    else:
+        applier = GreedyRewritePatternApplier(patterns)
     PatternRewriteWalker(applier, apply_recursively=True).rewrite_module(module)
 
 
