@@ -201,13 +201,19 @@ def expand_pipeline(spec: str) -> str:
     return ",".join(p for p in parts if p)
 
 
+_CHECKED: dict[str, str] = {}
+"""Pass lists that checked, expanded (passes are only ever added: a list that
+checked stays valid)."""
+
+
 def check_pipeline(spec: str) -> str:
     """The expanded pass list of ``spec``, or ValueError naming an unknown pass and
     the closest known names."""
-    import difflib
-
     from xdsl.utils.arg_spec import parse_pipeline
 
+    checked = _CHECKED.get(spec)
+    if checked is not None:
+        return checked
     expanded = expand_pipeline(spec)
     specs = list(parse_pipeline(expanded)) if expanded else []
     known: dict[str, PassFactory] = {**_BUILTIN, **_REGISTERED}
@@ -215,10 +221,14 @@ def check_pipeline(spec: str) -> str:
         known = available_passes()  # the installed plugins may add the others
     for pass_spec in specs:
         if pass_spec.name not in known:
+            import difflib
+
             names = [*known, *NAMED_PIPELINES]
             close = difflib.get_close_matches(pass_spec.name, names, n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ValueError(f"unknown pass '{pass_spec.name}'{hint}")
+    if len(_CHECKED) < 1024:
+        _CHECKED[spec] = expanded
     return expanded
 
 
