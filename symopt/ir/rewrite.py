@@ -2,10 +2,9 @@
 
 The user's graph is detached ``sym`` ops; passes work on modules. ``rewrite_graph``
 clones the graph of some variables into a temporary ``func.func`` whose arguments
-are the graph's leaves, runs a pass pipeline (or any rewrite of a module) on it,
-and clones the result back into detached ops over the same leaves. ``grad`` uses
-it to differentiate the stabilized form of a cost, so that its gradient is stable
-too.
+are the graph's leaves, rewrites it (passes, patterns), and clones the ops the
+results use back into detached ops over the same leaves. ``grad`` uses it to
+differentiate the stabilized form of a cost, so that its gradient is stable too.
 """
 
 from __future__ import annotations
@@ -19,14 +18,14 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from symopt.dialects import sym
 from symopt.ir.graph import topological_ops
 from symopt.ir.variable import Variable, detach_uses
-from symopt.passes import run_pipeline
 
 
 def rewrite_graph(
-    outputs: Sequence[Variable], leaves: set[SSAValue], pipeline: str | Callable[[ModuleOp], None]
+    outputs: Sequence[Variable], leaves: set[SSAValue], rewrite: Callable[[ModuleOp], None]
 ) -> list[Variable]:
-    """The ``outputs`` recomputed from the same leaves after ``pipeline`` (a pass
-    pipeline, or a function that rewrites a module in place) ran.
+    """The ``outputs`` recomputed from the same leaves after ``rewrite`` changed
+    the module of their graph in place (``lambda m: run_pipeline(m, spec)`` runs
+    passes).
 
     Leaves are the given values plus every placeholder (inputs, shared variables);
     they are left alone, so the new graph meets the old one exactly there.
@@ -52,22 +51,18 @@ def rewrite_graph(
     fn = func.FuncOp(
         "rewrite", ([a.type for a in block.args], [r.type for r in results]), Region(block)
     )
-    module = ModuleOp([fn])
-    if isinstance(pipeline, str):
-        run_pipeline(module, pipeline)
-    else:
-        pipeline(module)
+    rewrite(ModuleOp([fn]))
 
     back: dict[SSAValue, SSAValue] = dict(zip(block.args, leaf_values))
-    body = fn.body.block
-    returned: list[SSAValue] = []
-    for op in list(body.ops):
-        if isinstance(op, func.ReturnOp):
-            returned = [back[v] for v in op.arguments]
-            break
+    args = set(block.args)
+    ret = fn.body.block.last_op
+    assert isinstance(ret, func.ReturnOp)
+    # the ops the results use (the rewrite may leave others dead), operands first
+    for op in topological_ops(ret.arguments, args.__contains__):
         clone = op.clone(value_mapper=back)
         detach_uses(clone)
         _detach_nested(clone)
+    returned = [back[v] for v in ret.arguments]
     new_outputs = []
     for old, value in zip(outputs, returned):
         var = Variable(value, old.name) if value is not old.value else old
