@@ -8,13 +8,16 @@ live one per file in this package.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-
-from xdsl.passes import ModulePass
+from typing import TYPE_CHECKING
 
 from symopt.plugins import load_plugins
 
-PassFactory = Callable[[], type[ModulePass]]
+if TYPE_CHECKING:  # (xDSL's pass machinery is imported where passes run)
+    from xdsl.passes import ModulePass
+
+PassFactory = Callable[[], "type[ModulePass]"]
 
 
 def _canonicalize() -> type[ModulePass]:
@@ -140,6 +143,8 @@ def register_pass(pass_class: type[ModulePass]) -> type[ModulePass]:
     >>> "nothing" in available_passes()
     True
     """
+    from xdsl.passes import ModulePass
+
     if not (isinstance(pass_class, type) and issubclass(pass_class, ModulePass)):
         raise TypeError(f"register_pass expects a ModulePass subclass, got {pass_class!r}")
     name = getattr(pass_class, "name", None)
@@ -186,8 +191,23 @@ SYM_OPT_PIPELINE = "sym-opt"
 """The sym-level default pipeline that ``function`` runs before execution."""
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.-]+(?:,[A-Za-z0-9_.-]+)*")
+"""A pass list of names alone (no options, spaces or quotes): its passes are its
+comma-separated names, read without xDSL's pipeline parser (whose import costs
+a millisecond or two in a process that compiles nothing)."""
+
+
+def _names(spec: str) -> list[str] | None:
+    """The pass names of a pass list of names alone, else None."""
+    return spec.split(",") if _PLAIN.fullmatch(spec) else None
+
+
 def expand_pipeline(spec: str) -> str:
     """Replace named pipelines (``sym-opt``) in a pass list by their passes."""
+    names = _names(spec)
+    if names is not None:
+        parts = [expand_pipeline(NAMED_PIPELINES[n]) if n in NAMED_PIPELINES else n for n in names]
+        return ",".join(p for p in parts if p)
     from xdsl.utils.arg_spec import parse_pipeline
 
     parts: list[str] = []
@@ -209,24 +229,25 @@ checked stays valid)."""
 def check_pipeline(spec: str) -> str:
     """The expanded pass list of ``spec``, or ValueError naming an unknown pass and
     the closest known names."""
-    from xdsl.utils.arg_spec import parse_pipeline
-
     checked = _CHECKED.get(spec)
     if checked is not None:
         return checked
     expanded = expand_pipeline(spec)
-    specs = list(parse_pipeline(expanded)) if expanded else []
+    names = _names(expanded) if expanded else []
+    if names is None:
+        from xdsl.utils.arg_spec import parse_pipeline
+
+        names = [p.name for p in parse_pipeline(expanded)]
     known: dict[str, PassFactory] = {**_BUILTIN, **_REGISTERED}
-    if any(p.name not in known for p in specs):
+    if any(n not in known for n in names):
         known = available_passes()  # the installed plugins may add the others
-    for pass_spec in specs:
-        if pass_spec.name not in known:
+    for name in names:
+        if name not in known:
             import difflib
 
-            names = [*known, *NAMED_PIPELINES]
-            close = difflib.get_close_matches(pass_spec.name, names, n=3, cutoff=0.5)
+            close = difflib.get_close_matches(name, [*known, *NAMED_PIPELINES], n=3, cutoff=0.5)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(f"unknown pass '{pass_spec.name}'{hint}")
+            raise ValueError(f"unknown pass '{name}'{hint}")
     if len(_CHECKED) < 1024:
         _CHECKED[spec] = expanded
     return expanded

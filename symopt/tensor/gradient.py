@@ -130,7 +130,7 @@ def grad(
     # (before rewrites that may fold a dependency away)
     reached = _true_ancestors([r.value for r in roots + list(known)], cut)
     if roots:
-        from symopt.passes.sym_stabilize import stabilize
+        from symopt.dialects.sym.stabilize import stabilize
 
         # wrt and known_grads' variables stay as they are, so the gradient meets
         # them; the walk below goes on past an intermediate wrt (as in Theano, the
