@@ -228,11 +228,11 @@ class _StabilizeAndCanonicalize(RewritePattern):
 def stabilize(module: ModuleOp, canonicalize: bool = False) -> None:
     """Apply the stabilizing patterns to ``module`` until none applies, erasing
     the ops the walk finds dead. With ``canonicalize``, the ops' canonicalization
-    patterns too, in the same walk, and no op is erased: ``grad`` differentiates
-    the stable form of a cost made so, where ops left dead do no harm (it starts
-    from the cost), while ``sym-stabilize,canonicalize`` would cost two walks and
-    xDSL's pass machinery. Sym ops fold constants by a canonicalization pattern
-    (``FoldConstants``), not by folders."""
+    patterns too, in the same walk, and ops left dead stay: ``grad``
+    differentiates the stable form of a cost made so, where they do no harm (it
+    takes back only what the cost uses), while ``sym-stabilize,canonicalize``
+    would cost two walks and xDSL's pass machinery. Sym ops fold constants by a
+    canonicalization pattern (``FoldConstants``), not by folders."""
     patterns: list[RewritePattern] = [
         SigmoidFromReciprocal(),
         OneMinusSigmoid(),
