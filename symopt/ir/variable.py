@@ -193,7 +193,6 @@ class TensorType:
         return value
 
 
-
 _FROM_MLIR: dict[int, tuple[MLIRTensorType, TensorType]] = {}
 """id(MLIR type) -> (that type, kept alive so that the id stays its own; its
 TensorType). Looked up by identity: hashing an MLIR type hashes all its

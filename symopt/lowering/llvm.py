@@ -43,7 +43,7 @@ from symopt.dialects import loop
 from symopt.dialects.structure import structure
 from symopt.dialects.types import numpy_from_dense
 from symopt.lowering import imports
-from symopt.lowering.native_abi import blas_int_bits, entry_symbol
+from symopt.lowering.native_abi import blas_import, blas_int_bits, entry_symbol
 from symopt.lowering.runtime import PARALLEL_FOR_ARGS, TASK_T
 
 I1, I8, I32, I64 = ir.IntType(1), ir.IntType(8), ir.IntType(32), ir.IntType(64)
@@ -1363,11 +1363,9 @@ class _FunctionTranslator:
         if existing is not None:
             return existing  # type: ignore[return-value]
         ptr_t = elem.as_pointer()
-        # BLAS's integers: 64-bit ones (NumPy's OpenBLAS, imported as
-        # symopt_dgemm64, ...) or 32-bit ones (scipy's, symopt_dgemm, ...)
+        # BLAS's integers: 64-bit ones (NumPy's OpenBLAS) or 32-bit ones (scipy's)
         bits = blas_int_bits()
         blas_int = ir.IntType(bits)
-        suffix = "64" if bits == 64 else ""
         intp = blas_int.as_pointer()
         if kind == "gemm":
             params = [I8, I8, I64, I64, I64, ptr_t, I64, ptr_t, I64, ptr_t]
@@ -1396,14 +1394,14 @@ class _FunctionTranslator:
         alpha, beta = cell(ir.Constant(elem, 1.0), elem), cell(ir.Constant(elem, 0.0), elem)
         if kind == "gemm":
             ta, tb, m, n, k, pa, lda, pb, ldb, pc = fn.args
-            external = self.declare(f"symopt_{prefix}gemm{suffix}", ir.VoidType(),
+            external = self.declare(blas_import(f"{prefix}gemm"), ir.VoidType(),
                                     [I8P, I8P, intp, intp, intp, ptr_t, ptr_t, intp, ptr_t, intp, ptr_t, ptr_t, intp])  # fmt: skip
             args = [cell(ta, I8), cell(tb, I8), integer(m), integer(n), integer(k), alpha, pa, integer(lda),
                     pb, integer(ldb), beta, pc, integer(at_least_one(m))]  # fmt: skip
             count, out = bb.mul(m, n), pc
         else:
             t, rows, cols, pa, lda, px, incx, py, ylen, k = fn.args
-            external = self.declare(f"symopt_{prefix}gemv{suffix}", ir.VoidType(),
+            external = self.declare(blas_import(f"{prefix}gemv"), ir.VoidType(),
                                     [I8P, intp, intp, ptr_t, ptr_t, intp, ptr_t, intp, ptr_t, ptr_t, intp])  # fmt: skip
             args = [cell(t, I8), integer(rows), integer(cols), alpha, pa, integer(lda), px, integer(incx), beta,
                     py, integer(one)]  # fmt: skip

@@ -129,9 +129,7 @@ def numpy_openblas64() -> str | None:
     import ctypes
     import os
 
-    import numpy
-
-    root = os.path.dirname(numpy.__file__)
+    root = os.path.dirname(np.__file__)
     for folder in (root + ".libs", os.path.join(root, ".dylibs")):  # Linux, macOS wheels
         try:
             names = sorted(n for n in os.listdir(folder) if n.startswith("libscipy_openblas64_"))
@@ -151,3 +149,16 @@ def blas_int_bits() -> int:
     """The width of the integers compiled code passes to BLAS: 64 where NumPy's
     OpenBLAS is used (``numpy_openblas64``), else 32 (scipy's)."""
     return 64 if numpy_openblas64() is not None else 32
+
+
+BLAS_FUNCTIONS = ("dgemm", "sgemm", "dgemv", "sgemv")
+"""The BLAS functions compiled code calls (the Fortran interface)."""
+BLAS_IMPORTS = {f"symopt_{f}{suffix}": (f, bits) for f in BLAS_FUNCTIONS for suffix, bits in (("", 32), ("64", 64))}
+"""Import name -> (BLAS function, width of its integers): ``symopt_dgemm`` takes
+32-bit ones (scipy's), ``symopt_dgemm64`` 64-bit ones (NumPy's OpenBLAS)."""
+
+
+def blas_import(function: str) -> str:
+    """The import through which compiled code calls BLAS ``function`` here (its
+    integers ``blas_int_bits()`` wide)."""
+    return f"symopt_{function}64" if blas_int_bits() == 64 else f"symopt_{function}"

@@ -5,8 +5,9 @@ runs: the sym module's fingerprint (``symopt.runtime.fingerprint``), the pass
 pipeline, the source of symopt itself, the versions of xDSL, llvmlite and NumPy,
 the host CPU (its identity and features) and the BLAS interface. It holds the
 object code LLVM produced, the calling convention that ``loop-abi`` recorded
-(as JSON) and, when random draws run on the host, the host module's text. Nothing is unpickled: a hit parses JSON, checks the object code's
-length and SHA-256, and links it. A corrupt or truncated entry is reported once,
+(as JSON) and, when random draws run on the host, the host module's text.
+Nothing is unpickled: a hit parses JSON, checks the object code's length and
+SHA-256, and links it. A corrupt or truncated entry is reported once,
 recompiled and replaced; one that cannot be written (a read-only or full
 directory) leaves the function compiled in memory, with one warning.
 
@@ -71,7 +72,8 @@ def directory() -> Path | None:
 @lru_cache(maxsize=1)
 def _environment() -> str:
     """What besides the graph determines the code: symopt's own source, the
-    versions of the libraries that compile it, and the host CPU."""
+    versions of the libraries that compile it, the host CPU and the libraries
+    the code calls (libmvec, BLAS)."""
     import llvmlite
     import numpy
     import xdsl

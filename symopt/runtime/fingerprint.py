@@ -4,15 +4,15 @@ The disk cache keys compiled code by the module it was compiled from. Printing a
 module as MLIR text costs a few milliseconds per hundred operations (xDSL's
 printer and its declarative formats), which a process that loads all its code
 from the cache would spend on every function; walking the module and digesting
-the text of each distinct attribute once costs a fraction of that.
+each distinct attribute once costs a fraction of that.
 
 The digest covers what the printed text does: each operation's name, its operands
 (numbered in the order values first appear), its results' names and types, its
-properties and attributes (by their text, or for the common kinds by their
-parameters' values), its successors, and its regions'
-blocks with their arguments' names and types (names matter: the messages of
-run-time checks quote them). Modules that print the same text have the same
-fingerprint; a module parsed back from its text has its builder's.
+properties and attributes (tensor types, dense constants and arrays and strings
+by their parameters' values, the others by their text), its successors, and its
+regions' blocks with their arguments' names and types (names matter: the
+messages of run-time checks quote them). Modules that differ in any of these
+differ in fingerprint; a module parsed back from its text has its builder's.
 """
 
 from __future__ import annotations

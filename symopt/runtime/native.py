@@ -32,6 +32,7 @@ from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, ModuleOp, TensorTyp
 from symopt.configparser import THREADS
 from symopt.lowering import native_abi
 from symopt.lowering.native_abi import (
+    BLAS_IMPORTS,
     IMPORT_PREFIX,
     MIN_WORK_PER_THREAD,
     RUNTIME_EXPORTS,
@@ -200,11 +201,6 @@ def _jit():  # type: ignore[no-untyped-def]
     return binding
 
 
-_BLAS = {f"symopt_{p}{k}{bits}": (f"{p}{k}", bits) for p in "ds" for k in ("gemm", "gemv") for bits in ("", "64")}
-"""The BLAS imports: with 32-bit integers (scipy's) and with 64-bit ones
-(NumPy's OpenBLAS; see ``symopt.lowering.native_abi.blas_int_bits``)."""
-
-
 @functools.cache  # (symopt.runtime.cache is the disk cache)
 def _import_address(name: str) -> int:
     """The address an import (``symopt.lowering.imports``) is bound to in this
@@ -216,9 +212,9 @@ def _import_address(name: str) -> int:
     words = {"symopt_threads": THREADS, "symopt_min_work": _MIN_WORK}
     if name in words:
         return ctypes.addressof(words[name])
-    if name in _BLAS:
-        function, bits = _BLAS[name]
-        return _blas64(function) if bits else _blas(function)
+    if name in BLAS_IMPORTS:
+        function, bits = BLAS_IMPORTS[name]
+        return _blas64(function) if bits == 64 else _blas(function)
     if name.startswith("symopt_np_"):
         slots = {"symopt_np_new_from_descr": native_abi.NEW_FROM_DESCR, "symopt_np_set_base": native_abi.SET_BASE_OBJECT}
         return (ctypes.c_void_p * (native_abi.SET_BASE_OBJECT + 1)).from_address(_numpy_api())[slots[name]]  # type: ignore[no-any-return]
